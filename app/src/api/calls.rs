@@ -1,0 +1,15 @@
+//! Server functions for the calls table.
+
+use leptos::prelude::*;
+
+use crate::{
+    AppError,
+    domain::{CallPage, CallQuery},
+};
+
+/// The newest calls that match `query`, at most one page.
+#[server(endpoint = "list_calls")]
+pub async fn list_calls(query: CallQuery) -> Result<CallPage, AppError> {
+    let pool = super::pool()?;
+    Ok(crate::db::calls::list(&pool, &query).await?)
+}

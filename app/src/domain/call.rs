@@ -1,0 +1,176 @@
+//! A call as the dashboard sees it, and the words it is filtered by.
+
+use std::{fmt, str::FromStr};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::PhoneNumber;
+
+/// Where a call stands. Stored as the PostgreSQL enum `call_state`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "backend", derive(sqlx::Type))]
+#[cfg_attr(
+    feature = "backend",
+    sqlx(type_name = "call_state", rename_all = "SCREAMING_SNAKE_CASE")
+)]
+pub enum CallStatus {
+    New,
+    InProgress,
+    Done,
+}
+
+impl CallStatus {
+    pub const ALL: [Self; 3] = [Self::New, Self::InProgress, Self::Done];
+
+    /// The stable machine name, as in the API and the URL (`NEW`, `IN_PROGRESS`, `DONE`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "NEW",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Done => "DONE",
+        }
+    }
+
+    /// The German label shown to the front desk.
+    pub fn label_de(self) -> &'static str {
+        match self {
+            Self::New => "Neu",
+            Self::InProgress => "In Bearbeitung",
+            Self::Done => "Erledigt",
+        }
+    }
+}
+
+impl fmt::Display for CallStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A word that names no value of the enum it was parsed as.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not a valid {kind}")]
+pub struct ParseEnumError {
+    pub kind: &'static str,
+    pub value: String,
+}
+
+impl FromStr for CallStatus {
+    type Err = ParseEnumError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| ParseEnumError { kind: "status", value: s.to_owned() })
+    }
+}
+
+/// How urgent a call is. Stored as the PostgreSQL enum `call_priority`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "backend", derive(sqlx::Type))]
+#[cfg_attr(feature = "backend", sqlx(type_name = "call_priority", rename_all = "lowercase"))]
+pub enum Priority {
+    Low,
+    #[default]
+    Normal,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    pub const ALL: [Self; 4] = [Self::Low, Self::Normal, Self::High, Self::Urgent];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Normal => "normal",
+            Self::High => "high",
+            Self::Urgent => "urgent",
+        }
+    }
+
+    pub fn label_de(self) -> &'static str {
+        match self {
+            Self::Low => "niedrig",
+            Self::Normal => "normal",
+            Self::High => "hoch",
+            Self::Urgent => "dringend",
+        }
+    }
+
+    /// Reads the words the phone assistant may send: English, German, or 1 (low) … 4 (urgent).
+    pub fn from_word(word: &str) -> Option<Self> {
+        match word.trim().to_lowercase().as_str() {
+            "low" | "niedrig" | "1" => Some(Self::Low),
+            "normal" | "2" => Some(Self::Normal),
+            "high" | "hoch" | "3" => Some(Self::High),
+            "urgent" | "dringend" | "4" => Some(Self::Urgent),
+            _ => None,
+        }
+    }
+}
+
+/// One row of the calls table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallListItem {
+    pub id: i64,
+    pub received_at: DateTime<Utc>,
+    pub caller_name: Option<String>,
+    /// `None` for an anonymous caller.
+    pub caller_number: Option<PhoneNumber>,
+    pub topic: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub source: String,
+    pub priority: Priority,
+    pub status: CallStatus,
+    pub assignee_name: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Which calls to list. Every field narrows the result; the default lists all.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallQuery {
+    pub status: Option<CallStatus>,
+}
+
+/// One page of calls, newest first, with the number of calls that match the query.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallPage {
+    pub items: Vec<CallListItem>,
+    pub total: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priority_words_in_english_german_and_digits_are_understood() {
+        for (word, expected) in [
+            ("urgent", Priority::Urgent),
+            ("Dringend", Priority::Urgent),
+            ("4", Priority::Urgent),
+            ("hoch", Priority::High),
+            ("3", Priority::High),
+            ("normal", Priority::Normal),
+            ("niedrig", Priority::Low),
+            (" LOW ", Priority::Low),
+        ] {
+            assert_eq!(Priority::from_word(word), Some(expected), "{word}");
+        }
+        assert_eq!(Priority::from_word("sofort"), None);
+        assert_eq!(Priority::from_word("5"), None);
+    }
+
+    #[test]
+    fn status_parses_its_own_machine_names_only() {
+        for status in CallStatus::ALL {
+            assert_eq!(status.as_str().parse::<CallStatus>(), Ok(status));
+        }
+        assert!("erledigt".parse::<CallStatus>().is_err());
+    }
+}

@@ -1,0 +1,56 @@
+//! The Anrufe web app: the HTML shell, the routes, and everything the pages need.
+//! Compiled twice: with `ssr` into the server, with `hydrate` into the WASM bundle.
+
+pub mod api;
+mod components;
+#[cfg(feature = "backend")]
+pub mod db;
+pub mod domain;
+mod error;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+pub use error::AppError;
+
+/// The HTML document around the app, rendered by the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="de">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/anrufe.css" />
+        <Title text="Anrufe" />
+        <Router>
+            <main>
+                <Routes fallback=pages::NotFoundPage>
+                    <Route path=StaticSegment("") view=pages::CallsPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,64 @@
+import { execFileSync } from 'node:child_process';
+import { expect, test, type Page } from '@playwright/test';
+
+// Marks a few calls done straight in PostgreSQL, the way a colleague's action would.
+function markDone(count: number): void {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL must name the database the server under test uses');
+  execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qc',
+    `update calls set status = 'DONE' where id in (select id from calls order by id limit ${count})`]);
+}
+
+function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  return errors;
+}
+
+test.beforeAll(() => markDone(5));
+
+test('the calls table shows the demo calls with the blueprint columns', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+
+  await expect(page.getByRole('heading', { name: 'Anrufe' })).toBeVisible();
+  for (const column of ['Zeitpunkt', 'Name / Nummer', 'Anliegen', 'Geburtsdatum', 'Quelle / Priorität',
+    'Status', 'Zugewiesen an', 'Letzte Änderung']) {
+    await expect(page.getByRole('columnheader', { name: column, exact: true })).toBeVisible();
+  }
+  const rows = page.locator('table.calls tbody tr');
+  expect(await rows.count()).toBeGreaterThan(10);
+  await expect(rows.first().locator('a[href^="tel:+49"], .muted').first()).toBeVisible();
+  await page.locator('body[data-hydrated]').waitFor();
+  expect(errors).toEqual([]);
+});
+
+test('after hydration the status filter narrows the table and lives in the URL', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await page.locator('body[data-hydrated]').waitFor();
+  const rows = page.locator('table.calls tbody tr');
+
+  await page.getByRole('button', { name: 'Erledigt', exact: true }).click();
+
+  await expect(page).toHaveURL(/\?status=DONE$/);
+  await expect(page.getByText('5 von 5 Anrufen')).toBeVisible();
+  await expect(rows).toHaveCount(5);
+  await expect(page.locator('table.calls tbody tr:not([data-status="DONE"])')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Erledigt', exact: true })).toHaveAttribute('aria-pressed', 'true');
+
+  await page.reload();
+  await expect(rows).toHaveCount(5);
+
+  await page.locator('body[data-hydrated]').waitFor();
+  await page.getByRole('button', { name: 'In Bearbeitung' }).click();
+  await expect(page.getByText('Keine Anrufe mit Status „In Bearbeitung“.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Alle' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  expect(await rows.count()).toBeGreaterThan(5);
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,25 @@
+//! The importer: `reader` (files, offsets, complete lines) → `validate` (pure: a line becomes
+//! an event or a rejection) → `store` (one transaction per batch: calls, dead letters, file
+//! offset and one NOTIFY). A bad line is data, not an error; an error means the pipeline
+//! itself failed (I/O, database).
+
+pub mod demo;
+mod reader;
+mod store;
+mod summary;
+pub mod validate;
+
+pub use reader::{Importer, is_call_file};
+pub use summary::Summary;
+
+/// The PostgreSQL channel that receives one notification per committed batch.
+pub const NOTIFY_CHANNEL: &str = "calls_changed";
+
+/// What can stop an import run. Rejected lines are not errors: they become dead letters.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("could not read {path}: {source}")]
+    Io { path: std::path::PathBuf, source: std::io::Error },
+    #[error("database request failed: {0}")]
+    Database(#[from] sqlx::Error),
+}

@@ -1,0 +1,189 @@
+//! Reads the daily files of a directory from where the last committed batch ended.
+//! A file is recognised by device, inode and a hash of its first bytes, so a replaced or
+//! truncated file is read again from the start (harmless: the upsert is idempotent).
+//! A last line without its newline is left for the next pass.
+
+use std::{
+    os::unix::fs::MetadataExt,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use tokio::{
+    fs::File,
+    io::{AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, BufReader, SeekFrom},
+};
+
+use crate::{
+    ImportError, Summary,
+    store::{self, Batch, FileIdentity, Position},
+    validate::{self, Outcome, Policy},
+};
+
+/// Lines committed together in one transaction.
+const BATCH_LINES: usize = 2_000;
+/// How many leading bytes identify a file.
+const FINGERPRINT_BYTES: u64 = 1024;
+/// How much of a rejected line is kept in its dead letter.
+const DEAD_LETTER_RAW_BYTES: usize = 16 * 1024;
+
+/// Whether `name` is a daily call file, `calls-YYYY-MM-DD.jsonl`.
+pub fn is_call_file(name: &str) -> bool {
+    name.strip_prefix("calls-")
+        .and_then(|rest| rest.strip_suffix(".jsonl"))
+        .is_some_and(|date| chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok())
+}
+
+/// Imports the call files of one directory into PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct Importer {
+    pool: PgPool,
+    dir: PathBuf,
+}
+
+impl Importer {
+    pub fn new(pool: PgPool, dir: impl Into<PathBuf>) -> Self {
+        Self { pool, dir: dir.into() }
+    }
+
+    /// Imports every complete line not imported yet, oldest file first.
+    pub async fn run_once(&self) -> Result<Summary, ImportError> {
+        let mut summary = Summary::default();
+        for path in self.call_files().await? {
+            self.import_file(&path, &mut summary).await?;
+            summary.files += 1;
+        }
+        Ok(summary)
+    }
+
+    /// Imports what is there, then looks for new files and appended lines every `interval`
+    /// until the task is dropped. A failed pass (database down, unreadable file) is logged
+    /// and tried again on the next tick: nothing is lost, the offsets did not move.
+    pub async fn follow(&self, interval: Duration) {
+        loop {
+            match self.run_once().await {
+                Ok(summary) if summary.lines > 0 => tracing::info!(%summary, "imported call lines"),
+                Ok(_) => {}
+                Err(error) => tracing::error!(%error, "import pass failed; trying again"),
+            }
+            tokio::time::sleep(interval).await;
+        }
+    }
+
+    async fn call_files(&self) -> Result<Vec<PathBuf>, ImportError> {
+        let io_error = |source| ImportError::Io { path: self.dir.clone(), source };
+        let mut entries = tokio::fs::read_dir(&self.dir).await.map_err(io_error)?;
+        let mut files = Vec::new();
+        while let Some(entry) = entries.next_entry().await.map_err(io_error)? {
+            if entry.file_name().to_str().is_some_and(is_call_file) {
+                files.push(entry.path());
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+
+    async fn import_file(&self, path: &Path, summary: &mut Summary) -> Result<(), ImportError> {
+        let io_error = |source| ImportError::Io { path: path.to_owned(), source };
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let mut file = File::open(path).await.map_err(io_error)?;
+        let meta = file.metadata().await.map_err(io_error)?;
+        let identity = identify(&mut file, &meta).await.map_err(io_error)?;
+        let mut position = match store::load_offset(&self.pool, &name).await? {
+            Some((saved, at)) if saved.same_file(&identity) && at.byte_offset <= meta.len() as i64 => at,
+            Some(_) => {
+                tracing::warn!(file = %name, "file was replaced or truncated; reading it again from the start");
+                Position::default()
+            }
+            None => Position::default(),
+        };
+        file.seek(SeekFrom::Start(position.byte_offset as u64)).await.map_err(io_error)?;
+        let mut reader = BufReader::with_capacity(256 * 1024, file);
+        let policy = Policy::default_at(chrono::Utc::now());
+        let mut batch = Batch::default();
+        let mut line = Vec::new();
+        while let Some(length) = next_line(&mut reader, &mut line).await.map_err(io_error)? {
+            let start = position;
+            position.byte_offset += length as i64;
+            position.line_number += 1;
+            summary.lines += 1;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                summary.blank += 1;
+            } else {
+                let outcome = if length - 1 > validate::MAX_LINE_BYTES as u64 {
+                    Outcome::Rejected(validate::too_long(length - 1))
+                } else {
+                    validate::validate(&line, &policy)
+                };
+                match outcome {
+                    Outcome::Call(event) => batch.push_call(*event),
+                    Outcome::Expired => summary.expired += 1,
+                    Outcome::Rejected(rejection) => {
+                        *summary.dead_letters.entry(rejection.reason).or_default() += 1;
+                        let raw = line[..line.len().min(DEAD_LETTER_RAW_BYTES)].to_vec();
+                        batch.push_dead_letter(start, rejection, raw, line.len() > DEAD_LETTER_RAW_BYTES);
+                    }
+                }
+            }
+            if batch.len() >= BATCH_LINES {
+                self.commit(&name, &identity, position, &mut batch, summary).await?;
+            }
+        }
+        self.commit(&name, &identity, position, &mut batch, summary).await
+    }
+
+    async fn commit(
+        &self,
+        name: &str,
+        identity: &FileIdentity,
+        position: Position,
+        batch: &mut Batch,
+        summary: &mut Summary,
+    ) -> Result<(), ImportError> {
+        let counts = store::commit_batch(&self.pool, name, identity, position, std::mem::take(batch)).await?;
+        summary.new += counts.new;
+        summary.updated += counts.updated;
+        summary.unchanged += counts.unchanged;
+        Ok(())
+    }
+}
+
+async fn identify(file: &mut File, meta: &std::fs::Metadata) -> std::io::Result<FileIdentity> {
+    let mut head = Vec::new();
+    (&mut *file).take(FINGERPRINT_BYTES).read_to_end(&mut head).await?;
+    Ok(FileIdentity {
+        device: meta.dev() as i64,
+        inode: meta.ino() as i64,
+        fingerprint: Sha256::digest(&head).to_vec(),
+        fingerprint_len: head.len() as i32,
+        head,
+    })
+}
+
+/// Reads the next complete line into `line` (without its newline, cut after
+/// `MAX_LINE_BYTES + 1` bytes) and returns its full length including the newline.
+/// Returns `None` at the end of the file, also when a last line has no newline yet.
+async fn next_line(reader: &mut BufReader<File>, line: &mut Vec<u8>) -> std::io::Result<Option<u64>> {
+    line.clear();
+    let mut length = 0_u64;
+    loop {
+        let available = reader.fill_buf().await?;
+        if available.is_empty() {
+            return Ok(None);
+        }
+        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(end) => (&available[..end], true),
+            None => (available, false),
+        };
+        let room = (validate::MAX_LINE_BYTES + 1).saturating_sub(line.len());
+        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let consumed = chunk.len() + usize::from(done);
+        length += consumed as u64;
+        reader.consume(consumed);
+        if done {
+            return Ok(Some(length));
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! Writes one batch in one transaction: new and changed calls, `edit` audit rows for the
+//! changes, dead letters, the file's new offset and one NOTIFY. Either all of it commits
+//! or none of it does, so a crash at any moment loses and repeats nothing.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use sqlx::{PgConnection, PgPool};
+
+use crate::{
+    NOTIFY_CHANNEL,
+    validate::{CallEvent, Rejection},
+};
+
+/// Where reading stopped: the byte after the last consumed line, and how many lines that is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Position {
+    pub byte_offset: i64,
+    pub line_number: i64,
+}
+
+/// What recognises a file across runs.
+#[derive(Clone, Debug)]
+pub struct FileIdentity {
+    pub device: i64,
+    pub inode: i64,
+    pub fingerprint: Vec<u8>,
+    pub fingerprint_len: i32,
+    /// The first bytes of the file as it is now, to check a fingerprint taken when it was shorter.
+    pub head: Vec<u8>,
+}
+
+impl FileIdentity {
+    /// Whether `current` is the file this identity was taken from, possibly grown since.
+    pub fn same_file(&self, current: &FileIdentity) -> bool {
+        let len = self.fingerprint_len as usize;
+        self.device == current.device
+            && self.inode == current.inode
+            && current.head.len() >= len
+            && Sha256::digest(&current.head[..len]).as_slice() == self.fingerprint
+    }
+}
+
+/// A rejected line as it will be kept.
+#[derive(Debug)]
+struct DeadLetter {
+    at: Position,
+    rejection: Rejection,
+    raw: Vec<u8>,
+    truncated: bool,
+}
+
+/// Lines waiting to be committed.
+#[derive(Debug, Default)]
+pub struct Batch {
+    calls: Vec<CallEvent>,
+    dead_letters: Vec<DeadLetter>,
+}
+
+impl Batch {
+    pub fn push_call(&mut self, event: CallEvent) {
+        self.calls.push(event);
+    }
+
+    /// `at` is where the rejected line starts.
+    pub fn push_dead_letter(&mut self, at: Position, rejection: Rejection, raw: Vec<u8>, truncated: bool) {
+        self.dead_letters.push(DeadLetter { at, rejection, raw, truncated });
+    }
+
+    pub fn len(&self) -> usize {
+        self.calls.len() + self.dead_letters.len()
+    }
+}
+
+/// What a committed batch did to the calls.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BatchCounts {
+    pub new: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// The saved identity and position of a file, if it was read before.
+pub async fn load_offset(pool: &PgPool, file_name: &str) -> sqlx::Result<Option<(FileIdentity, Position)>> {
+    let row = sqlx::query!(
+        "select device, inode, fingerprint, fingerprint_len, byte_offset, line_number
+         from import_offsets where file_name = $1",
+        file_name,
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|row| {
+        let identity = FileIdentity {
+            device: row.device,
+            inode: row.inode,
+            fingerprint: row.fingerprint,
+            fingerprint_len: row.fingerprint_len,
+            head: Vec::new(),
+        };
+        (identity, Position { byte_offset: row.byte_offset, line_number: row.line_number })
+    }))
+}
+
+/// Commits `batch` and the file position after it in one transaction.
+pub async fn commit_batch(
+    pool: &PgPool,
+    file_name: &str,
+    identity: &FileIdentity,
+    position: Position,
+    batch: Batch,
+) -> sqlx::Result<BatchCounts> {
+    let mut tx = pool.begin().await?;
+    let mut counts = BatchCounts::default();
+    for run in runs_of_distinct_event_ids(batch.calls) {
+        let run_counts = upsert_calls(&mut tx, run).await?;
+        counts.new += run_counts.new;
+        counts.updated += run_counts.updated;
+        counts.unchanged += run_counts.unchanged;
+    }
+    insert_dead_letters(&mut tx, file_name, &batch.dead_letters).await?;
+    sqlx::query!(
+        "insert into import_offsets
+             (file_name, device, inode, fingerprint, fingerprint_len, byte_offset, line_number)
+         values ($1, $2, $3, $4, $5, $6, $7)
+         on conflict (file_name) do update set
+             device = excluded.device, inode = excluded.inode, fingerprint = excluded.fingerprint,
+             fingerprint_len = excluded.fingerprint_len, byte_offset = excluded.byte_offset,
+             line_number = excluded.line_number, updated_at = now()",
+        file_name,
+        identity.device,
+        identity.inode,
+        identity.fingerprint,
+        identity.fingerprint_len,
+        position.byte_offset,
+        position.line_number,
+    )
+    .execute(&mut *tx)
+    .await?;
+    if counts.new + counts.updated > 0 {
+        let payload = json!({ "new": counts.new, "updated": counts.updated }).to_string();
+        sqlx::query!("select pg_notify($1, $2)", NOTIFY_CHANNEL, payload).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(counts)
+}
+
+/// Splits events so that no run holds one `event_id` twice: a later line with the same id
+/// then updates what the earlier one inserted, in file order.
+fn runs_of_distinct_event_ids(events: Vec<CallEvent>) -> Vec<Vec<CallEvent>> {
+    let mut runs: Vec<Vec<CallEvent>> = vec![Vec::new()];
+    let mut seen = HashSet::new();
+    for event in events {
+        if !seen.insert(event.event_id.clone()) {
+            seen.clear();
+            seen.insert(event.event_id.clone());
+            runs.push(Vec::new());
+        }
+        if let Some(run) = runs.last_mut() {
+            run.push(event);
+        }
+    }
+    runs
+}
+
+/// The stored data fields of a call, to compare and to audit an edit.
+fn data_fields(event: &CallEvent) -> Value {
+    json!({
+        "received_at": event.received_at,
+        "caller_number": event.caller_number,
+        "caller_name": event.caller_name,
+        "date_of_birth": event.date_of_birth,
+        "topic": event.topic,
+        "priority": event.priority.as_str(),
+        "source": event.source,
+    })
+}
+
+struct Existing {
+    id: i64,
+    content_hash: Vec<u8>,
+    fields: Value,
+}
+
+async fn upsert_calls(tx: &mut PgConnection, events: Vec<CallEvent>) -> sqlx::Result<BatchCounts> {
+    let ids: Vec<String> = events.iter().map(|e| e.event_id.clone()).collect();
+    let existing: HashMap<String, Existing> = sqlx::query!(
+        r#"select id, event_id, content_hash, received_at, caller_number, caller_name,
+                  date_of_birth, topic, priority::text as "priority!", source
+           from calls where event_id = any($1) for update"#,
+        &ids,
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|row| {
+        let fields = json!({
+            "received_at": row.received_at,
+            "caller_number": row.caller_number,
+            "caller_name": row.caller_name,
+            "date_of_birth": row.date_of_birth,
+            "topic": row.topic,
+            "priority": row.priority,
+            "source": row.source,
+        });
+        (row.event_id, Existing { id: row.id, content_hash: row.content_hash, fields })
+    })
+    .collect();
+
+    let mut counts = BatchCounts::default();
+    let mut fresh = Vec::new();
+    let mut changed = Vec::new();
+    for event in events {
+        match existing.get(&event.event_id) {
+            None => fresh.push(event),
+            Some(old) if old.content_hash == event.content_hash => counts.unchanged += 1,
+            Some(old) => changed.push((old, event)),
+        }
+    }
+    counts.new = fresh.len() as u64;
+    counts.updated = changed.len() as u64;
+    insert_calls(tx, &fresh).await?;
+    update_calls(tx, &changed).await?;
+    Ok(counts)
+}
+
+/// The columns of a set of events, one vector each, as `unnest` takes them.
+#[derive(Default)]
+struct Columns {
+    event_id: Vec<String>,
+    received_at: Vec<DateTime<Utc>>,
+    caller_number: Vec<Option<String>>,
+    caller_name: Vec<Option<String>>,
+    date_of_birth: Vec<Option<NaiveDate>>,
+    topic: Vec<Option<String>>,
+    priority: Vec<String>,
+    source: Vec<String>,
+    warnings: Vec<Value>,
+    raw_payload: Vec<Value>,
+    content_hash: Vec<Vec<u8>>,
+}
+
+impl<'a> FromIterator<&'a CallEvent> for Columns {
+    fn from_iter<I: IntoIterator<Item = &'a CallEvent>>(events: I) -> Self {
+        let mut c = Columns::default();
+        for e in events {
+            c.event_id.push(e.event_id.clone());
+            c.received_at.push(e.received_at);
+            c.caller_number.push(e.caller_number.clone());
+            c.caller_name.push(e.caller_name.clone());
+            c.date_of_birth.push(e.date_of_birth);
+            c.topic.push(e.topic.clone());
+            c.priority.push(e.priority.as_str().to_owned());
+            c.source.push(e.source.clone());
+            c.warnings.push(json!(e.warnings));
+            c.raw_payload.push(e.raw_payload.clone());
+            c.content_hash.push(e.content_hash.to_vec());
+        }
+        c
+    }
+}
+
+async fn insert_calls(tx: &mut PgConnection, events: &[CallEvent]) -> sqlx::Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let c: Columns = events.iter().collect();
+    sqlx::query!(
+        "insert into calls (event_id, received_at, caller_number, caller_name, date_of_birth, topic,
+                            priority, source, warnings, raw_payload, content_hash)
+         select event_id, received_at, caller_number, caller_name, date_of_birth, topic,
+                priority::call_priority, source, warnings, raw_payload, content_hash
+         from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::date[], $6::text[],
+                     $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::bytea[])
+              as u(event_id, received_at, caller_number, caller_name, date_of_birth, topic,
+                   priority, source, warnings, raw_payload, content_hash)",
+        &c.event_id,
+        &c.received_at,
+        &c.caller_number as &[Option<String>],
+        &c.caller_name as &[Option<String>],
+        &c.date_of_birth as &[Option<NaiveDate>],
+        &c.topic as &[Option<String>],
+        &c.priority,
+        &c.source,
+        &c.warnings,
+        &c.raw_payload,
+        &c.content_hash,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Updates the data fields of changed calls (never status, assignee or notes), bumps their
+/// version, and audits each change as an `edit` by the importer with the changed fields.
+async fn update_calls(tx: &mut PgConnection, changed: &[(&Existing, CallEvent)]) -> sqlx::Result<()> {
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let c: Columns = changed.iter().map(|(_, event)| event).collect();
+    sqlx::query!(
+        "update calls c set
+             received_at = u.received_at, caller_number = u.caller_number, caller_name = u.caller_name,
+             date_of_birth = u.date_of_birth, topic = u.topic, priority = u.priority::call_priority,
+             source = u.source, warnings = u.warnings, raw_payload = u.raw_payload,
+             content_hash = u.content_hash, version = c.version + 1, updated_at = now()
+         from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::date[], $6::text[],
+                     $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::bytea[])
+              as u(event_id, received_at, caller_number, caller_name, date_of_birth, topic,
+                   priority, source, warnings, raw_payload, content_hash)
+         where c.event_id = u.event_id",
+        &c.event_id,
+        &c.received_at,
+        &c.caller_number as &[Option<String>],
+        &c.caller_name as &[Option<String>],
+        &c.date_of_birth as &[Option<NaiveDate>],
+        &c.topic as &[Option<String>],
+        &c.priority,
+        &c.source,
+        &c.warnings,
+        &c.raw_payload,
+        &c.content_hash,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let call_ids: Vec<i64> = changed.iter().map(|(old, _)| old.id).collect();
+    let diffs: Vec<Value> = changed.iter().map(|(old, new)| diff(&old.fields, &data_fields(new))).collect();
+    sqlx::query!(
+        "insert into actions_audit (call_id, action_type, actor_kind, diff)
+         select call_id, 'edit', 'importer', diff from unnest($1::bigint[], $2::jsonb[]) as u(call_id, diff)",
+        &call_ids,
+        &diffs,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// `{field: {"old": …, "new": …}}` for each field that differs.
+fn diff(old: &Value, new: &Value) -> Value {
+    let (Value::Object(old), Value::Object(new)) = (old, new) else {
+        return json!({});
+    };
+    new.iter()
+        .filter(|(field, value)| old.get(*field) != Some(value))
+        .map(|(field, value)| (field.clone(), json!({ "old": old.get(field), "new": value })))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+async fn insert_dead_letters(tx: &mut PgConnection, file_name: &str, letters: &[DeadLetter]) -> sqlx::Result<()> {
+    if letters.is_empty() {
+        return Ok(());
+    }
+    let line_numbers: Vec<i64> = letters.iter().map(|d| d.at.line_number + 1).collect();
+    let offsets: Vec<i64> = letters.iter().map(|d| d.at.byte_offset).collect();
+    let reasons: Vec<String> = letters.iter().map(|d| d.rejection.reason.code().to_owned()).collect();
+    let details: Vec<String> = letters.iter().map(|d| d.rejection.detail.clone()).collect();
+    let raws: Vec<Vec<u8>> = letters.iter().map(|d| d.raw.clone()).collect();
+    let truncated: Vec<bool> = letters.iter().map(|d| d.truncated).collect();
+    sqlx::query!(
+        "insert into dead_letters (file_name, line_number, byte_offset, reason, detail, raw_line, raw_truncated)
+         select $1, line_number, byte_offset, reason, detail, raw_line, raw_truncated
+         from unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bytea[], $7::bool[])
+              as u(line_number, byte_offset, reason, detail, raw_line, raw_truncated)",
+        file_name,
+        &line_numbers,
+        &offsets,
+        &reasons,
+        &details,
+        &raws,
+        &truncated,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}

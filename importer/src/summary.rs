@@ -1,0 +1,46 @@
+//! What an import run did, for the CLI's report and the logs.
+
+use std::{collections::BTreeMap, fmt};
+
+use crate::validate::Reason;
+
+/// Counts of one import run. Every line read lands in exactly one of
+/// blank, new, updated, unchanged, expired or dead letters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub lines: u64,
+    pub blank: u64,
+    pub new: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub expired: u64,
+    pub dead_letters: BTreeMap<Reason, u64>,
+}
+
+impl Summary {
+    pub fn dead_letter_total(&self) -> u64 {
+        self.dead_letters.values().sum()
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "files: {}, lines: {}, new: {}, updated: {}, unchanged: {}, expired: {}, blank: {}, dead letters: {}",
+            self.files,
+            self.lines,
+            self.new,
+            self.updated,
+            self.unchanged,
+            self.expired,
+            self.blank,
+            self.dead_letter_total()
+        )?;
+        for (reason, count) in &self.dead_letters {
+            write!(f, "\n  {}: {count}", reason.code())?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,354 @@
+//! Turns one raw line into a valid call event, an expired one, or a rejection with a stable
+//! reason code (SPEC "Input"). Pure: no I/O, the current time is passed in.
+
+use app::domain::{BERLIN, PhoneNumber, Priority};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+/// Longest line accepted, in bytes (without the newline).
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+const MAX_EVENT_ID_CHARS: usize = 200;
+const MAX_FUTURE: Duration = Duration::hours(24);
+
+/// Why a line was not stored as a call. The codes are stable and machine-readable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reason {
+    InvalidUtf8,
+    InvalidJson,
+    NotAnObject,
+    LineTooLong,
+    MissingReceivedAt,
+    InvalidReceivedAt,
+    MissingCaller,
+    InvalidPhone,
+    InvalidFieldType,
+    SourceNotAllowed,
+}
+
+impl Reason {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::InvalidUtf8 => "invalid_utf8",
+            Self::InvalidJson => "invalid_json",
+            Self::NotAnObject => "not_an_object",
+            Self::LineTooLong => "line_too_long",
+            Self::MissingReceivedAt => "missing_received_at",
+            Self::InvalidReceivedAt => "invalid_received_at",
+            Self::MissingCaller => "missing_caller",
+            Self::InvalidPhone => "invalid_phone",
+            Self::InvalidFieldType => "invalid_field_type",
+            Self::SourceNotAllowed => "source_not_allowed",
+        }
+    }
+}
+
+/// A line that cannot become a call: the reason code and a sentence for people.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub reason: Reason,
+    pub detail: String,
+}
+
+fn reject(reason: Reason, detail: impl Into<String>) -> Rejection {
+    Rejection { reason, detail: detail.into() }
+}
+
+/// A problem with one field that still lets the call be stored; shown in the UI.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub code: &'static str,
+    pub field: &'static str,
+    pub detail: String,
+}
+
+/// A call event ready to be stored: every field normalised.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallEvent {
+    pub event_id: String,
+    pub received_at: DateTime<Utc>,
+    /// E.164; `None` for an anonymous caller.
+    pub caller_number: Option<String>,
+    pub caller_name: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub topic: Option<String>,
+    pub priority: Priority,
+    pub source: String,
+    pub warnings: Vec<Warning>,
+    pub raw_payload: Value,
+    /// SHA-256 over the stored fields: equal hashes mean an identical event.
+    pub content_hash: [u8; 32],
+}
+
+/// What became of a line.
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    Call(Box<CallEvent>),
+    /// Valid, but older than the retention period: not stored, only counted.
+    Expired,
+    Rejected(Rejection),
+}
+
+/// What validation needs to know besides the line.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub now: DateTime<Utc>,
+    pub retention: Duration,
+    pub allowed_sources: Vec<String>,
+}
+
+impl Policy {
+    /// Out of the box: 30 days retention, only the phone assistant may deliver calls.
+    pub fn default_at(now: DateTime<Utc>) -> Self {
+        Self { now, retention: Duration::days(30), allowed_sources: vec!["phone".to_owned()] }
+    }
+}
+
+/// The rejection of a line of `len` bytes, longer than [`MAX_LINE_BYTES`].
+pub fn too_long(len: u64) -> Rejection {
+    reject(Reason::LineTooLong, format!("line has {len} bytes, at most {MAX_LINE_BYTES} are accepted"))
+}
+
+/// Validates and normalises one line (without its newline).
+pub fn validate(line: &[u8], policy: &Policy) -> Outcome {
+    match validate_inner(line, policy) {
+        Ok(Some(event)) => Outcome::Call(Box::new(event)),
+        Ok(None) => Outcome::Expired,
+        Err(rejection) => Outcome::Rejected(rejection),
+    }
+}
+
+fn validate_inner(line: &[u8], policy: &Policy) -> Result<Option<CallEvent>, Rejection> {
+    if line.len() > MAX_LINE_BYTES {
+        return Err(too_long(line.len() as u64));
+    }
+    let text = std::str::from_utf8(line).map_err(|error| {
+        reject(Reason::InvalidUtf8, format!("not UTF-8 at byte {}", error.valid_up_to()))
+    })?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|error| reject(Reason::InvalidJson, format!("not JSON: {error}")))?;
+    let Value::Object(object) = value else {
+        return Err(reject(Reason::NotAnObject, "a call event must be a JSON object"));
+    };
+
+    let received_at = received_at(object.get("received_at"), policy.now)?;
+    let number = caller_number(object.get("caller_number"))?;
+    let caller_name = optional_text(&object, "caller_name")?;
+    if number == NumberField::Absent && caller_name.is_none() {
+        return Err(reject(Reason::MissingCaller, "neither caller_number nor caller_name is given"));
+    }
+    let caller_number = match number {
+        NumberField::Number(e164) => Some(e164),
+        NumberField::Absent | NumberField::Anonymous => None,
+    };
+    let source = optional_text(&object, "source")?.unwrap_or_else(|| "phone".to_owned());
+    if !policy.allowed_sources.iter().any(|allowed| *allowed == source) {
+        return Err(reject(
+            Reason::SourceNotAllowed,
+            format!("source {source:?} is not an allowed source"),
+        ));
+    }
+    let event_id = optional_text(&object, "event_id")?;
+    if let Some(id) = &event_id {
+        if id.chars().count() > MAX_EVENT_ID_CHARS {
+            return Err(reject(
+                Reason::InvalidFieldType,
+                format!("event_id is longer than {MAX_EVENT_ID_CHARS} characters"),
+            ));
+        }
+    }
+    let topic = optional_text(&object, "topic")?;
+    let mut warnings = Vec::new();
+    let priority = priority(object.get("priority"), &mut warnings)?;
+    let date_of_birth = date_of_birth(&object, policy.now, &mut warnings)?;
+
+    if received_at < policy.now - policy.retention {
+        return Ok(None);
+    }
+    let raw_payload = Value::Object(object);
+    let event_id = event_id.unwrap_or_else(|| derived_event_id(received_at, &caller_number, &raw_payload));
+    let mut event = CallEvent {
+        event_id,
+        received_at,
+        caller_number,
+        caller_name,
+        date_of_birth,
+        topic,
+        priority,
+        source,
+        warnings,
+        raw_payload,
+        content_hash: [0; 32],
+    };
+    event.content_hash = content_hash(&event);
+    Ok(Some(event))
+}
+
+fn received_at(value: Option<&Value>, now: DateTime<Utc>) -> Result<DateTime<Utc>, Rejection> {
+    let at = match value {
+        None | Some(Value::Null) => {
+            return Err(reject(Reason::MissingReceivedAt, "received_at is missing"));
+        }
+        Some(Value::String(text)) => parse_time_text(text.trim())?,
+        Some(Value::Number(number)) => parse_unix(number)?,
+        Some(_) => {
+            return Err(reject(
+                Reason::InvalidFieldType,
+                "received_at must be a string or a number",
+            ));
+        }
+    };
+    if at > now + MAX_FUTURE {
+        return Err(reject(
+            Reason::InvalidReceivedAt,
+            format!("received_at {at} is more than 24 hours in the future"),
+        ));
+    }
+    Ok(at)
+}
+
+fn parse_time_text(text: &str) -> Result<DateTime<Utc>, Rejection> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Ok(at.with_timezone(&Utc));
+    }
+    let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").map_err(|_| {
+        reject(
+            Reason::InvalidReceivedAt,
+            format!("received_at {text:?} is neither RFC 3339 nor YYYY-MM-DD HH:MM:SS"),
+        )
+    })?;
+    // In the autumn hour that occurs twice, the earlier instant is taken.
+    BERLIN.from_local_datetime(&local).earliest().map(|at| at.with_timezone(&Utc)).ok_or_else(
+        || {
+            reject(
+                Reason::InvalidReceivedAt,
+                format!("received_at {text:?} does not exist in Europe/Berlin (clocks skip it)"),
+            )
+        },
+    )
+}
+
+/// Unix seconds, or milliseconds when the number is too large to be seconds (after year 5000).
+fn parse_unix(number: &serde_json::Number) -> Result<DateTime<Utc>, Rejection> {
+    const MILLIS_THRESHOLD: i64 = 100_000_000_000;
+    let invalid = || reject(Reason::InvalidReceivedAt, format!("received_at {number} is not a Unix time"));
+    let value = number.as_i64().ok_or_else(invalid)?;
+    let at = if value.abs() >= MILLIS_THRESHOLD {
+        DateTime::from_timestamp_millis(value)
+    } else {
+        DateTime::from_timestamp(value, 0)
+    };
+    at.ok_or_else(invalid)
+}
+
+const ANONYMOUS_WORDS: [&str; 5] = ["anonymous", "anonym", "unbekannt", "unknown", "unterdrückt"];
+
+/// What the `caller_number` field says.
+#[derive(Debug, PartialEq, Eq)]
+enum NumberField {
+    Absent,
+    /// Empty or a word such as `anonymous`/`unbekannt`: the caller withheld the number.
+    Anonymous,
+    /// The number in E.164.
+    Number(String),
+}
+
+fn caller_number(value: Option<&Value>) -> Result<NumberField, Rejection> {
+    match value {
+        None | Some(Value::Null) => Ok(NumberField::Absent),
+        Some(Value::String(text)) => {
+            let trimmed = text.trim();
+            if trimmed.is_empty() || ANONYMOUS_WORDS.contains(&trimmed.to_lowercase().as_str()) {
+                return Ok(NumberField::Anonymous);
+            }
+            PhoneNumber::parse(trimmed)
+                .map(|number| NumberField::Number(number.e164().to_owned()))
+                .map_err(|error| reject(Reason::InvalidPhone, error.to_string()))
+        }
+        Some(_) => Err(reject(Reason::InvalidFieldType, "caller_number must be a string")),
+    }
+}
+
+/// A string field, trimmed; blank counts as absent.
+fn optional_text(object: &Map<String, Value>, field: &str) -> Result<Option<String>, Rejection> {
+    match object.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => {
+            let trimmed = text.trim();
+            Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
+        }
+        Some(_) => Err(reject(Reason::InvalidFieldType, format!("{field} must be a string"))),
+    }
+}
+
+fn priority(value: Option<&Value>, warnings: &mut Vec<Warning>) -> Result<Priority, Rejection> {
+    let word = match value {
+        None | Some(Value::Null) => return Ok(Priority::default()),
+        Some(Value::String(text)) => text.clone(),
+        Some(Value::Number(number)) => number.to_string(),
+        Some(_) => {
+            return Err(reject(Reason::InvalidFieldType, "priority must be a string or a number"));
+        }
+    };
+    Ok(Priority::from_word(&word).unwrap_or_else(|| {
+        warnings.push(Warning {
+            code: "unknown_priority",
+            field: "priority",
+            detail: format!("unknown priority {word:?}; stored as normal"),
+        });
+        Priority::default()
+    }))
+}
+
+fn date_of_birth(
+    object: &Map<String, Value>,
+    now: DateTime<Utc>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<NaiveDate>, Rejection> {
+    let Some(text) = optional_text(object, "date_of_birth")? else {
+        return Ok(None);
+    };
+    let parsed = NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(&text, "%d.%m.%Y"));
+    let (code, detail) = match parsed {
+        Ok(date) if date <= now.with_timezone(&BERLIN).date_naive() => return Ok(Some(date)),
+        Ok(_) => ("date_of_birth_in_future", format!("date of birth {text:?} lies in the future")),
+        Err(_) => (
+            "invalid_date_of_birth",
+            format!("date of birth {text:?} is neither YYYY-MM-DD nor DD.MM.YYYY"),
+        ),
+    };
+    warnings.push(Warning { code, field: "date_of_birth", detail });
+    Ok(None)
+}
+
+/// The key of an event without `event_id`: SHA-256 of the normalised time, the number
+/// and the canonical payload (object keys sorted).
+fn derived_event_id(received_at: DateTime<Utc>, number: &Option<String>, payload: &Value) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(received_at.to_rfc3339().as_bytes());
+    hasher.update([0]);
+    hasher.update(number.as_deref().unwrap_or("").as_bytes());
+    hasher.update([0]);
+    hasher.update(payload.to_string().as_bytes());
+    format!("sha256:{}", hex::encode(hasher.finalize()))
+}
+
+fn content_hash(event: &CallEvent) -> [u8; 32] {
+    let fields = serde_json::json!([
+        event.received_at.to_rfc3339(),
+        event.caller_number,
+        event.caller_name,
+        event.date_of_birth,
+        event.topic,
+        event.priority.as_str(),
+        event.source,
+        event.warnings,
+        event.raw_payload,
+    ]);
+    Sha256::digest(fields.to_string().as_bytes()).into()
+}
+
+#[cfg(test)]
+mod tests;

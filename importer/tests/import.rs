@@ -1,0 +1,166 @@
+//! The importer against a real PostgreSQL: each test gets a fresh, migrated database.
+
+use std::{io::Write, path::Path};
+
+use chrono::Utc;
+use importer::{Importer, Summary};
+use serde_json::json;
+use sqlx::PgPool;
+
+fn append(dir: &Path, name: &str, text: &str) {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join(name))
+        .expect("open call file");
+    file.write_all(text.as_bytes()).expect("append to call file");
+}
+
+fn line(event_id: &str, topic: &str) -> String {
+    format!(
+        "{}\n",
+        json!({
+            "event_id": event_id,
+            "received_at": Utc::now().to_rfc3339(),
+            "caller_number": "030 1234567",
+            "caller_name": "Anna Müller",
+            "topic": topic,
+        })
+    )
+}
+
+async fn import(pool: &PgPool, dir: &Path) -> Summary {
+    Importer::new(pool.clone(), dir).run_once().await.expect("import pass")
+}
+
+async fn count(pool: &PgPool, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("select count(*) from {table}"))
+        .fetch_one(pool)
+        .await
+        .expect("count rows")
+}
+
+const FILE: &str = "calls-2026-11-22.jsonl";
+
+#[sqlx::test(migrations = "../migrations")]
+async fn demo_files_import_completely_and_a_second_pass_changes_nothing(pool: PgPool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    importer::demo::write_demo_files(dir.path(), 300, 7, Utc::now()).expect("demo files");
+
+    let first = import(&pool, dir.path()).await;
+    let second = import(&pool, dir.path()).await;
+
+    assert_eq!(first.lines, 300);
+    assert_eq!(first.new, 300, "{first}");
+    assert_eq!(first.dead_letter_total(), 0, "{first}");
+    assert_eq!(count(&pool, "calls").await, 300);
+    assert_eq!(second.lines, 0, "nothing new to read: {second}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn reimporting_a_file_from_the_start_changes_nothing(pool: PgPool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    append(dir.path(), FILE, &format!("{}{}", line("a", "Rezept"), line("b", "Termin")));
+    import(&pool, dir.path()).await;
+    let before: Vec<(i64, i32)> =
+        sqlx::query_as("select id, version from calls order by id").fetch_all(&pool).await.expect("calls");
+
+    sqlx::query("delete from import_offsets").execute(&pool).await.expect("forget offsets");
+    let again = import(&pool, dir.path()).await;
+
+    assert_eq!((again.lines, again.new, again.updated, again.unchanged), (2, 0, 0, 2), "{again}");
+    let after: Vec<(i64, i32)> =
+        sqlx::query_as("select id, version from calls order by id").fetch_all(&pool).await.expect("calls");
+    assert_eq!(before, after);
+    assert_eq!(count(&pool, "actions_audit").await, 0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_truncated_and_rewritten_file_is_read_again_from_the_start(pool: PgPool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    append(dir.path(), FILE, &format!("{}{}", line("a", "Rezept"), line("b", "Termin")));
+    import(&pool, dir.path()).await;
+
+    std::fs::write(dir.path().join(FILE), line("c", "AU")).expect("truncate and rewrite");
+    let summary = import(&pool, dir.path()).await;
+
+    assert_eq!((summary.lines, summary.new), (1, 1), "{summary}");
+    assert_eq!(count(&pool, "calls").await, 3);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_same_event_id_with_new_content_updates_data_fields_and_audits_the_edit(pool: PgPool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    append(dir.path(), FILE, &line("a", "Rezept"));
+    import(&pool, dir.path()).await;
+    sqlx::query("update calls set status = 'DONE'").execute(&pool).await.expect("mark done");
+
+    append(dir.path(), FILE, &line("a", "Rezept und Überweisung"));
+    let summary = import(&pool, dir.path()).await;
+
+    assert_eq!(summary.updated, 1, "{summary}");
+    let (topic, status, version): (String, String, i32) =
+        sqlx::query_as("select topic, status::text, version from calls").fetch_one(&pool).await.expect("call");
+    assert_eq!(topic, "Rezept und Überweisung");
+    assert_eq!(status, "DONE", "the importer never touches the status");
+    assert_eq!(version, 2);
+    let diff: serde_json::Value = sqlx::query_scalar(
+        "select diff from actions_audit where action_type = 'edit' and actor_kind = 'importer'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("edit audit row");
+    assert_eq!(diff["topic"], json!({"old": "Rezept", "new": "Rezept und Überweisung"}));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn bad_lines_become_dead_letters_with_position_and_reason(pool: PgPool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = line("a", "Rezept");
+    append(dir.path(), FILE, &format!("{good}\n{{kaputt\n"));
+
+    let summary = import(&pool, dir.path()).await;
+
+    assert_eq!((summary.new, summary.blank, summary.dead_letter_total()), (1, 1, 1), "{summary}");
+    let (line_number, byte_offset, reason, raw): (i64, i64, String, Vec<u8>) =
+        sqlx::query_as("select line_number, byte_offset, reason, raw_line from dead_letters")
+            .fetch_one(&pool)
+            .await
+            .expect("dead letter");
+    assert_eq!(line_number, 3);
+    assert_eq!(byte_offset, good.len() as i64 + 1);
+    assert_eq!(reason, "invalid_json");
+    assert_eq!(raw, b"{kaputt");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_last_line_without_newline_waits_until_it_is_complete(pool: PgPool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let full = line("a", "Rezept");
+    let (head, tail) = full.split_at(20);
+    append(dir.path(), FILE, head);
+
+    let partial = import(&pool, dir.path()).await;
+    append(dir.path(), FILE, tail);
+    let complete = import(&pool, dir.path()).await;
+
+    assert_eq!((partial.lines, partial.new), (0, 0), "{partial}");
+    assert_eq!((complete.lines, complete.new), (1, 1), "{complete}");
+    assert_eq!(count(&pool, "dead_letters").await, 0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_committed_batch_sends_one_notification_without_personal_data(pool: PgPool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await.expect("listener");
+    listener.listen(importer::NOTIFY_CHANNEL).await.expect("listen");
+    append(dir.path(), FILE, &format!("{}{}", line("a", "Rezept"), line("b", "Termin")));
+
+    import(&pool, dir.path()).await;
+
+    let notification = listener.recv().await.expect("notification");
+    let payload: serde_json::Value = serde_json::from_str(notification.payload()).expect("JSON payload");
+    assert_eq!(payload, json!({"new": 2, "updated": 0}));
+    let another = tokio::time::timeout(std::time::Duration::from_millis(500), listener.recv()).await;
+    assert!(another.is_err(), "exactly one notification per batch, got another: {another:?}");
+}

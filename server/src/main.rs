@@ -1,0 +1,61 @@
+//! `server`: serves the dashboard and, with IMPORT_DIR, imports calls in the same process.
+
+use std::{path::Path, time::Duration};
+
+use anyhow::Context;
+use clap::Parser;
+use leptos::config::get_configuration;
+use server::{config::Config, router::router, state::AppState};
+use sqlx::postgres::PgPoolOptions;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .init();
+    let config = Config::parse();
+    let leptos_options = get_configuration(None).context("could not read the Leptos configuration")?.leptos_options;
+    let pool = PgPoolOptions::new()
+        .max_connections(10)
+        .connect(config.database_url.expose())
+        .await
+        .context("could not connect to PostgreSQL (check DATABASE_URL)")?;
+    app::db::MIGRATOR.run(&pool).await.context("could not apply database migrations")?;
+
+    if let Some(dir) = &config.import_dir {
+        if let Some(count) = config.demo_calls {
+            write_demo_calls_once(dir, count)?;
+        }
+        let importer = importer::Importer::new(pool.clone(), dir);
+        tracing::info!(dir = %dir.display(), "importing call files");
+        tokio::spawn(async move { importer.follow(Duration::from_secs(1)).await });
+    }
+
+    let addr = leptos_options.site_addr;
+    let app = router(AppState { pool, leptos_options });
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
+    tracing::info!("Anrufe is ready at http://{addr}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            // Without a signal handler the server simply runs until killed.
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("the server stopped unexpectedly")
+}
+
+/// Demo data is written only into a directory without call files, so a restart reuses it.
+fn write_demo_calls_once(dir: &Path, count: usize) -> anyhow::Result<()> {
+    let has_calls = std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().any(|e| e.file_name().to_str().is_some_and(importer::is_call_file)))
+        .unwrap_or(false);
+    if !has_calls {
+        let files = importer::demo::write_demo_files(dir, count, 1, chrono::Utc::now())
+            .with_context(|| format!("could not write demo calls to {}", dir.display()))?;
+        tracing::info!(count, files = files.len(), dir = %dir.display(), "wrote demo calls");
+    }
+    Ok(())
+}

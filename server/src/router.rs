@@ -1,0 +1,24 @@
+//! The HTTP surface: server-rendered pages, server functions and static files.
+
+use app::{App, shell};
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+
+use crate::state::AppState;
+
+/// Builds the whole application; the binary serves it and tests call it with `oneshot`.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let pool = state.pool.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .leptos_routes_with_context(&state, routes, move || provide_context(pool.clone()), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
