@@ -30,7 +30,7 @@ test('the calls table shows the demo calls with the blueprint columns', async ({
     await expect(page.getByRole('columnheader', { name: column, exact: true })).toBeVisible();
   }
   const rows = page.locator('table.calls tbody tr');
-  expect(await rows.count()).toBeGreaterThan(10);
+  await expect.poll(() => rows.count()).toBeGreaterThan(10);
   await expect(rows.first().locator('a[href^="tel:+49"], .muted').first()).toBeVisible();
   await page.locator('body[data-hydrated]').waitFor();
   expect(errors).toEqual([]);
@@ -59,6 +59,6 @@ test('after hydration the status filter narrows the table and lives in the URL',
 
   await page.getByRole('button', { name: 'Alle' }).click();
   await expect(page).toHaveURL(/\/$/);
-  expect(await rows.count()).toBeGreaterThan(5);
+  await expect.poll(() => rows.count()).toBeGreaterThan(5);
   expect(errors).toEqual([]);
 });

@@ -47,9 +47,8 @@ async fn the_list_server_function_filters_by_status(pool: PgPool) {
         .expect("mark three done");
 
     let request = Request::post("/api/list_calls")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json")
-        .body(Body::from("query[status]=DONE"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"query": {"status": "DONE"}}"#))
         .expect("request");
     let response = app.oneshot(request).await.expect("response");
 
@@ -68,4 +67,19 @@ async fn an_unknown_address_answers_404_with_a_german_page(pool: PgPool) {
 
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(body_text(response).await.contains("Seite nicht gefunden"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_list_server_function_without_a_status_lists_every_call(pool: PgPool) {
+    let app = app_with_demo_calls(pool, 12).await;
+
+    let request = Request::post("/api/list_calls")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"query": {}}"#))
+        .expect("request");
+    let response = app.oneshot(request).await.expect("response");
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let page: serde_json::Value = serde_json::from_str(&body_text(response).await).expect("JSON");
+    assert_eq!(page["total"], 12);
 }
