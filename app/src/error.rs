@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     /// Something failed on the server; the details are in the server log only.
-    #[error("Auf dem Server ist ein Fehler aufgetreten. Bitte versuchen Sie es gleich noch einmal.")]
+    #[error(
+        "Auf dem Server ist ein Fehler aufgetreten. Bitte versuchen Sie es gleich noch einmal."
+    )]
     Internal,
     /// The request did not reach the server or its answer could not be read.
     #[error("Der Server ist nicht erreichbar ({0}). Bitte prüfen Sie die Verbindung.")]

@@ -13,13 +13,52 @@ use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
 use serde_json::{Value, json};
 
 const FIRST_NAMES: &[&str] = &[
-    "Anna", "Jürgen", "Ursula", "Mehmet", "Sabine", "Klaus", "Leonie", "Thomas", "Elif", "Monika",
-    "Karl-Heinz", "Sophie", "Wolfgang", "Fatma", "Helga", "Lukas", "Renate", "Dieter", "Maria", "Jonas",
+    "Anna",
+    "Jürgen",
+    "Ursula",
+    "Mehmet",
+    "Sabine",
+    "Klaus",
+    "Leonie",
+    "Thomas",
+    "Elif",
+    "Monika",
+    "Karl-Heinz",
+    "Sophie",
+    "Wolfgang",
+    "Fatma",
+    "Helga",
+    "Lukas",
+    "Renate",
+    "Dieter",
+    "Maria",
+    "Jonas",
 ];
 const LAST_NAMES: &[&str] = &[
-    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz",
-    "Hoffmann", "Yılmaz", "Koch", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Zimmermann",
-    "Braun", "Krüger", "Özdemir", "Hartmann", "Lange", "Werner",
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Yılmaz",
+    "Koch",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Schröder",
+    "Neumann",
+    "Zimmermann",
+    "Braun",
+    "Krüger",
+    "Özdemir",
+    "Hartmann",
+    "Lange",
+    "Werner",
 ];
 const TOPICS: &[&str] = &[
     "Rezept für Ramipril 5 mg, Packung ist fast leer",
@@ -47,11 +86,19 @@ const URGENT_TOPICS: &[&str] = &[
 
 /// Writes `count` demo calls of the last three days into `calls-YYYY-MM-DD.jsonl` files in
 /// `dir` (created if missing) and returns the files written, oldest first.
-pub fn write_demo_files(dir: &Path, count: usize, seed: u64, now: DateTime<Utc>) -> std::io::Result<Vec<PathBuf>> {
+pub fn write_demo_files(
+    dir: &Path,
+    count: usize,
+    seed: u64,
+    now: DateTime<Utc>,
+) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let mut by_day: BTreeMap<NaiveDate, Vec<String>> = BTreeMap::new();
     for (at, line) in demo_lines(count, seed, now) {
-        by_day.entry(at.with_timezone(&BERLIN).date_naive()).or_default().push(line);
+        by_day
+            .entry(at.with_timezone(&BERLIN).date_naive())
+            .or_default()
+            .push(line);
     }
     let mut written = Vec::new();
     for (day, lines) in by_day {
@@ -124,7 +171,17 @@ fn received_at(rng: &mut StdRng, at: DateTime<Utc>) -> Value {
 /// Berlin, Munich and mobile numbers in the notations people and phone systems write.
 fn phone_number(rng: &mut StdRng) -> String {
     let digits = |rng: &mut StdRng, n: usize| -> String {
-        (0..n).map(|i| char::from(b'0' + if i == 0 { rng.random_range(2..10) } else { rng.random_range(0..10) })).collect()
+        (0..n)
+            .map(|i| {
+                char::from(
+                    b'0' + if i == 0 {
+                        rng.random_range(2..10)
+                    } else {
+                        rng.random_range(0..10)
+                    },
+                )
+            })
+            .collect()
     };
     match rng.random_range(0..8) {
         0 => format!("030 {}", digits(rng, 7)),
@@ -137,12 +194,23 @@ fn phone_number(rng: &mut StdRng) -> String {
         4 => format!("0171 {}", digits(rng, 7)),
         5 => format!("+49 151 {}", digits(rng, 8)),
         6 => format!("0049176{}", digits(rng, 8)),
-        _ => format!("0{} {}", ["30", "89", "40", "221"].choose(rng).copied().unwrap_or("30"), digits(rng, 7)),
+        _ => format!(
+            "0{} {}",
+            ["30", "89", "40", "221"]
+                .choose(rng)
+                .copied()
+                .unwrap_or("30"),
+            digits(rng, 7)
+        ),
     }
 }
 
 fn date_of_birth(rng: &mut StdRng) -> String {
     let date = NaiveDate::from_ymd_opt(1935, 1, 1).unwrap_or_default()
         + Duration::days(rng.random_range(0..(85 * 365)));
-    if rng.random_bool(0.5) { date.format("%d.%m.%Y").to_string() } else { date.format("%Y-%m-%d").to_string() }
+    if rng.random_bool(0.5) {
+        date.format("%d.%m.%Y").to_string()
+    } else {
+        date.format("%Y-%m-%d").to_string()
+    }
 }

@@ -19,7 +19,10 @@ pub const NOTIFY_CHANNEL: &str = "calls_changed";
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("could not read {path}: {source}")]
-    Io { path: std::path::PathBuf, source: std::io::Error },
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
     #[error("database request failed: {0}")]
     Database(#[from] sqlx::Error),
 }

@@ -5,7 +5,6 @@ use std::{path::PathBuf, process::ExitCode, time::Duration};
 use anyhow::Context;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use importer::Importer;
-use sqlx::postgres::PgPoolOptions;
 
 /// Imports the call.v1 JSONL files of a directory into PostgreSQL.
 ///
@@ -70,21 +69,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(Command::Demo { count, out, seed }) = cli.command {
         let files = importer::demo::write_demo_files(&out, count, seed, chrono::Utc::now())
             .with_context(|| format!("could not write demo files to {}", out.display()))?;
-        println!("wrote {count} demo calls into {} files in {}", files.len(), out.display());
+        println!(
+            "wrote {count} demo calls into {} files in {}",
+            files.len(),
+            out.display()
+        );
         return Ok(());
     }
     let args = cli.import;
     let (Some(dir), Some(url)) = (args.dir, args.database_url) else {
         Cli::command()
-            .error(clap::error::ErrorKind::MissingRequiredArgument, "--dir (or IMPORT_DIR) and DATABASE_URL are required")
+            .error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "--dir (or IMPORT_DIR) and DATABASE_URL are required",
+            )
             .exit();
     };
-    let pool = PgPoolOptions::new()
-        .max_connections(2)
-        .connect(&url)
-        .await
-        .context("could not connect to PostgreSQL (check DATABASE_URL)")?;
-    app::db::MIGRATOR.run(&pool).await.context("could not apply database migrations")?;
+    let pool = app::db::connect(&url, 2).await?;
     let importer = Importer::new(pool, &dir);
     if args.once {
         let summary = importer.run_once().await?;

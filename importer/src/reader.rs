@@ -45,7 +45,10 @@ pub struct Importer {
 
 impl Importer {
     pub fn new(pool: PgPool, dir: impl Into<PathBuf>) -> Self {
-        Self { pool, dir: dir.into() }
+        Self {
+            pool,
+            dir: dir.into(),
+        }
     }
 
     /// Imports every complete line not imported yet, oldest file first.
@@ -73,7 +76,10 @@ impl Importer {
     }
 
     async fn call_files(&self) -> Result<Vec<PathBuf>, ImportError> {
-        let io_error = |source| ImportError::Io { path: self.dir.clone(), source };
+        let io_error = |source| ImportError::Io {
+            path: self.dir.clone(),
+            source,
+        };
         let mut entries = tokio::fs::read_dir(&self.dir).await.map_err(io_error)?;
         let mut files = Vec::new();
         while let Some(entry) = entries.next_entry().await.map_err(io_error)? {
@@ -86,20 +92,33 @@ impl Importer {
     }
 
     async fn import_file(&self, path: &Path, summary: &mut Summary) -> Result<(), ImportError> {
-        let io_error = |source| ImportError::Io { path: path.to_owned(), source };
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let io_error = |source| ImportError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         let mut file = File::open(path).await.map_err(io_error)?;
         let meta = file.metadata().await.map_err(io_error)?;
         let identity = identify(&mut file, &meta).await.map_err(io_error)?;
         let mut position = match store::load_offset(&self.pool, &name).await? {
-            Some((saved, at)) if saved.same_file(&identity) && at.byte_offset <= meta.len() as i64 => at,
+            Some((saved, at))
+                if saved.same_file(&identity) && at.byte_offset <= meta.len() as i64 =>
+            {
+                at
+            }
             Some(_) => {
                 tracing::warn!(file = %name, "file was replaced or truncated; reading it again from the start");
                 Position::default()
             }
             None => Position::default(),
         };
-        file.seek(SeekFrom::Start(position.byte_offset as u64)).await.map_err(io_error)?;
+        file.seek(SeekFrom::Start(position.byte_offset as u64))
+            .await
+            .map_err(io_error)?;
         let mut reader = BufReader::with_capacity(256 * 1024, file);
         let policy = Policy::default_at(chrono::Utc::now());
         let mut batch = Batch::default();
@@ -123,15 +142,22 @@ impl Importer {
                     Outcome::Rejected(rejection) => {
                         *summary.dead_letters.entry(rejection.reason).or_default() += 1;
                         let raw = line[..line.len().min(DEAD_LETTER_RAW_BYTES)].to_vec();
-                        batch.push_dead_letter(start, rejection, raw, line.len() > DEAD_LETTER_RAW_BYTES);
+                        batch.push_dead_letter(
+                            start,
+                            rejection,
+                            raw,
+                            line.len() > DEAD_LETTER_RAW_BYTES,
+                        );
                     }
                 }
             }
             if batch.len() >= BATCH_LINES {
-                self.commit(&name, &identity, position, &mut batch, summary).await?;
+                self.commit(&name, &identity, position, &mut batch, summary)
+                    .await?;
             }
         }
-        self.commit(&name, &identity, position, &mut batch, summary).await
+        self.commit(&name, &identity, position, &mut batch, summary)
+            .await
     }
 
     async fn commit(
@@ -142,7 +168,9 @@ impl Importer {
         batch: &mut Batch,
         summary: &mut Summary,
     ) -> Result<(), ImportError> {
-        let counts = store::commit_batch(&self.pool, name, identity, position, std::mem::take(batch)).await?;
+        let counts =
+            store::commit_batch(&self.pool, name, identity, position, std::mem::take(batch))
+                .await?;
         summary.new += counts.new;
         summary.updated += counts.updated;
         summary.unchanged += counts.unchanged;
@@ -152,7 +180,10 @@ impl Importer {
 
 async fn identify(file: &mut File, meta: &std::fs::Metadata) -> std::io::Result<FileIdentity> {
     let mut head = Vec::new();
-    (&mut *file).take(FINGERPRINT_BYTES).read_to_end(&mut head).await?;
+    (&mut *file)
+        .take(FINGERPRINT_BYTES)
+        .read_to_end(&mut head)
+        .await?;
     Ok(FileIdentity {
         device: meta.dev() as i64,
         inode: meta.ino() as i64,
@@ -165,7 +196,10 @@ async fn identify(file: &mut File, meta: &std::fs::Metadata) -> std::io::Result<
 /// Reads the next complete line into `line` (without its newline, cut after
 /// `MAX_LINE_BYTES + 1` bytes) and returns its full length including the newline.
 /// Returns `None` at the end of the file, also when a last line has no newline yet.
-async fn next_line(reader: &mut BufReader<File>, line: &mut Vec<u8>) -> std::io::Result<Option<u64>> {
+async fn next_line(
+    reader: &mut BufReader<File>,
+    line: &mut Vec<u8>,
+) -> std::io::Result<Option<u64>> {
     line.clear();
     let mut length = 0_u64;
     loop {

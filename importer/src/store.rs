@@ -65,8 +65,19 @@ impl Batch {
     }
 
     /// `at` is where the rejected line starts.
-    pub fn push_dead_letter(&mut self, at: Position, rejection: Rejection, raw: Vec<u8>, truncated: bool) {
-        self.dead_letters.push(DeadLetter { at, rejection, raw, truncated });
+    pub fn push_dead_letter(
+        &mut self,
+        at: Position,
+        rejection: Rejection,
+        raw: Vec<u8>,
+        truncated: bool,
+    ) {
+        self.dead_letters.push(DeadLetter {
+            at,
+            rejection,
+            raw,
+            truncated,
+        });
     }
 
     pub fn len(&self) -> usize {
@@ -83,7 +94,10 @@ pub struct BatchCounts {
 }
 
 /// The saved identity and position of a file, if it was read before.
-pub async fn load_offset(pool: &PgPool, file_name: &str) -> sqlx::Result<Option<(FileIdentity, Position)>> {
+pub async fn load_offset(
+    pool: &PgPool,
+    file_name: &str,
+) -> sqlx::Result<Option<(FileIdentity, Position)>> {
     let row = sqlx::query!(
         "select device, inode, fingerprint, fingerprint_len, byte_offset, line_number
          from import_offsets where file_name = $1",
@@ -99,7 +113,13 @@ pub async fn load_offset(pool: &PgPool, file_name: &str) -> sqlx::Result<Option<
             fingerprint_len: row.fingerprint_len,
             head: Vec::new(),
         };
-        (identity, Position { byte_offset: row.byte_offset, line_number: row.line_number })
+        (
+            identity,
+            Position {
+                byte_offset: row.byte_offset,
+                line_number: row.line_number,
+            },
+        )
     }))
 }
 
@@ -140,7 +160,9 @@ pub async fn commit_batch(
     .await?;
     if counts.new + counts.updated > 0 {
         let payload = json!({ "new": counts.new, "updated": counts.updated }).to_string();
-        sqlx::query!("select pg_notify($1, $2)", NOTIFY_CHANNEL, payload).execute(&mut *tx).await?;
+        sqlx::query!("select pg_notify($1, $2)", NOTIFY_CHANNEL, payload)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(counts)
@@ -204,7 +226,14 @@ async fn upsert_calls(tx: &mut PgConnection, events: Vec<CallEvent>) -> sqlx::Re
             "priority": row.priority,
             "source": row.source,
         });
-        (row.event_id, Existing { id: row.id, content_hash: row.content_hash, fields })
+        (
+            row.event_id,
+            Existing {
+                id: row.id,
+                content_hash: row.content_hash,
+                fields,
+            },
+        )
     })
     .collect();
 
@@ -220,8 +249,12 @@ async fn upsert_calls(tx: &mut PgConnection, events: Vec<CallEvent>) -> sqlx::Re
     }
     counts.new = fresh.len() as u64;
     counts.updated = changed.len() as u64;
-    insert_calls(tx, &fresh).await?;
-    update_calls(tx, &changed).await?;
+    write_calls(
+        tx,
+        fresh.iter().chain(changed.iter().map(|(_, event)| event)),
+    )
+    .await?;
+    audit_edits(tx, &changed).await?;
     Ok(counts)
 }
 
@@ -261,11 +294,16 @@ impl<'a> FromIterator<&'a CallEvent> for Columns {
     }
 }
 
-async fn insert_calls(tx: &mut PgConnection, events: &[CallEvent]) -> sqlx::Result<()> {
-    if events.is_empty() {
+/// Inserts new calls and overwrites the data fields of changed ones (never status, assignee
+/// or notes), bumping their version. Rows whose content is unchanged must not be passed.
+async fn write_calls<'a>(
+    tx: &mut PgConnection,
+    events: impl IntoIterator<Item = &'a CallEvent>,
+) -> sqlx::Result<()> {
+    let c: Columns = events.into_iter().collect();
+    if c.event_id.is_empty() {
         return Ok(());
     }
-    let c: Columns = events.iter().collect();
     sqlx::query!(
         "insert into calls (event_id, received_at, caller_number, caller_name, date_of_birth, topic,
                             priority, source, warnings, raw_payload, content_hash)
@@ -274,7 +312,13 @@ async fn insert_calls(tx: &mut PgConnection, events: &[CallEvent]) -> sqlx::Resu
          from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::date[], $6::text[],
                      $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::bytea[])
               as u(event_id, received_at, caller_number, caller_name, date_of_birth, topic,
-                   priority, source, warnings, raw_payload, content_hash)",
+                   priority, source, warnings, raw_payload, content_hash)
+         on conflict (event_id) do update set
+             received_at = excluded.received_at, caller_number = excluded.caller_number,
+             caller_name = excluded.caller_name, date_of_birth = excluded.date_of_birth,
+             topic = excluded.topic, priority = excluded.priority, source = excluded.source,
+             warnings = excluded.warnings, raw_payload = excluded.raw_payload,
+             content_hash = excluded.content_hash, version = calls.version + 1, updated_at = now()",
         &c.event_id,
         &c.received_at,
         &c.caller_number as &[Option<String>],
@@ -292,40 +336,19 @@ async fn insert_calls(tx: &mut PgConnection, events: &[CallEvent]) -> sqlx::Resu
     Ok(())
 }
 
-/// Updates the data fields of changed calls (never status, assignee or notes), bumps their
-/// version, and audits each change as an `edit` by the importer with the changed fields.
-async fn update_calls(tx: &mut PgConnection, changed: &[(&Existing, CallEvent)]) -> sqlx::Result<()> {
+/// Audits each changed call as an `edit` by the importer, with the fields that changed.
+async fn audit_edits(
+    tx: &mut PgConnection,
+    changed: &[(&Existing, CallEvent)],
+) -> sqlx::Result<()> {
     if changed.is_empty() {
         return Ok(());
     }
-    let c: Columns = changed.iter().map(|(_, event)| event).collect();
-    sqlx::query!(
-        "update calls c set
-             received_at = u.received_at, caller_number = u.caller_number, caller_name = u.caller_name,
-             date_of_birth = u.date_of_birth, topic = u.topic, priority = u.priority::call_priority,
-             source = u.source, warnings = u.warnings, raw_payload = u.raw_payload,
-             content_hash = u.content_hash, version = c.version + 1, updated_at = now()
-         from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::date[], $6::text[],
-                     $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::bytea[])
-              as u(event_id, received_at, caller_number, caller_name, date_of_birth, topic,
-                   priority, source, warnings, raw_payload, content_hash)
-         where c.event_id = u.event_id",
-        &c.event_id,
-        &c.received_at,
-        &c.caller_number as &[Option<String>],
-        &c.caller_name as &[Option<String>],
-        &c.date_of_birth as &[Option<NaiveDate>],
-        &c.topic as &[Option<String>],
-        &c.priority,
-        &c.source,
-        &c.warnings,
-        &c.raw_payload,
-        &c.content_hash,
-    )
-    .execute(&mut *tx)
-    .await?;
     let call_ids: Vec<i64> = changed.iter().map(|(old, _)| old.id).collect();
-    let diffs: Vec<Value> = changed.iter().map(|(old, new)| diff(&old.fields, &data_fields(new))).collect();
+    let diffs: Vec<Value> = changed
+        .iter()
+        .map(|(old, new)| diff(&old.fields, &data_fields(new)))
+        .collect();
     sqlx::query!(
         "insert into actions_audit (call_id, action_type, actor_kind, diff)
          select call_id, 'edit', 'importer', diff from unnest($1::bigint[], $2::jsonb[]) as u(call_id, diff)",
@@ -344,18 +367,30 @@ fn diff(old: &Value, new: &Value) -> Value {
     };
     new.iter()
         .filter(|(field, value)| old.get(*field) != Some(value))
-        .map(|(field, value)| (field.clone(), json!({ "old": old.get(field), "new": value })))
+        .map(|(field, value)| {
+            (
+                field.clone(),
+                json!({ "old": old.get(field), "new": value }),
+            )
+        })
         .collect::<serde_json::Map<_, _>>()
         .into()
 }
 
-async fn insert_dead_letters(tx: &mut PgConnection, file_name: &str, letters: &[DeadLetter]) -> sqlx::Result<()> {
+async fn insert_dead_letters(
+    tx: &mut PgConnection,
+    file_name: &str,
+    letters: &[DeadLetter],
+) -> sqlx::Result<()> {
     if letters.is_empty() {
         return Ok(());
     }
     let line_numbers: Vec<i64> = letters.iter().map(|d| d.at.line_number + 1).collect();
     let offsets: Vec<i64> = letters.iter().map(|d| d.at.byte_offset).collect();
-    let reasons: Vec<String> = letters.iter().map(|d| d.rejection.reason.code().to_owned()).collect();
+    let reasons: Vec<String> = letters
+        .iter()
+        .map(|d| d.rejection.reason.code().to_owned())
+        .collect();
     let details: Vec<String> = letters.iter().map(|d| d.rejection.detail.clone()).collect();
     let raws: Vec<Vec<u8>> = letters.iter().map(|d| d.raw.clone()).collect();
     let truncated: Vec<bool> = letters.iter().map(|d| d.truncated).collect();

@@ -52,7 +52,10 @@ pub struct Rejection {
 }
 
 fn reject(reason: Reason, detail: impl Into<String>) -> Rejection {
-    Rejection { reason, detail: detail.into() }
+    Rejection {
+        reason,
+        detail: detail.into(),
+    }
 }
 
 /// A problem with one field that still lets the call be stored; shown in the UI.
@@ -101,13 +104,20 @@ pub struct Policy {
 impl Policy {
     /// Out of the box: 30 days retention, only the phone assistant may deliver calls.
     pub fn default_at(now: DateTime<Utc>) -> Self {
-        Self { now, retention: Duration::days(30), allowed_sources: vec!["phone".to_owned()] }
+        Self {
+            now,
+            retention: Duration::days(30),
+            allowed_sources: vec!["phone".to_owned()],
+        }
     }
 }
 
 /// The rejection of a line of `len` bytes, longer than [`MAX_LINE_BYTES`].
 pub fn too_long(len: u64) -> Rejection {
-    reject(Reason::LineTooLong, format!("line has {len} bytes, at most {MAX_LINE_BYTES} are accepted"))
+    reject(
+        Reason::LineTooLong,
+        format!("line has {len} bytes, at most {MAX_LINE_BYTES} are accepted"),
+    )
 }
 
 /// Validates and normalises one line (without its newline).
@@ -124,39 +134,49 @@ fn validate_inner(line: &[u8], policy: &Policy) -> Result<Option<CallEvent>, Rej
         return Err(too_long(line.len() as u64));
     }
     let text = std::str::from_utf8(line).map_err(|error| {
-        reject(Reason::InvalidUtf8, format!("not UTF-8 at byte {}", error.valid_up_to()))
+        reject(
+            Reason::InvalidUtf8,
+            format!("not UTF-8 at byte {}", error.valid_up_to()),
+        )
     })?;
     let value: Value = serde_json::from_str(text)
         .map_err(|error| reject(Reason::InvalidJson, format!("not JSON: {error}")))?;
     let Value::Object(object) = value else {
-        return Err(reject(Reason::NotAnObject, "a call event must be a JSON object"));
+        return Err(reject(
+            Reason::NotAnObject,
+            "a call event must be a JSON object",
+        ));
     };
 
     let received_at = received_at(object.get("received_at"), policy.now)?;
     let number = caller_number(object.get("caller_number"))?;
     let caller_name = optional_text(&object, "caller_name")?;
     if number == NumberField::Absent && caller_name.is_none() {
-        return Err(reject(Reason::MissingCaller, "neither caller_number nor caller_name is given"));
+        return Err(reject(
+            Reason::MissingCaller,
+            "neither caller_number nor caller_name is given",
+        ));
     }
     let caller_number = match number {
         NumberField::Number(e164) => Some(e164),
         NumberField::Absent | NumberField::Anonymous => None,
     };
     let source = optional_text(&object, "source")?.unwrap_or_else(|| "phone".to_owned());
-    if !policy.allowed_sources.iter().any(|allowed| *allowed == source) {
+    if !policy.allowed_sources.contains(&source) {
         return Err(reject(
             Reason::SourceNotAllowed,
             format!("source {source:?} is not an allowed source"),
         ));
     }
     let event_id = optional_text(&object, "event_id")?;
-    if let Some(id) = &event_id {
-        if id.chars().count() > MAX_EVENT_ID_CHARS {
-            return Err(reject(
-                Reason::InvalidFieldType,
-                format!("event_id is longer than {MAX_EVENT_ID_CHARS} characters"),
-            ));
-        }
+    if event_id
+        .as_ref()
+        .is_some_and(|id| id.chars().count() > MAX_EVENT_ID_CHARS)
+    {
+        return Err(reject(
+            Reason::InvalidFieldType,
+            format!("event_id is longer than {MAX_EVENT_ID_CHARS} characters"),
+        ));
     }
     let topic = optional_text(&object, "topic")?;
     let mut warnings = Vec::new();
@@ -167,7 +187,8 @@ fn validate_inner(line: &[u8], policy: &Policy) -> Result<Option<CallEvent>, Rej
         return Ok(None);
     }
     let raw_payload = Value::Object(object);
-    let event_id = event_id.unwrap_or_else(|| derived_event_id(received_at, &caller_number, &raw_payload));
+    let event_id =
+        event_id.unwrap_or_else(|| derived_event_id(received_at, &caller_number, &raw_payload));
     let mut event = CallEvent {
         event_id,
         received_at,
@@ -219,20 +240,27 @@ fn parse_time_text(text: &str) -> Result<DateTime<Utc>, Rejection> {
         )
     })?;
     // In the autumn hour that occurs twice, the earlier instant is taken.
-    BERLIN.from_local_datetime(&local).earliest().map(|at| at.with_timezone(&Utc)).ok_or_else(
-        || {
+    BERLIN
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|at| at.with_timezone(&Utc))
+        .ok_or_else(|| {
             reject(
                 Reason::InvalidReceivedAt,
                 format!("received_at {text:?} does not exist in Europe/Berlin (clocks skip it)"),
             )
-        },
-    )
+        })
 }
 
 /// Unix seconds, or milliseconds when the number is too large to be seconds (after year 5000).
 fn parse_unix(number: &serde_json::Number) -> Result<DateTime<Utc>, Rejection> {
     const MILLIS_THRESHOLD: i64 = 100_000_000_000;
-    let invalid = || reject(Reason::InvalidReceivedAt, format!("received_at {number} is not a Unix time"));
+    let invalid = || {
+        reject(
+            Reason::InvalidReceivedAt,
+            format!("received_at {number} is not a Unix time"),
+        )
+    };
     let value = number.as_i64().ok_or_else(invalid)?;
     let at = if value.abs() >= MILLIS_THRESHOLD {
         DateTime::from_timestamp_millis(value)
@@ -266,7 +294,10 @@ fn caller_number(value: Option<&Value>) -> Result<NumberField, Rejection> {
                 .map(|number| NumberField::Number(number.e164().to_owned()))
                 .map_err(|error| reject(Reason::InvalidPhone, error.to_string()))
         }
-        Some(_) => Err(reject(Reason::InvalidFieldType, "caller_number must be a string")),
+        Some(_) => Err(reject(
+            Reason::InvalidFieldType,
+            "caller_number must be a string",
+        )),
     }
 }
 
@@ -278,7 +309,10 @@ fn optional_text(object: &Map<String, Value>, field: &str) -> Result<Option<Stri
             let trimmed = text.trim();
             Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
         }
-        Some(_) => Err(reject(Reason::InvalidFieldType, format!("{field} must be a string"))),
+        Some(_) => Err(reject(
+            Reason::InvalidFieldType,
+            format!("{field} must be a string"),
+        )),
     }
 }
 
@@ -288,7 +322,10 @@ fn priority(value: Option<&Value>, warnings: &mut Vec<Warning>) -> Result<Priori
         Some(Value::String(text)) => text.clone(),
         Some(Value::Number(number)) => number.to_string(),
         Some(_) => {
-            return Err(reject(Reason::InvalidFieldType, "priority must be a string or a number"));
+            return Err(reject(
+                Reason::InvalidFieldType,
+                "priority must be a string or a number",
+            ));
         }
     };
     Ok(Priority::from_word(&word).unwrap_or_else(|| {
@@ -313,19 +350,30 @@ fn date_of_birth(
         .or_else(|_| NaiveDate::parse_from_str(&text, "%d.%m.%Y"));
     let (code, detail) = match parsed {
         Ok(date) if date <= now.with_timezone(&BERLIN).date_naive() => return Ok(Some(date)),
-        Ok(_) => ("date_of_birth_in_future", format!("date of birth {text:?} lies in the future")),
+        Ok(_) => (
+            "date_of_birth_in_future",
+            format!("date of birth {text:?} lies in the future"),
+        ),
         Err(_) => (
             "invalid_date_of_birth",
             format!("date of birth {text:?} is neither YYYY-MM-DD nor DD.MM.YYYY"),
         ),
     };
-    warnings.push(Warning { code, field: "date_of_birth", detail });
+    warnings.push(Warning {
+        code,
+        field: "date_of_birth",
+        detail,
+    });
     Ok(None)
 }
 
 /// The key of an event without `event_id`: SHA-256 of the normalised time, the number
 /// and the canonical payload (object keys sorted).
-fn derived_event_id(received_at: DateTime<Utc>, number: &Option<String>, payload: &Value) -> String {
+fn derived_event_id(
+    received_at: DateTime<Utc>,
+    number: &Option<String>,
+    payload: &Value,
+) -> String {
     let mut hasher = Sha256::new();
     hasher.update(received_at.to_rfc3339().as_bytes());
     hasher.update([0]);

@@ -13,7 +13,8 @@ fn append(dir: &Path, name: &str, text: &str) {
         .append(true)
         .open(dir.join(name))
         .expect("open call file");
-    file.write_all(text.as_bytes()).expect("append to call file");
+    file.write_all(text.as_bytes())
+        .expect("append to call file");
 }
 
 fn line(event_id: &str, topic: &str) -> String {
@@ -30,7 +31,10 @@ fn line(event_id: &str, topic: &str) -> String {
 }
 
 async fn import(pool: &PgPool, dir: &Path) -> Summary {
-    Importer::new(pool.clone(), dir).run_once().await.expect("import pass")
+    Importer::new(pool.clone(), dir)
+        .run_once()
+        .await
+        .expect("import pass")
 }
 
 async fn count(pool: &PgPool, table: &str) -> i64 {
@@ -60,17 +64,32 @@ async fn demo_files_import_completely_and_a_second_pass_changes_nothing(pool: Pg
 #[sqlx::test(migrations = "../migrations")]
 async fn reimporting_a_file_from_the_start_changes_nothing(pool: PgPool) {
     let dir = tempfile::tempdir().expect("temp dir");
-    append(dir.path(), FILE, &format!("{}{}", line("a", "Rezept"), line("b", "Termin")));
+    append(
+        dir.path(),
+        FILE,
+        &format!("{}{}", line("a", "Rezept"), line("b", "Termin")),
+    );
     import(&pool, dir.path()).await;
-    let before: Vec<(i64, i32)> =
-        sqlx::query_as("select id, version from calls order by id").fetch_all(&pool).await.expect("calls");
+    let before: Vec<(i64, i32)> = sqlx::query_as("select id, version from calls order by id")
+        .fetch_all(&pool)
+        .await
+        .expect("calls");
 
-    sqlx::query("delete from import_offsets").execute(&pool).await.expect("forget offsets");
+    sqlx::query("delete from import_offsets")
+        .execute(&pool)
+        .await
+        .expect("forget offsets");
     let again = import(&pool, dir.path()).await;
 
-    assert_eq!((again.lines, again.new, again.updated, again.unchanged), (2, 0, 0, 2), "{again}");
-    let after: Vec<(i64, i32)> =
-        sqlx::query_as("select id, version from calls order by id").fetch_all(&pool).await.expect("calls");
+    assert_eq!(
+        (again.lines, again.new, again.updated, again.unchanged),
+        (2, 0, 0, 2),
+        "{again}"
+    );
+    let after: Vec<(i64, i32)> = sqlx::query_as("select id, version from calls order by id")
+        .fetch_all(&pool)
+        .await
+        .expect("calls");
     assert_eq!(before, after);
     assert_eq!(count(&pool, "actions_audit").await, 0);
 }
@@ -78,7 +97,11 @@ async fn reimporting_a_file_from_the_start_changes_nothing(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn a_truncated_and_rewritten_file_is_read_again_from_the_start(pool: PgPool) {
     let dir = tempfile::tempdir().expect("temp dir");
-    append(dir.path(), FILE, &format!("{}{}", line("a", "Rezept"), line("b", "Termin")));
+    append(
+        dir.path(),
+        FILE,
+        &format!("{}{}", line("a", "Rezept"), line("b", "Termin")),
+    );
     import(&pool, dir.path()).await;
 
     std::fs::write(dir.path().join(FILE), line("c", "AU")).expect("truncate and rewrite");
@@ -93,14 +116,20 @@ async fn the_same_event_id_with_new_content_updates_data_fields_and_audits_the_e
     let dir = tempfile::tempdir().expect("temp dir");
     append(dir.path(), FILE, &line("a", "Rezept"));
     import(&pool, dir.path()).await;
-    sqlx::query("update calls set status = 'DONE'").execute(&pool).await.expect("mark done");
+    sqlx::query("update calls set status = 'DONE'")
+        .execute(&pool)
+        .await
+        .expect("mark done");
 
     append(dir.path(), FILE, &line("a", "Rezept und Überweisung"));
     let summary = import(&pool, dir.path()).await;
 
     assert_eq!(summary.updated, 1, "{summary}");
     let (topic, status, version): (String, String, i32) =
-        sqlx::query_as("select topic, status::text, version from calls").fetch_one(&pool).await.expect("call");
+        sqlx::query_as("select topic, status::text, version from calls")
+            .fetch_one(&pool)
+            .await
+            .expect("call");
     assert_eq!(topic, "Rezept und Überweisung");
     assert_eq!(status, "DONE", "the importer never touches the status");
     assert_eq!(version, 2);
@@ -110,7 +139,10 @@ async fn the_same_event_id_with_new_content_updates_data_fields_and_audits_the_e
     .fetch_one(&pool)
     .await
     .expect("edit audit row");
-    assert_eq!(diff["topic"], json!({"old": "Rezept", "new": "Rezept und Überweisung"}));
+    assert_eq!(
+        diff["topic"],
+        json!({"old": "Rezept", "new": "Rezept und Überweisung"})
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -121,7 +153,11 @@ async fn bad_lines_become_dead_letters_with_position_and_reason(pool: PgPool) {
 
     let summary = import(&pool, dir.path()).await;
 
-    assert_eq!((summary.new, summary.blank, summary.dead_letter_total()), (1, 1, 1), "{summary}");
+    assert_eq!(
+        (summary.new, summary.blank, summary.dead_letter_total()),
+        (1, 1, 1),
+        "{summary}"
+    );
     let (line_number, byte_offset, reason, raw): (i64, i64, String, Vec<u8>) =
         sqlx::query_as("select line_number, byte_offset, reason, raw_line from dead_letters")
             .fetch_one(&pool)
@@ -152,15 +188,29 @@ async fn a_last_line_without_newline_waits_until_it_is_complete(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn a_committed_batch_sends_one_notification_without_personal_data(pool: PgPool) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await.expect("listener");
-    listener.listen(importer::NOTIFY_CHANNEL).await.expect("listen");
-    append(dir.path(), FILE, &format!("{}{}", line("a", "Rezept"), line("b", "Termin")));
+    let mut listener = sqlx::postgres::PgListener::connect_with(&pool)
+        .await
+        .expect("listener");
+    listener
+        .listen(importer::NOTIFY_CHANNEL)
+        .await
+        .expect("listen");
+    append(
+        dir.path(),
+        FILE,
+        &format!("{}{}", line("a", "Rezept"), line("b", "Termin")),
+    );
 
     import(&pool, dir.path()).await;
 
     let notification = listener.recv().await.expect("notification");
-    let payload: serde_json::Value = serde_json::from_str(notification.payload()).expect("JSON payload");
+    let payload: serde_json::Value =
+        serde_json::from_str(notification.payload()).expect("JSON payload");
     assert_eq!(payload, json!({"new": 2, "updated": 0}));
-    let another = tokio::time::timeout(std::time::Duration::from_millis(500), listener.recv()).await;
-    assert!(another.is_err(), "exactly one notification per batch, got another: {another:?}");
+    let another =
+        tokio::time::timeout(std::time::Duration::from_millis(500), listener.recv()).await;
+    assert!(
+        another.is_err(),
+        "exactly one notification per batch, got another: {another:?}"
+    );
 }

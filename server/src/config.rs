@@ -40,7 +40,10 @@ impl From<String> for DatabaseUrl {
 impl fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Keep what names the server and database; drop user and password.
-        let host = self.0.rsplit_once('@').map_or(self.0.as_str(), |(_, host)| host);
+        let host = self
+            .0
+            .rsplit_once('@')
+            .map_or(self.0.as_str(), |(_, host)| host);
         write!(f, "DatabaseUrl(…@{host})")
     }
 }

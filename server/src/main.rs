@@ -6,7 +6,6 @@ use anyhow::Context;
 use clap::Parser;
 use leptos::config::get_configuration;
 use server::{config::Config, router::router, state::AppState};
-use sqlx::postgres::PgPoolOptions;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -17,13 +16,10 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let config = Config::parse();
-    let leptos_options = get_configuration(None).context("could not read the Leptos configuration")?.leptos_options;
-    let pool = PgPoolOptions::new()
-        .max_connections(10)
-        .connect(config.database_url.expose())
-        .await
-        .context("could not connect to PostgreSQL (check DATABASE_URL)")?;
-    app::db::MIGRATOR.run(&pool).await.context("could not apply database migrations")?;
+    let leptos_options = get_configuration(None)
+        .context("could not read the Leptos configuration")?
+        .leptos_options;
+    let pool = app::db::connect(config.database_url.expose(), 10).await?;
 
     if let Some(dir) = &config.import_dir {
         if let Some(count) = config.demo_calls {
@@ -35,8 +31,13 @@ async fn main() -> anyhow::Result<()> {
     }
 
     let addr = leptos_options.site_addr;
-    let app = router(AppState { pool, leptos_options });
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
+    let app = router(AppState {
+        pool,
+        leptos_options,
+    });
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("could not listen on {addr}"))?;
     tracing::info!("Anrufe is ready at http://{addr}");
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
@@ -50,7 +51,11 @@ async fn main() -> anyhow::Result<()> {
 /// Demo data is written only into a directory without call files, so a restart reuses it.
 fn write_demo_calls_once(dir: &Path, count: usize) -> anyhow::Result<()> {
     let has_calls = std::fs::read_dir(dir)
-        .map(|entries| entries.flatten().any(|e| e.file_name().to_str().is_some_and(importer::is_call_file)))
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_str().is_some_and(importer::is_call_file))
+        })
         .unwrap_or(false);
     if !has_calls {
         let files = importer::demo::write_demo_files(dir, count, 1, chrono::Utc::now())

@@ -14,9 +14,12 @@ pub fn router(state: AppState) -> Router {
     let pool = state.pool.clone();
     let options = state.leptos_options.clone();
     Router::new()
-        .leptos_routes_with_context(&state, routes, move || provide_context(pool.clone()), move || {
-            shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(pool.clone()),
+            move || shell(options.clone()),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

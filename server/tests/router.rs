@@ -14,13 +14,24 @@ use tower::ServiceExt;
 async fn app_with_demo_calls(pool: PgPool, count: usize) -> Router {
     let dir = tempfile::tempdir().expect("temp dir");
     importer::demo::write_demo_files(dir.path(), count, 3, chrono::Utc::now()).expect("demo files");
-    importer::Importer::new(pool.clone(), dir.path()).run_once().await.expect("import");
+    importer::Importer::new(pool.clone(), dir.path())
+        .run_once()
+        .await
+        .expect("import");
     let leptos_options = LeptosOptions::builder().output_name("anrufe").build();
-    router(AppState { pool, leptos_options })
+    router(AppState {
+        pool,
+        leptos_options,
+    })
 }
 
 async fn body_text(response: axum::response::Response) -> String {
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
     String::from_utf8(bytes.to_vec()).expect("UTF-8 body")
 }
 
@@ -28,7 +39,10 @@ async fn body_text(response: axum::response::Response) -> String {
 async fn the_start_page_renders_the_calls_table_on_the_server(pool: PgPool) {
     let app = app_with_demo_calls(pool, 25).await;
 
-    let response = app.oneshot(Request::get("/").body(Body::empty()).expect("request")).await.expect("response");
+    let response = app
+        .oneshot(Request::get("/").body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
 
     assert_eq!(response.status(), StatusCode::OK);
     let html = body_text(response).await;
@@ -41,10 +55,12 @@ async fn the_start_page_renders_the_calls_table_on_the_server(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn the_list_server_function_filters_by_status(pool: PgPool) {
     let app = app_with_demo_calls(pool.clone(), 20).await;
-    sqlx::query("update calls set status = 'DONE' where id in (select id from calls order by id limit 3)")
-        .execute(&pool)
-        .await
-        .expect("mark three done");
+    sqlx::query(
+        "update calls set status = 'DONE' where id in (select id from calls order by id limit 3)",
+    )
+    .execute(&pool)
+    .await
+    .expect("mark three done");
 
     let request = Request::post("/api/list_calls")
         .header(header::CONTENT_TYPE, "application/json")
@@ -55,7 +71,12 @@ async fn the_list_server_function_filters_by_status(pool: PgPool) {
     assert_eq!(response.status(), StatusCode::OK);
     let page: serde_json::Value = serde_json::from_str(&body_text(response).await).expect("JSON");
     assert_eq!(page["total"], 3);
-    let statuses: Vec<&str> = page["items"].as_array().expect("items").iter().filter_map(|i| i["status"].as_str()).collect();
+    let statuses: Vec<&str> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["status"].as_str())
+        .collect();
     assert_eq!(statuses, ["DONE", "DONE", "DONE"]);
 }
 
@@ -63,7 +84,14 @@ async fn the_list_server_function_filters_by_status(pool: PgPool) {
 async fn an_unknown_address_answers_404_with_a_german_page(pool: PgPool) {
     let app = app_with_demo_calls(pool, 1).await;
 
-    let response = app.oneshot(Request::get("/gibt-es-nicht").body(Body::empty()).expect("request")).await.expect("response");
+    let response = app
+        .oneshot(
+            Request::get("/gibt-es-nicht")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
 
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(body_text(response).await.contains("Seite nicht gefunden"));

@@ -86,8 +86,11 @@ fn assignee(name: Option<String>) -> AnyView {
     match name {
         None => view! { <span class="muted">"—"</span> }.into_any(),
         Some(name) => {
-            let initials: String =
-                name.split_whitespace().filter_map(|part| part.chars().next()).take(2).collect();
+            let initials: String = name
+                .split_whitespace()
+                .filter_map(|part| part.chars().next())
+                .take(2)
+                .collect();
             view! {
                 <span class="assignee">
                     <span class="avatar" aria-hidden="true">{initials}</span>

@@ -8,8 +8,11 @@ use crate::domain::CallStatus;
 
 #[component]
 pub fn StatusFilter(selected: Memo<Option<CallStatus>>) -> impl IntoView {
-    let options = std::iter::once((None, "Alle"))
-        .chain(CallStatus::ALL.into_iter().map(|status| (Some(status), status.label_de())));
+    let options = std::iter::once((None, "Alle")).chain(
+        CallStatus::ALL
+            .into_iter()
+            .map(|status| (Some(status), status.label_de())),
+    );
     let navigate = use_navigate();
 
     view! {

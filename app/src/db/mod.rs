@@ -2,5 +2,28 @@
 
 pub mod calls;
 
-/// The schema migrations in `migrations/`; the server and the importer apply them at start.
+use sqlx::{PgPool, postgres::PgPoolOptions};
+
+/// The schema migrations in `migrations/`; [`connect`] applies them.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// Why the database could not be made ready at start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("could not connect to PostgreSQL (check DATABASE_URL): {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("could not apply the database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Opens a pool of at most `max_connections` and applies pending migrations, as both the
+/// server and the importer do at start.
+pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, StartError> {
+    let pool = PgPoolOptions::new()
+        .max_connections(max_connections)
+        .connect(url)
+        .await
+        .map_err(StartError::Connect)?;
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}

@@ -64,15 +64,23 @@ impl FromStr for CallStatus {
         Self::ALL
             .into_iter()
             .find(|status| status.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| ParseEnumError { kind: "status", value: s.to_owned() })
+            .ok_or_else(|| ParseEnumError {
+                kind: "status",
+                value: s.to_owned(),
+            })
     }
 }
 
 /// How urgent a call is. Stored as the PostgreSQL enum `call_priority`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "backend", derive(sqlx::Type))]
-#[cfg_attr(feature = "backend", sqlx(type_name = "call_priority", rename_all = "lowercase"))]
+#[cfg_attr(
+    feature = "backend",
+    sqlx(type_name = "call_priority", rename_all = "lowercase")
+)]
 pub enum Priority {
     Low,
     #[default]

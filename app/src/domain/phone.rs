@@ -55,7 +55,11 @@ mod parse {
                 return Err(PhoneError::Invalid(input.to_owned()));
             }
             let german = number.country().id() == Some(country::Id::DE);
-            let mode = if german { Mode::National } else { Mode::International };
+            let mode = if german {
+                Mode::National
+            } else {
+                Mode::International
+            };
             Ok(Self {
                 e164: number.format().mode(Mode::E164).to_string(),
                 display: number.format().mode(mode).to_string(),
@@ -65,7 +69,10 @@ mod parse {
         /// Rebuilds a number read back from the database. A stored value is always E.164;
         /// should one not parse, it is shown as stored rather than hidden.
         pub fn from_stored(e164: String) -> Self {
-            Self::parse(&e164).unwrap_or_else(|_| Self { display: e164.clone(), e164 })
+            Self::parse(&e164).unwrap_or_else(|_| Self {
+                display: e164.clone(),
+                e164,
+            })
         }
     }
 }

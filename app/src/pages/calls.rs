@@ -14,9 +14,17 @@ use crate::{
 pub fn CallsPage() -> impl IntoView {
     let query_map = use_query_map();
     let status = Memo::new(move |_| {
-        query_map.read().get("status").and_then(|value| value.parse::<CallStatus>().ok())
+        query_map
+            .read()
+            .get("status")
+            .and_then(|value| value.parse::<CallStatus>().ok())
     });
-    let calls = Resource::new(move || CallQuery { status: status.get() }, list_calls);
+    let calls = Resource::new(
+        move || CallQuery {
+            status: status.get(),
+        },
+        list_calls,
+    );
 
     view! {
         <header class="page-header">

@@ -4,7 +4,9 @@ use serde_json::json;
 use super::*;
 
 fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).single().expect("valid test time")
+    Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
+        .single()
+        .expect("valid test time")
 }
 
 fn run(line: &str) -> Outcome {
@@ -38,33 +40,56 @@ fn with(field: &str, value: Value) -> Value {
 #[test]
 fn received_at_in_rfc3339_is_stored_in_utc() {
     let event = call(base());
-    assert_eq!(event.received_at, Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap());
+    assert_eq!(
+        event.received_at,
+        Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap()
+    );
 }
 
 #[test]
 fn received_at_in_local_berlin_time_follows_daylight_saving_time() {
     let winter = call(with("received_at", json!("2026-11-22 10:00:00")));
-    assert_eq!(winter.received_at, Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap());
+    assert_eq!(
+        winter.received_at,
+        Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap()
+    );
     let mut policy = Policy::default_at(now());
     policy.retention = Duration::days(365);
     let summer = validate(
-        with("received_at", json!("2026-07-01 10:00:00")).to_string().as_bytes(),
+        with("received_at", json!("2026-07-01 10:00:00"))
+            .to_string()
+            .as_bytes(),
         &policy,
     );
-    let Outcome::Call(summer) = summer else { panic!("expected a call: {summer:?}") };
-    assert_eq!(summer.received_at, Utc.with_ymd_and_hms(2026, 7, 1, 8, 0, 0).unwrap());
+    let Outcome::Call(summer) = summer else {
+        panic!("expected a call: {summer:?}")
+    };
+    assert_eq!(
+        summer.received_at,
+        Utc.with_ymd_and_hms(2026, 7, 1, 8, 0, 0).unwrap()
+    );
 }
 
 #[test]
 fn the_repeated_autumn_hour_takes_the_earlier_instant_and_the_skipped_spring_hour_is_rejected() {
     let mut policy = Policy::default_at(Utc.with_ymd_and_hms(2026, 10, 26, 0, 0, 0).unwrap());
     let twice = with("received_at", json!("2026-10-25 02:30:00")).to_string();
-    let Outcome::Call(event) = validate(twice.as_bytes(), &policy) else { panic!("expected a call") };
-    assert_eq!(event.received_at, Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).unwrap());
+    let Outcome::Call(event) = validate(twice.as_bytes(), &policy) else {
+        panic!("expected a call")
+    };
+    assert_eq!(
+        event.received_at,
+        Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).unwrap()
+    );
     policy.now = Utc.with_ymd_and_hms(2026, 3, 30, 0, 0, 0).unwrap();
     let skipped = with("received_at", json!("2026-03-29 02:30:00")).to_string();
-    assert!(matches!(validate(skipped.as_bytes(), &policy),
-        Outcome::Rejected(Rejection { reason: Reason::InvalidReceivedAt, .. })));
+    assert!(matches!(
+        validate(skipped.as_bytes(), &policy),
+        Outcome::Rejected(Rejection {
+            reason: Reason::InvalidReceivedAt,
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -78,9 +103,18 @@ fn received_at_as_unix_seconds_or_milliseconds_is_understood() {
 
 #[test]
 fn german_and_international_number_formats_become_e164() {
-    for number in ["030 1234567", "+49 (30) 123-4567", "0049301234567", "0 30 / 12 34 56 7"] {
+    for number in [
+        "030 1234567",
+        "+49 (30) 123-4567",
+        "0049301234567",
+        "0 30 / 12 34 56 7",
+    ] {
         let event = call(with("caller_number", json!(number)));
-        assert_eq!(event.caller_number.as_deref(), Some("+49301234567"), "{number}");
+        assert_eq!(
+            event.caller_number.as_deref(),
+            Some("+49301234567"),
+            "{number}"
+        );
     }
 }
 
@@ -94,7 +128,8 @@ fn anonymous_unknown_and_empty_numbers_make_an_anonymous_call() {
 
 #[test]
 fn a_caller_with_only_a_name_is_stored() {
-    let event = call(json!({"received_at": "2026-11-22T10:00:00Z", "caller_name": " Anna Müller "}));
+    let event =
+        call(json!({"received_at": "2026-11-22T10:00:00Z", "caller_name": " Anna Müller "}));
     assert_eq!(event.caller_name.as_deref(), Some("Anna Müller"));
     assert_eq!(event.caller_number, None);
 }
@@ -102,8 +137,14 @@ fn a_caller_with_only_a_name_is_stored() {
 #[test]
 fn date_of_birth_in_iso_and_german_form_is_read() {
     let expected = NaiveDate::from_ymd_opt(1961, 3, 4);
-    assert_eq!(call(with("date_of_birth", json!("1961-03-04"))).date_of_birth, expected);
-    assert_eq!(call(with("date_of_birth", json!("04.03.1961"))).date_of_birth, expected);
+    assert_eq!(
+        call(with("date_of_birth", json!("1961-03-04"))).date_of_birth,
+        expected
+    );
+    assert_eq!(
+        call(with("date_of_birth", json!("04.03.1961"))).date_of_birth,
+        expected
+    );
 }
 
 #[test]
@@ -118,7 +159,10 @@ fn an_unreadable_or_future_date_of_birth_is_a_warning_not_a_rejection() {
 
 #[test]
 fn priority_words_and_numbers_are_read_and_unknown_words_warn() {
-    assert_eq!(call(with("priority", json!("dringend"))).priority, Priority::Urgent);
+    assert_eq!(
+        call(with("priority", json!("dringend"))).priority,
+        Priority::Urgent
+    );
     assert_eq!(call(with("priority", json!(3))).priority, Priority::High);
     assert_eq!(call(base()).priority, Priority::Normal);
     let unknown = call(with("priority", json!("sofort")));
@@ -164,25 +208,55 @@ fn a_given_event_id_is_kept_and_content_changes_change_the_hash() {
 
 #[test]
 fn an_event_older_than_the_retention_period_is_expired() {
-    assert_eq!(run(&with("received_at", json!("2026-10-01T10:00:00Z")).to_string()), Outcome::Expired);
+    assert_eq!(
+        run(&with("received_at", json!("2026-10-01T10:00:00Z")).to_string()),
+        Outcome::Expired
+    );
 }
 
 #[test]
 fn every_reason_code_is_given_for_its_kind_of_bad_line() {
     let long_line = format!("{{\"topic\":\"{}\"}}", "x".repeat(MAX_LINE_BYTES));
     let cases = [
-        (reason_bytes(b"{\"received_at\": \"\xff\"}"), Reason::InvalidUtf8),
+        (
+            reason_bytes(b"{\"received_at\": \"\xff\"}"),
+            Reason::InvalidUtf8,
+        ),
         (reason("{not json"), Reason::InvalidJson),
         (reason("[1, 2]"), Reason::NotAnObject),
         (reason(&long_line), Reason::LineTooLong),
-        (reason(r#"{"caller_number": "030 1234567"}"#), Reason::MissingReceivedAt),
-        (reason(&with("received_at", json!("gestern")).to_string()), Reason::InvalidReceivedAt),
-        (reason(&with("received_at", json!("2026-11-24T10:00:00Z")).to_string()), Reason::InvalidReceivedAt),
-        (reason(r#"{"received_at": "2026-11-22T10:00:00Z"}"#), Reason::MissingCaller),
-        (reason(&with("caller_number", json!("hallo")).to_string()), Reason::InvalidPhone),
-        (reason(&with("caller_name", json!(42)).to_string()), Reason::InvalidFieldType),
-        (reason(&with("event_id", json!("x".repeat(201))).to_string()), Reason::InvalidFieldType),
-        (reason(&with("source", json!("webform")).to_string()), Reason::SourceNotAllowed),
+        (
+            reason(r#"{"caller_number": "030 1234567"}"#),
+            Reason::MissingReceivedAt,
+        ),
+        (
+            reason(&with("received_at", json!("gestern")).to_string()),
+            Reason::InvalidReceivedAt,
+        ),
+        (
+            reason(&with("received_at", json!("2026-11-24T10:00:00Z")).to_string()),
+            Reason::InvalidReceivedAt,
+        ),
+        (
+            reason(r#"{"received_at": "2026-11-22T10:00:00Z"}"#),
+            Reason::MissingCaller,
+        ),
+        (
+            reason(&with("caller_number", json!("hallo")).to_string()),
+            Reason::InvalidPhone,
+        ),
+        (
+            reason(&with("caller_name", json!(42)).to_string()),
+            Reason::InvalidFieldType,
+        ),
+        (
+            reason(&with("event_id", json!("x".repeat(201))).to_string()),
+            Reason::InvalidFieldType,
+        ),
+        (
+            reason(&with("source", json!("webform")).to_string()),
+            Reason::SourceNotAllowed,
+        ),
     ];
     for (index, (actual, expected)) in cases.into_iter().enumerate() {
         assert_eq!(actual, expected, "case {index}");
