@@ -4,12 +4,15 @@
 //! itself failed (I/O, database).
 
 pub mod demo;
+pub mod metrics;
 mod reader;
+pub mod replay;
 mod store;
 mod summary;
 pub mod validate;
 
 pub use reader::{Importer, is_call_file};
+pub use store::BatchCounts;
 pub use summary::Summary;
 
 /// The PostgreSQL channel that receives one notification per committed batch.

@@ -1,10 +1,14 @@
 //! `importer`: imports call.v1 JSONL files into PostgreSQL, or writes demo files.
 
-use std::{path::PathBuf, process::ExitCode, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+    time::Duration,
+};
 
 use anyhow::Context;
 use clap::{Args, CommandFactory, Parser, Subcommand};
-use importer::Importer;
+use importer::{Importer, validate::Reason};
 
 /// Imports the call.v1 JSONL files of a directory into PostgreSQL.
 ///
@@ -33,6 +37,16 @@ struct ImportArgs {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Validate stored dead letters again (e.g. after a source was allowed) and import those
+    /// that now pass; print what happened.
+    Replay {
+        /// Only dead letters with this reason code, e.g. `source_not_allowed`.
+        #[arg(long, value_parser = parse_reason)]
+        reason: Option<Reason>,
+        /// PostgreSQL connection URL.
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+        database_url: String,
+    },
     /// Write realistic German demo calls of the last three days as daily JSONL files.
     Demo {
         /// How many calls to write.
@@ -64,19 +78,19 @@ async fn main() -> ExitCode {
     }
 }
 
-#[expect(clippy::print_stdout, reason = "the summary is the command's output")]
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    if let Some(Command::Demo { count, out, seed }) = cli.command {
-        let files = importer::demo::write_demo_files(&out, count, seed, chrono::Utc::now())
-            .with_context(|| format!("could not write demo files to {}", out.display()))?;
-        println!(
-            "wrote {count} demo calls into {} files in {}",
-            files.len(),
-            out.display()
-        );
-        return Ok(());
+    match cli.command {
+        Some(Command::Replay {
+            reason,
+            database_url,
+        }) => replay(&database_url, reason).await,
+        Some(Command::Demo { count, out, seed }) => demo(count, &out, seed),
+        None => import(cli.import).await,
     }
-    let args = cli.import;
+}
+
+#[expect(clippy::print_stdout, reason = "the summary is the command's output")]
+async fn import(args: ImportArgs) -> anyhow::Result<()> {
     let (Some(dir), Some(url)) = (args.dir, args.database_url) else {
         Cli::command()
             .error(
@@ -88,8 +102,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let pool = app::db::connect(&url, 2).await?;
     let importer = Importer::new(pool, &dir);
     if args.once {
-        let summary = importer.run_once().await?;
-        println!("{summary}");
+        println!("{}", importer.with_progress_bar().run_once().await?);
         return Ok(());
     }
     tracing::info!(dir = %dir.display(), "following call files; Ctrl-C stops");
@@ -98,4 +111,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         _ = tokio::signal::ctrl_c() => tracing::info!("stopped"),
     }
     Ok(())
+}
+
+#[expect(clippy::print_stdout, reason = "the summary is the command's output")]
+async fn replay(database_url: &str, reason: Option<Reason>) -> anyhow::Result<()> {
+    let pool = app::db::connect(database_url, 2).await?;
+    println!("{}", importer::replay::replay(&pool, reason).await?);
+    Ok(())
+}
+
+#[expect(clippy::print_stdout, reason = "the summary is the command's output")]
+fn demo(count: usize, out: &Path, seed: u64) -> anyhow::Result<()> {
+    let files = importer::demo::write_demo_files(out, count, seed, chrono::Utc::now())
+        .with_context(|| format!("could not write demo files to {}", out.display()))?;
+    println!(
+        "wrote {count} demo calls into {} files in {}",
+        files.len(),
+        out.display()
+    );
+    Ok(())
+}
+
+fn parse_reason(code: &str) -> Result<Reason, String> {
+    Reason::from_code(code).ok_or_else(|| {
+        let codes: Vec<&str> = Reason::ALL.iter().map(|r| r.code()).collect();
+        format!("unknown reason; one of: {}", codes.join(", "))
+    })
 }

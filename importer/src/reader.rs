@@ -9,6 +9,7 @@ use std::{
     time::Duration,
 };
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use tokio::{
@@ -17,7 +18,7 @@ use tokio::{
 };
 
 use crate::{
-    ImportError, Summary,
+    ImportError, Summary, metrics,
     store::{self, Batch, FileIdentity, Position},
     validate::{self, Outcome, Policy},
 };
@@ -26,8 +27,6 @@ use crate::{
 const BATCH_LINES: usize = 2_000;
 /// How many leading bytes identify a file.
 const FINGERPRINT_BYTES: u64 = 1024;
-/// How much of a rejected line is kept in its dead letter.
-const DEAD_LETTER_RAW_BYTES: usize = 16 * 1024;
 
 /// Whether `name` is a daily call file, `calls-YYYY-MM-DD.jsonl`.
 pub fn is_call_file(name: &str) -> bool {
@@ -41,6 +40,7 @@ pub fn is_call_file(name: &str) -> bool {
 pub struct Importer {
     pool: PgPool,
     dir: PathBuf,
+    show_progress: bool,
 }
 
 impl Importer {
@@ -48,16 +48,33 @@ impl Importer {
         Self {
             pool,
             dir: dir.into(),
+            show_progress: false,
+        }
+    }
+
+    /// Shows a progress bar of the bytes read on standard error, if that is a terminal.
+    pub fn with_progress_bar(self) -> Self {
+        Self {
+            show_progress: true,
+            ..self
         }
     }
 
     /// Imports every complete line not imported yet, oldest file first.
     pub async fn run_once(&self) -> Result<Summary, ImportError> {
         let mut summary = Summary::default();
-        for path in self.call_files().await? {
-            self.import_file(&path, &mut summary).await?;
+        let policy = Policy::new(
+            chrono::Utc::now(),
+            store::allowed_sources(&self.pool).await?,
+        );
+        let files = self.call_files().await?;
+        let progress = self.progress_bar(&files).await;
+        for path in &files {
+            self.import_file(path, &policy, &progress, &mut summary)
+                .await?;
             summary.files += 1;
         }
+        progress.finish_and_clear();
         Ok(summary)
     }
 
@@ -73,6 +90,21 @@ impl Importer {
             }
             tokio::time::sleep(interval).await;
         }
+    }
+
+    async fn progress_bar(&self, files: &[PathBuf]) -> ProgressBar {
+        if !self.show_progress {
+            return ProgressBar::hidden();
+        }
+        let mut total = 0;
+        for path in files {
+            total += tokio::fs::metadata(path).await.map_or(0, |meta| meta.len());
+        }
+        let style = ProgressStyle::with_template(
+            "{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr()).with_style(style)
     }
 
     async fn call_files(&self) -> Result<Vec<PathBuf>, ImportError> {
@@ -91,7 +123,13 @@ impl Importer {
         Ok(files)
     }
 
-    async fn import_file(&self, path: &Path, summary: &mut Summary) -> Result<(), ImportError> {
+    async fn import_file(
+        &self,
+        path: &Path,
+        policy: &Policy,
+        progress: &ProgressBar,
+        summary: &mut Summary,
+    ) -> Result<(), ImportError> {
         let io_error = |source| ImportError::Io {
             path: path.to_owned(),
             source,
@@ -104,23 +142,23 @@ impl Importer {
         let mut file = File::open(path).await.map_err(io_error)?;
         let meta = file.metadata().await.map_err(io_error)?;
         let identity = identify(&mut file, &meta).await.map_err(io_error)?;
-        let mut position = match store::load_offset(&self.pool, &name).await? {
+        let (mut position, reset) = match store::load_offset(&self.pool, &name).await? {
             Some((saved, at))
                 if saved.same_file(&identity) && at.byte_offset <= meta.len() as i64 =>
             {
-                at
+                (at, false)
             }
             Some(_) => {
                 tracing::warn!(file = %name, "file was replaced or truncated; reading it again from the start");
-                Position::default()
+                (Position::default(), true)
             }
-            None => Position::default(),
+            None => (Position::default(), false),
         };
         file.seek(SeekFrom::Start(position.byte_offset as u64))
             .await
             .map_err(io_error)?;
+        progress.inc(position.byte_offset as u64);
         let mut reader = BufReader::with_capacity(256 * 1024, file);
-        let policy = Policy::default_at(chrono::Utc::now());
         let mut batch = Batch::default();
         let mut line = Vec::new();
         while let Some(length) = next_line(&mut reader, &mut line).await.map_err(io_error)? {
@@ -128,26 +166,25 @@ impl Importer {
             position.byte_offset += length as i64;
             position.line_number += 1;
             summary.lines += 1;
+            batch.lines += 1;
+            progress.inc(length);
             if line.iter().all(u8::is_ascii_whitespace) {
                 summary.blank += 1;
             } else {
                 let outcome = if length - 1 > validate::MAX_LINE_BYTES as u64 {
                     Outcome::Rejected(validate::too_long(length - 1))
                 } else {
-                    validate::validate(&line, &policy)
+                    validate::validate(&line, policy)
                 };
                 match outcome {
                     Outcome::Call(event) => batch.push_call(*event),
-                    Outcome::Expired => summary.expired += 1,
+                    Outcome::Expired => {
+                        summary.expired += 1;
+                        batch.expired += 1;
+                    }
                     Outcome::Rejected(rejection) => {
                         *summary.dead_letters.entry(rejection.reason).or_default() += 1;
-                        let raw = line[..line.len().min(DEAD_LETTER_RAW_BYTES)].to_vec();
-                        batch.push_dead_letter(
-                            start,
-                            rejection,
-                            raw,
-                            line.len() > DEAD_LETTER_RAW_BYTES,
-                        );
+                        batch.push_dead_letter(start, rejection, &line);
                     }
                 }
             }
@@ -156,8 +193,12 @@ impl Importer {
                     .await?;
             }
         }
-        self.commit(&name, &identity, position, &mut batch, summary)
-            .await
+        // A pass that read nothing commits nothing, unless the file's identity must be saved.
+        if batch.lines > 0 || reset {
+            self.commit(&name, &identity, position, &mut batch, summary)
+                .await?;
+        }
+        Ok(())
     }
 
     async fn commit(
@@ -168,9 +209,11 @@ impl Importer {
         batch: &mut Batch,
         summary: &mut Summary,
     ) -> Result<(), ImportError> {
+        let report = batch.report();
         let counts =
             store::commit_batch(&self.pool, name, identity, position, std::mem::take(batch))
                 .await?;
+        metrics::record_batch(&report, counts);
         summary.new += counts.new;
         summary.updated += counts.updated;
         summary.unchanged += counts.unchanged;

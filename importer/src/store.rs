@@ -11,6 +11,7 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::{
     NOTIFY_CHANNEL,
+    metrics::BatchReport,
     validate::{CallEvent, Rejection},
 };
 
@@ -43,6 +44,9 @@ impl FileIdentity {
     }
 }
 
+/// How much of a rejected line is kept in its dead letter.
+const DEAD_LETTER_RAW_BYTES: usize = 16 * 1024;
+
 /// A rejected line as it will be kept.
 #[derive(Debug)]
 struct DeadLetter {
@@ -50,6 +54,8 @@ struct DeadLetter {
     rejection: Rejection,
     raw: Vec<u8>,
     truncated: bool,
+    /// Of the whole line as read, so that reading a file again stores no second copy.
+    sha256: Vec<u8>,
 }
 
 /// Lines waiting to be committed.
@@ -57,6 +63,9 @@ struct DeadLetter {
 pub struct Batch {
     calls: Vec<CallEvent>,
     dead_letters: Vec<DeadLetter>,
+    /// Lines consumed since the last commit, blank and expired ones included.
+    pub lines: u64,
+    pub expired: u64,
 }
 
 impl Batch {
@@ -64,24 +73,33 @@ impl Batch {
         self.calls.push(event);
     }
 
-    /// `at` is where the rejected line starts.
-    pub fn push_dead_letter(
-        &mut self,
-        at: Position,
-        rejection: Rejection,
-        raw: Vec<u8>,
-        truncated: bool,
-    ) {
+    /// `at` is where the rejected `line` starts.
+    pub fn push_dead_letter(&mut self, at: Position, rejection: Rejection, line: &[u8]) {
         self.dead_letters.push(DeadLetter {
             at,
             rejection,
-            raw,
-            truncated,
+            raw: line[..line.len().min(DEAD_LETTER_RAW_BYTES)].to_vec(),
+            truncated: line.len() > DEAD_LETTER_RAW_BYTES,
+            sha256: Sha256::digest(line).to_vec(),
         });
     }
 
     pub fn len(&self) -> usize {
         self.calls.len() + self.dead_letters.len()
+    }
+
+    /// What the batch holds, for the metrics.
+    pub fn report(&self) -> BatchReport {
+        BatchReport {
+            lines: self.lines,
+            expired: self.expired,
+            rejected: self
+                .dead_letters
+                .iter()
+                .map(|d| d.rejection.reason)
+                .collect(),
+            newest_call: self.calls.iter().map(|c| c.received_at).max(),
+        }
     }
 }
 
@@ -132,13 +150,7 @@ pub async fn commit_batch(
     batch: Batch,
 ) -> sqlx::Result<BatchCounts> {
     let mut tx = pool.begin().await?;
-    let mut counts = BatchCounts::default();
-    for run in runs_of_distinct_event_ids(batch.calls) {
-        let run_counts = upsert_calls(&mut tx, run).await?;
-        counts.new += run_counts.new;
-        counts.updated += run_counts.updated;
-        counts.unchanged += run_counts.unchanged;
-    }
+    let counts = store_events(&mut tx, batch.calls).await?;
     insert_dead_letters(&mut tx, file_name, &batch.dead_letters).await?;
     sqlx::query!(
         "insert into import_offsets
@@ -158,14 +170,36 @@ pub async fn commit_batch(
     )
     .execute(&mut *tx)
     .await?;
+    notify(&mut tx, counts).await?;
+    tx.commit().await?;
+    Ok(counts)
+}
+
+/// Inserts new events and applies changed ones, in order; identical ones change nothing.
+pub async fn store_events(
+    tx: &mut PgConnection,
+    events: Vec<CallEvent>,
+) -> sqlx::Result<BatchCounts> {
+    let mut counts = BatchCounts::default();
+    for run in runs_of_distinct_event_ids(events) {
+        let run_counts = upsert_calls(tx, run).await?;
+        counts.new += run_counts.new;
+        counts.updated += run_counts.updated;
+        counts.unchanged += run_counts.unchanged;
+    }
+    Ok(counts)
+}
+
+/// Queues the one notification of a transaction that changed calls; PostgreSQL delivers it
+/// at commit. The payload holds counts only, never personal data.
+pub async fn notify(tx: &mut PgConnection, counts: BatchCounts) -> sqlx::Result<()> {
     if counts.new + counts.updated > 0 {
         let payload = json!({ "new": counts.new, "updated": counts.updated }).to_string();
         sqlx::query!("select pg_notify($1, $2)", NOTIFY_CHANNEL, payload)
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
-    Ok(counts)
+    Ok(())
 }
 
 /// Splits events so that no run holds one `event_id` twice: a later line with the same id
@@ -377,6 +411,7 @@ fn diff(old: &Value, new: &Value) -> Value {
         .into()
 }
 
+/// Stores rejected lines not stored before, and logs refused sources as blocked content.
 async fn insert_dead_letters(
     tx: &mut PgConnection,
     file_name: &str,
@@ -387,27 +422,55 @@ async fn insert_dead_letters(
     }
     let line_numbers: Vec<i64> = letters.iter().map(|d| d.at.line_number + 1).collect();
     let offsets: Vec<i64> = letters.iter().map(|d| d.at.byte_offset).collect();
-    let reasons: Vec<String> = letters
+    let reasons: Vec<&str> = letters.iter().map(|d| d.rejection.reason.code()).collect();
+    let details: Vec<&str> = letters
         .iter()
-        .map(|d| d.rejection.reason.code().to_owned())
+        .map(|d| d.rejection.detail.as_str())
         .collect();
-    let details: Vec<String> = letters.iter().map(|d| d.rejection.detail.clone()).collect();
-    let raws: Vec<Vec<u8>> = letters.iter().map(|d| d.raw.clone()).collect();
+    let raws: Vec<&[u8]> = letters.iter().map(|d| d.raw.as_slice()).collect();
     let truncated: Vec<bool> = letters.iter().map(|d| d.truncated).collect();
+    let hashes: Vec<&[u8]> = letters.iter().map(|d| d.sha256.as_slice()).collect();
+    let blocked: Vec<Option<&str>> = letters
+        .iter()
+        .map(|d| d.rejection.blocked_source.as_deref())
+        .collect();
     sqlx::query!(
-        "insert into dead_letters (file_name, line_number, byte_offset, reason, detail, raw_line, raw_truncated)
-         select $1, line_number, byte_offset, reason, detail, raw_line, raw_truncated
-         from unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bytea[], $7::bool[])
-              as u(line_number, byte_offset, reason, detail, raw_line, raw_truncated)",
+        "with input as (
+             select * from unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bytea[],
+                                  $7::bool[], $8::bytea[], $9::text[])
+                 as u(line_number, byte_offset, reason, detail, raw_line, raw_truncated, raw_sha256,
+                      blocked_source)
+         ),
+         stored as (
+             insert into dead_letters
+                 (file_name, line_number, byte_offset, reason, detail, raw_line, raw_truncated, raw_sha256)
+             select $1, line_number, byte_offset, reason, detail, raw_line, raw_truncated, raw_sha256
+             from input
+             on conflict on constraint dead_letters_line_key do nothing
+             returning byte_offset
+         )
+         insert into blocked_content_log (source, reason, file_name, line_number)
+         select input.blocked_source, input.reason, $1, input.line_number
+         from input join stored using (byte_offset)
+         where input.blocked_source is not null",
         file_name,
         &line_numbers,
         &offsets,
-        &reasons,
-        &details,
-        &raws,
+        &reasons as &[&str],
+        &details as &[&str],
+        &raws as &[&[u8]],
         &truncated,
+        &hashes as &[&[u8]],
+        &blocked as &[Option<&str>],
     )
     .execute(&mut *tx)
     .await?;
     Ok(())
+}
+
+/// The names of the active allowed sources.
+pub async fn allowed_sources(pool: &PgPool) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!("select name from allowed_sources where is_active order by name")
+        .fetch_all(pool)
+        .await
 }

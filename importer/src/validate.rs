@@ -28,6 +28,24 @@ pub enum Reason {
 }
 
 impl Reason {
+    pub const ALL: [Self; 10] = [
+        Self::InvalidUtf8,
+        Self::InvalidJson,
+        Self::NotAnObject,
+        Self::LineTooLong,
+        Self::MissingReceivedAt,
+        Self::InvalidReceivedAt,
+        Self::MissingCaller,
+        Self::InvalidPhone,
+        Self::InvalidFieldType,
+        Self::SourceNotAllowed,
+    ];
+
+    /// The reason with this stable code, e.g. `source_not_allowed`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|reason| reason.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::InvalidUtf8 => "invalid_utf8",
@@ -49,12 +67,15 @@ impl Reason {
 pub struct Rejection {
     pub reason: Reason,
     pub detail: String,
+    /// For `source_not_allowed`: the refused source, for the blocked-content log.
+    pub blocked_source: Option<String>,
 }
 
 fn reject(reason: Reason, detail: impl Into<String>) -> Rejection {
     Rejection {
         reason,
         detail: detail.into(),
+        blocked_source: None,
     }
 }
 
@@ -102,12 +123,12 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// Out of the box: 30 days retention, only the phone assistant may deliver calls.
-    pub fn default_at(now: DateTime<Utc>) -> Self {
+    /// 30 days retention and the given allowed sources.
+    pub fn new(now: DateTime<Utc>, allowed_sources: Vec<String>) -> Self {
         Self {
             now,
             retention: Duration::days(30),
-            allowed_sources: vec!["phone".to_owned()],
+            allowed_sources,
         }
     }
 }
@@ -163,10 +184,11 @@ fn validate_inner(line: &[u8], policy: &Policy) -> Result<Option<CallEvent>, Rej
     };
     let source = optional_text(&object, "source")?.unwrap_or_else(|| "phone".to_owned());
     if !policy.allowed_sources.contains(&source) {
-        return Err(reject(
-            Reason::SourceNotAllowed,
-            format!("source {source:?} is not an allowed source"),
-        ));
+        let detail = format!("source {source:?} is not an allowed source");
+        return Err(Rejection {
+            blocked_source: Some(source),
+            ..reject(Reason::SourceNotAllowed, detail)
+        });
     }
     let event_id = optional_text(&object, "event_id")?;
     if event_id

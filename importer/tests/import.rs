@@ -1,50 +1,11 @@
 //! The importer against a real PostgreSQL: each test gets a fresh, migrated database.
 
-use std::{io::Write, path::Path};
+mod common;
 
 use chrono::Utc;
-use importer::{Importer, Summary};
+use common::{FILE, append, count, import, line};
 use serde_json::json;
 use sqlx::PgPool;
-
-fn append(dir: &Path, name: &str, text: &str) {
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join(name))
-        .expect("open call file");
-    file.write_all(text.as_bytes())
-        .expect("append to call file");
-}
-
-fn line(event_id: &str, topic: &str) -> String {
-    format!(
-        "{}\n",
-        json!({
-            "event_id": event_id,
-            "received_at": Utc::now().to_rfc3339(),
-            "caller_number": "030 1234567",
-            "caller_name": "Anna Müller",
-            "topic": topic,
-        })
-    )
-}
-
-async fn import(pool: &PgPool, dir: &Path) -> Summary {
-    Importer::new(pool.clone(), dir)
-        .run_once()
-        .await
-        .expect("import pass")
-}
-
-async fn count(pool: &PgPool, table: &str) -> i64 {
-    sqlx::query_scalar(&format!("select count(*) from {table}"))
-        .fetch_one(pool)
-        .await
-        .expect("count rows")
-}
-
-const FILE: &str = "calls-2026-11-22.jsonl";
 
 #[sqlx::test(migrations = "../migrations")]
 async fn demo_files_import_completely_and_a_second_pass_changes_nothing(pool: PgPool) {

@@ -5,6 +5,7 @@ use std::{path::Path, time::Duration};
 use anyhow::Context;
 use clap::Parser;
 use leptos::config::get_configuration;
+use metrics_exporter_prometheus::PrometheusBuilder;
 use server::{config::Config, router::router, state::AppState};
 
 #[tokio::main]
@@ -19,6 +20,10 @@ async fn main() -> anyhow::Result<()> {
     let leptos_options = get_configuration(None)
         .context("could not read the Leptos configuration")?
         .leptos_options;
+    let metrics = PrometheusBuilder::new()
+        .install_recorder()
+        .context("could not install the metrics recorder")?;
+    importer::metrics::describe();
     let pool = app::db::connect(config.database_url.expose(), 10).await?;
 
     if let Some(dir) = &config.import_dir {
@@ -34,6 +39,7 @@ async fn main() -> anyhow::Result<()> {
     let app = router(AppState {
         pool,
         leptos_options,
+        metrics,
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -1,9 +1,10 @@
 //! The HTTP surface: server-rendered pages, server functions and static files.
 
 use app::{App, shell};
-use axum::Router;
+use axum::{Router, extract::State, routing::get};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use metrics_exporter_prometheus::PrometheusHandle;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 use crate::state::AppState;
@@ -14,6 +15,7 @@ pub fn router(state: AppState) -> Router {
     let pool = state.pool.clone();
     let options = state.leptos_options.clone();
     Router::new()
+        .route("/metrics", get(metrics))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -24,4 +26,9 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Prometheus text format: import counters, lag and last success. No personal data.
+async fn metrics(State(handle): State<PrometheusHandle>) -> String {
+    handle.render()
 }

@@ -2,10 +2,13 @@
 
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
+use metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::PgPool;
 
-#[derive(Clone, Debug, FromRef)]
+#[derive(Clone, FromRef)]
 pub struct AppState {
     pub pool: PgPool,
     pub leptos_options: LeptosOptions,
+    /// Renders what was recorded through the `metrics` facade.
+    pub metrics: PrometheusHandle,
 }

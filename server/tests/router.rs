@@ -7,6 +7,7 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
+use metrics_exporter_prometheus::PrometheusBuilder;
 use server::{router::router, state::AppState};
 use sqlx::PgPool;
 use tower::ServiceExt;
@@ -19,9 +20,11 @@ async fn app_with_demo_calls(pool: PgPool, count: usize) -> Router {
         .await
         .expect("import");
     let leptos_options = LeptosOptions::builder().output_name("anrufe").build();
+    let metrics = PrometheusBuilder::new().build_recorder().handle();
     router(AppState {
         pool,
         leptos_options,
+        metrics,
     })
 }
 

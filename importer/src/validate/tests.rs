@@ -9,8 +9,12 @@ fn now() -> DateTime<Utc> {
         .expect("valid test time")
 }
 
+fn policy_at(now: DateTime<Utc>) -> Policy {
+    Policy::new(now, vec!["phone".to_owned()])
+}
+
 fn run(line: &str) -> Outcome {
-    validate(line.as_bytes(), &Policy::default_at(now()))
+    validate(line.as_bytes(), &policy_at(now()))
 }
 
 fn call(value: Value) -> CallEvent {
@@ -53,7 +57,7 @@ fn received_at_in_local_berlin_time_follows_daylight_saving_time() {
         winter.received_at,
         Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap()
     );
-    let mut policy = Policy::default_at(now());
+    let mut policy = policy_at(now());
     policy.retention = Duration::days(365);
     let summer = validate(
         with("received_at", json!("2026-07-01 10:00:00"))
@@ -72,7 +76,7 @@ fn received_at_in_local_berlin_time_follows_daylight_saving_time() {
 
 #[test]
 fn the_repeated_autumn_hour_takes_the_earlier_instant_and_the_skipped_spring_hour_is_rejected() {
-    let mut policy = Policy::default_at(Utc.with_ymd_and_hms(2026, 10, 26, 0, 0, 0).unwrap());
+    let mut policy = policy_at(Utc.with_ymd_and_hms(2026, 10, 26, 0, 0, 0).unwrap());
     let twice = with("received_at", json!("2026-10-25 02:30:00")).to_string();
     let Outcome::Call(event) = validate(twice.as_bytes(), &policy) else {
         panic!("expected a call")
@@ -267,10 +271,14 @@ fn every_reason_code_is_given_for_its_kind_of_bad_line() {
 fn reason_codes_are_the_stable_snake_case_names() {
     assert_eq!(Reason::SourceNotAllowed.code(), "source_not_allowed");
     assert_eq!(Reason::InvalidUtf8.code(), "invalid_utf8");
+    for reason in Reason::ALL {
+        assert_eq!(Reason::from_code(reason.code()), Some(reason));
+    }
+    assert_eq!(Reason::from_code("kaputt"), None);
 }
 
 fn reason_bytes(line: &[u8]) -> Reason {
-    match validate(line, &Policy::default_at(now())) {
+    match validate(line, &policy_at(now())) {
         Outcome::Rejected(rejection) => rejection.reason,
         other => panic!("expected a rejection, got {other:?}"),
     }
