@@ -116,7 +116,8 @@ async fn copy_lines(pool: &PgPool, dir: &Path) -> anyhow::Result<()> {
         .collect::<Result<_, _>>()?;
     paths.sort();
     for path in paths {
-        copy.read_from(tokio::fs::File::open(path).await?).await?;
+        // One send per file: sqlx's `read_from` corrupts the stream when called a second time.
+        copy.send(tokio::fs::read(path).await?).await?;
     }
     copy.finish().await?;
     Ok(())
