@@ -5,7 +5,10 @@
 //! `anrufe_bench_import` and `anrufe_bench_copy` on that server, drops them again, and prints
 //! lines per second for both, their ratio and the peak memory of this process.
 
-#![expect(clippy::print_stdout, reason = "the printed report is what the bench is for")]
+#![expect(
+    clippy::print_stdout,
+    reason = "the printed report is what the bench is for"
+)]
 
 use std::{io::Write, path::Path, time::Instant};
 

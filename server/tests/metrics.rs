@@ -1,12 +1,11 @@
 //! `/metrics` shows what the importer recorded. Its own test binary: the recorder is global.
 
+mod common;
+
 use axum::{body::Body, http::Request};
-use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
+use common::{body_text, send};
 use metrics_exporter_prometheus::PrometheusBuilder;
-use server::{router::router, state::AppState};
 use sqlx::PgPool;
-use tower::ServiceExt;
 
 #[sqlx::test(migrations = "../migrations")]
 async fn metrics_show_the_lines_and_calls_the_importer_stored(pool: PgPool) {
@@ -14,36 +13,17 @@ async fn metrics_show_the_lines_and_calls_the_importer_stored(pool: PgPool) {
     let metrics = recorder.handle();
     metrics::set_global_recorder(recorder).expect("the only recorder in this test binary");
     importer::metrics::describe();
-    let dir = tempfile::tempdir().expect("temp dir");
-    importer::demo::write_demo_files(dir.path(), 40, 5, chrono::Utc::now()).expect("demo files");
-    std::fs::write(dir.path().join("calls-2026-01-01.jsonl"), "{kaputt\n").expect("bad line");
-    importer::Importer::new(pool.clone(), dir.path())
-        .run_once()
-        .await
-        .expect("import");
-    let leptos_options = LeptosOptions::builder().output_name("anrufe").build();
-    let app = router(AppState {
-        pool,
-        leptos_options,
-        metrics,
-    });
+    common::import_demo_calls(&pool, 40, &[("calls-2026-01-01.jsonl", "{kaputt\n")]).await;
 
-    let response = app
-        .oneshot(
-            Request::get("/metrics")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
-        .expect("response");
+    let response = send(
+        common::app(pool, metrics),
+        Request::get("/metrics")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
 
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    let text = String::from_utf8(bytes.to_vec()).expect("UTF-8");
+    let text = body_text(response).await;
     assert!(text.contains("anrufe_import_lines_total 41"), "{text}");
     assert!(
         text.contains(r#"anrufe_import_calls_total{result="new"} 40"#),

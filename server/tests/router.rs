@@ -1,51 +1,26 @@
 //! The router as the browser sees it, called in-process with `oneshot` against real PostgreSQL.
 
+mod common;
+
 use axum::{
     Router,
     body::Body,
     http::{Request, StatusCode, header},
 };
-use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
+use common::{body_text, send};
 use metrics_exporter_prometheus::PrometheusBuilder;
-use server::{router::router, state::AppState};
 use sqlx::PgPool;
-use tower::ServiceExt;
 
 async fn app_with_demo_calls(pool: PgPool, count: usize) -> Router {
-    let dir = tempfile::tempdir().expect("temp dir");
-    importer::demo::write_demo_files(dir.path(), count, 3, chrono::Utc::now()).expect("demo files");
-    importer::Importer::new(pool.clone(), dir.path())
-        .run_once()
-        .await
-        .expect("import");
-    let leptos_options = LeptosOptions::builder().output_name("anrufe").build();
-    let metrics = PrometheusBuilder::new().build_recorder().handle();
-    router(AppState {
-        pool,
-        leptos_options,
-        metrics,
-    })
-}
-
-async fn body_text(response: axum::response::Response) -> String {
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 body")
+    common::import_demo_calls(&pool, count, &[]).await;
+    common::app(pool, PrometheusBuilder::new().build_recorder().handle())
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_start_page_renders_the_calls_table_on_the_server(pool: PgPool) {
     let app = app_with_demo_calls(pool, 25).await;
 
-    let response = app
-        .oneshot(Request::get("/").body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
+    let response = send(app, Request::get("/").body(Body::empty()).expect("request")).await;
 
     assert_eq!(response.status(), StatusCode::OK);
     let html = body_text(response).await;
@@ -69,7 +44,7 @@ async fn the_list_server_function_filters_by_status(pool: PgPool) {
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(r#"{"query": {"status": "DONE"}}"#))
         .expect("request");
-    let response = app.oneshot(request).await.expect("response");
+    let response = send(app, request).await;
 
     assert_eq!(response.status(), StatusCode::OK);
     let page: serde_json::Value = serde_json::from_str(&body_text(response).await).expect("JSON");
@@ -87,14 +62,13 @@ async fn the_list_server_function_filters_by_status(pool: PgPool) {
 async fn an_unknown_address_answers_404_with_a_german_page(pool: PgPool) {
     let app = app_with_demo_calls(pool, 1).await;
 
-    let response = app
-        .oneshot(
-            Request::get("/gibt-es-nicht")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
-        .expect("response");
+    let response = send(
+        app,
+        Request::get("/gibt-es-nicht")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
 
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(body_text(response).await.contains("Seite nicht gefunden"));
@@ -108,7 +82,7 @@ async fn the_list_server_function_without_a_status_lists_every_call(pool: PgPool
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(r#"{"query": {}}"#))
         .expect("request");
-    let response = app.oneshot(request).await.expect("response");
+    let response = send(app, request).await;
 
     assert_eq!(response.status(), StatusCode::OK);
     let page: serde_json::Value = serde_json::from_str(&body_text(response).await).expect("JSON");
