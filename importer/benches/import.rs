@@ -84,7 +84,7 @@ fn write_lines(dir: &Path, lines: usize) -> anyhow::Result<u64> {
 
 async fn fresh_database(server: &str, name: &str) -> anyhow::Result<PgPool> {
     let mut admin = PgConnection::connect(server).await?;
-    sqlx::query(&format!("drop database if exists {name}"))
+    sqlx::query(&format!("drop database if exists {name} with (force)"))
         .execute(&mut admin)
         .await?;
     sqlx::query(&format!("create database {name}"))
@@ -100,7 +100,7 @@ async fn fresh_database(server: &str, name: &str) -> anyhow::Result<PgPool> {
 async fn drop_databases(server: &str) -> anyhow::Result<()> {
     let mut admin = PgConnection::connect(server).await?;
     for name in ["anrufe_bench_import", "anrufe_bench_copy"] {
-        sqlx::query(&format!("drop database if exists {name}"))
+        sqlx::query(&format!("drop database if exists {name} with (force)"))
             .execute(&mut admin)
             .await?;
     }

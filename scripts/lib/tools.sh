@@ -18,18 +18,21 @@ as_root() {
 }
 
 apt_updated=
-# Installs Debian packages that are missing (by the command they provide).
-ensure_apt() {
-  local cmd=$1; shift
-  command -v "$cmd" >/dev/null 2>&1 && return 0
+apt_install() {
   log "installing Debian packages: $*"
   if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# ensure_apt COMMAND PACKAGE...: installs the packages unless the command is there.
+ensure_apt() {
+  local cmd=$1; shift
+  command -v "$cmd" >/dev/null 2>&1 || apt_install "$@"
+}
+
 ensure_postgres() {
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-    ensure_apt __none__ postgresql
+    apt_install postgresql
   fi
   PG_BIN=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
   export PG_BIN
