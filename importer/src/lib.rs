@@ -28,4 +28,6 @@ pub enum ImportError {
     },
     #[error("database request failed: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("the task committing a batch failed: {0}")]
+    CommitTask(#[from] tokio::task::JoinError),
 }

@@ -15,10 +15,12 @@ use sqlx::PgPool;
 use tokio::{
     fs::File,
     io::{AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, BufReader, SeekFrom},
+    task::JoinHandle,
 };
 
 use crate::{
-    ImportError, Summary, metrics,
+    BatchCounts, ImportError, Summary, metrics,
+    metrics::BatchReport,
     store::{self, Batch, FileIdentity, Position},
     validate::{self, Outcome, Policy},
 };
@@ -69,13 +71,21 @@ impl Importer {
         );
         let files = self.call_files().await?;
         let progress = self.progress_bar(&files).await;
+        let mut committer = Committer::new(self.pool.clone());
+        let mut result = Ok(());
         for path in &files {
-            self.import_file(path, &policy, &progress, &mut summary)
-                .await?;
+            result = self
+                .import_file(path, &policy, &progress, &mut committer, &mut summary)
+                .await;
+            if result.is_err() {
+                break;
+            }
             summary.files += 1;
         }
+        // Even after an error, the batch in flight finishes before the next pass reads offsets.
+        let finished = committer.wait(&mut summary).await;
         progress.finish_and_clear();
-        Ok(summary)
+        result.and(finished).map(|()| summary)
     }
 
     /// Imports what is there, then looks for new files and appended lines every `interval`
@@ -128,6 +138,7 @@ impl Importer {
         path: &Path,
         policy: &Policy,
         progress: &ProgressBar,
+        committer: &mut Committer,
         summary: &mut Summary,
     ) -> Result<(), ImportError> {
         let io_error = |source| ImportError::Io {
@@ -189,30 +200,62 @@ impl Importer {
                 }
             }
             if batch.len() >= BATCH_LINES {
-                self.commit(&name, &identity, position, &mut batch, summary)
+                committer
+                    .submit(&name, &identity, position, &mut batch, summary)
                     .await?;
             }
         }
         // A pass that read nothing commits nothing, unless the file's identity must be saved.
         if batch.lines > 0 || reset {
-            self.commit(&name, &identity, position, &mut batch, summary)
+            committer
+                .submit(&name, &identity, position, &mut batch, summary)
                 .await?;
         }
         Ok(())
     }
+}
 
-    async fn commit(
-        &self,
+/// Commits batches strictly in order, one at a time, while the reader validates the next
+/// batch: validation and PostgreSQL work overlap, the order of offsets stays as in the file.
+struct Committer {
+    pool: PgPool,
+    in_flight: Option<JoinHandle<sqlx::Result<(BatchReport, BatchCounts)>>>,
+}
+
+impl Committer {
+    fn new(pool: PgPool) -> Self {
+        Self {
+            pool,
+            in_flight: None,
+        }
+    }
+
+    /// Waits for the batch in flight, then starts committing `batch` and the position after it.
+    async fn submit(
+        &mut self,
         name: &str,
         identity: &FileIdentity,
         position: Position,
         batch: &mut Batch,
         summary: &mut Summary,
     ) -> Result<(), ImportError> {
+        self.wait(summary).await?;
         let report = batch.report();
-        let counts =
-            store::commit_batch(&self.pool, name, identity, position, std::mem::take(batch))
-                .await?;
+        let batch = std::mem::take(batch);
+        let (pool, name, identity) = (self.pool.clone(), name.to_owned(), identity.clone());
+        self.in_flight = Some(tokio::spawn(async move {
+            let counts = store::commit_batch(&pool, &name, &identity, position, batch).await?;
+            Ok((report, counts))
+        }));
+        Ok(())
+    }
+
+    /// Waits for the batch in flight, if any, and counts what it did.
+    async fn wait(&mut self, summary: &mut Summary) -> Result<(), ImportError> {
+        let Some(in_flight) = self.in_flight.take() else {
+            return Ok(());
+        };
+        let (report, counts) = in_flight.await??;
         metrics::record_batch(&report, counts);
         summary.new += counts.new;
         summary.updated += counts.updated;
