@@ -1,0 +1,234 @@
+//! Calls from a batch: new ones inserted, changed ones updated and audited as importer edits.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Value, json};
+use sqlx::PgConnection;
+
+use super::BatchCounts;
+use crate::validate::CallEvent;
+
+/// Inserts new events and applies changed ones, in order; identical ones change nothing.
+pub async fn store_events(
+    tx: &mut PgConnection,
+    events: Vec<CallEvent>,
+) -> sqlx::Result<BatchCounts> {
+    let mut counts = BatchCounts::default();
+    for run in runs_of_distinct_event_ids(events) {
+        let run_counts = upsert_calls(tx, run).await?;
+        counts.new += run_counts.new;
+        counts.updated += run_counts.updated;
+        counts.unchanged += run_counts.unchanged;
+    }
+    Ok(counts)
+}
+
+/// Splits events so that no run holds one `event_id` twice: a later line with the same id
+/// then updates what the earlier one inserted, in file order.
+fn runs_of_distinct_event_ids(events: Vec<CallEvent>) -> Vec<Vec<CallEvent>> {
+    let mut runs: Vec<Vec<CallEvent>> = vec![Vec::new()];
+    let mut seen = HashSet::new();
+    for event in events {
+        if !seen.insert(event.event_id.clone()) {
+            seen.clear();
+            seen.insert(event.event_id.clone());
+            runs.push(Vec::new());
+        }
+        if let Some(run) = runs.last_mut() {
+            run.push(event);
+        }
+    }
+    runs
+}
+
+/// The stored data fields of a call, to compare and to audit an edit.
+fn data_fields(event: &CallEvent) -> Value {
+    json!({
+        "received_at": event.received_at,
+        "caller_number": event.caller_number,
+        "caller_name": event.caller_name,
+        "date_of_birth": event.date_of_birth,
+        "topic": event.topic,
+        "priority": event.priority.as_str(),
+        "source": event.source,
+    })
+}
+
+struct Existing {
+    id: i64,
+    content_hash: Vec<u8>,
+    fields: Value,
+}
+
+async fn upsert_calls(tx: &mut PgConnection, events: Vec<CallEvent>) -> sqlx::Result<BatchCounts> {
+    let ids: Vec<String> = events.iter().map(|e| e.event_id.clone()).collect();
+    let existing: HashMap<String, Existing> = sqlx::query!(
+        r#"select id, event_id, content_hash, received_at, caller_number, caller_name,
+                  date_of_birth, topic, priority::text as "priority!", source
+           from calls where event_id = any($1) for update"#,
+        &ids,
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|row| {
+        let fields = json!({
+            "received_at": row.received_at,
+            "caller_number": row.caller_number,
+            "caller_name": row.caller_name,
+            "date_of_birth": row.date_of_birth,
+            "topic": row.topic,
+            "priority": row.priority,
+            "source": row.source,
+        });
+        (
+            row.event_id,
+            Existing {
+                id: row.id,
+                content_hash: row.content_hash,
+                fields,
+            },
+        )
+    })
+    .collect();
+
+    let mut counts = BatchCounts::default();
+    let mut fresh = Vec::new();
+    let mut changed = Vec::new();
+    for event in events {
+        match existing.get(&event.event_id) {
+            None => fresh.push(event),
+            Some(old) if old.content_hash == event.content_hash => counts.unchanged += 1,
+            Some(old) => changed.push((old, event)),
+        }
+    }
+    counts.new = fresh.len() as u64;
+    counts.updated = changed.len() as u64;
+    write_calls(
+        tx,
+        fresh.iter().chain(changed.iter().map(|(_, event)| event)),
+    )
+    .await?;
+    audit_edits(tx, &changed).await?;
+    Ok(counts)
+}
+
+/// The columns of a set of events, one vector each, as `unnest` takes them.
+#[derive(Default)]
+struct Columns {
+    event_id: Vec<String>,
+    received_at: Vec<DateTime<Utc>>,
+    caller_number: Vec<Option<String>>,
+    caller_name: Vec<Option<String>>,
+    date_of_birth: Vec<Option<NaiveDate>>,
+    topic: Vec<Option<String>>,
+    priority: Vec<String>,
+    source: Vec<String>,
+    warnings: Vec<Value>,
+    raw_payload: Vec<Value>,
+    content_hash: Vec<Vec<u8>>,
+}
+
+impl<'a> FromIterator<&'a CallEvent> for Columns {
+    fn from_iter<I: IntoIterator<Item = &'a CallEvent>>(events: I) -> Self {
+        let mut c = Columns::default();
+        for e in events {
+            c.event_id.push(e.event_id.clone());
+            c.received_at.push(e.received_at);
+            c.caller_number.push(e.caller_number.clone());
+            c.caller_name.push(e.caller_name.clone());
+            c.date_of_birth.push(e.date_of_birth);
+            c.topic.push(e.topic.clone());
+            c.priority.push(e.priority.as_str().to_owned());
+            c.source.push(e.source.clone());
+            c.warnings.push(json!(e.warnings));
+            c.raw_payload.push(e.raw_payload.clone());
+            c.content_hash.push(e.content_hash.to_vec());
+        }
+        c
+    }
+}
+
+/// Inserts new calls and overwrites the data fields of changed ones (never status, assignee
+/// or notes), bumping their version. Rows whose content is unchanged must not be passed.
+async fn write_calls<'a>(
+    tx: &mut PgConnection,
+    events: impl IntoIterator<Item = &'a CallEvent>,
+) -> sqlx::Result<()> {
+    let c: Columns = events.into_iter().collect();
+    if c.event_id.is_empty() {
+        return Ok(());
+    }
+    sqlx::query!(
+        "insert into calls (event_id, received_at, caller_number, caller_name, date_of_birth, topic,
+                            priority, source, warnings, raw_payload, content_hash)
+         select event_id, received_at, caller_number, caller_name, date_of_birth, topic,
+                priority::call_priority, source, warnings, raw_payload, content_hash
+         from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::date[], $6::text[],
+                     $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::bytea[])
+              as u(event_id, received_at, caller_number, caller_name, date_of_birth, topic,
+                   priority, source, warnings, raw_payload, content_hash)
+         on conflict (event_id) do update set
+             received_at = excluded.received_at, caller_number = excluded.caller_number,
+             caller_name = excluded.caller_name, date_of_birth = excluded.date_of_birth,
+             topic = excluded.topic, priority = excluded.priority, source = excluded.source,
+             warnings = excluded.warnings, raw_payload = excluded.raw_payload,
+             content_hash = excluded.content_hash, version = calls.version + 1, updated_at = now()",
+        &c.event_id,
+        &c.received_at,
+        &c.caller_number as &[Option<String>],
+        &c.caller_name as &[Option<String>],
+        &c.date_of_birth as &[Option<NaiveDate>],
+        &c.topic as &[Option<String>],
+        &c.priority,
+        &c.source,
+        &c.warnings,
+        &c.raw_payload,
+        &c.content_hash,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Audits each changed call as an `edit` by the importer, with the fields that changed.
+async fn audit_edits(
+    tx: &mut PgConnection,
+    changed: &[(&Existing, CallEvent)],
+) -> sqlx::Result<()> {
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let call_ids: Vec<i64> = changed.iter().map(|(old, _)| old.id).collect();
+    let diffs: Vec<Value> = changed
+        .iter()
+        .map(|(old, new)| diff(&old.fields, &data_fields(new)))
+        .collect();
+    sqlx::query!(
+        "insert into actions_audit (call_id, action_type, actor_kind, diff)
+         select call_id, 'edit', 'importer', diff from unnest($1::bigint[], $2::jsonb[]) as u(call_id, diff)",
+        &call_ids,
+        &diffs,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// `{field: {"old": …, "new": …}}` for each field that differs.
+fn diff(old: &Value, new: &Value) -> Value {
+    let (Value::Object(old), Value::Object(new)) = (old, new) else {
+        return json!({});
+    };
+    new.iter()
+        .filter(|(field, value)| old.get(*field) != Some(value))
+        .map(|(field, value)| {
+            (
+                field.clone(),
+                json!({ "old": old.get(field), "new": value }),
+            )
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}

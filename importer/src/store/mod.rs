@@ -1,0 +1,178 @@
+//! Writes one batch in one transaction: new and changed calls, `edit` audit rows for the
+//! changes, dead letters, the file's new offset and one NOTIFY. Either all of it commits
+//! or none of it does, so a crash at any moment loses and repeats nothing.
+
+mod calls;
+mod dead_letters;
+
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::{PgConnection, PgPool};
+
+pub use calls::store_events;
+use dead_letters::{DeadLetter, insert_dead_letters};
+
+use crate::{
+    NOTIFY_CHANNEL,
+    metrics::BatchReport,
+    validate::{CallEvent, Rejection},
+};
+
+/// Where reading stopped: the byte after the last consumed line, and how many lines that is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Position {
+    pub byte_offset: i64,
+    pub line_number: i64,
+}
+
+/// What recognises a file across runs.
+#[derive(Clone, Debug)]
+pub struct FileIdentity {
+    pub device: i64,
+    pub inode: i64,
+    pub fingerprint: Vec<u8>,
+    pub fingerprint_len: i32,
+    /// The first bytes of the file as it is now, to check a fingerprint taken when it was shorter.
+    pub head: Vec<u8>,
+}
+
+impl FileIdentity {
+    /// Whether `current` is the file this identity was taken from, possibly grown since.
+    pub fn same_file(&self, current: &FileIdentity) -> bool {
+        let len = self.fingerprint_len as usize;
+        self.device == current.device
+            && self.inode == current.inode
+            && current.head.len() >= len
+            && Sha256::digest(&current.head[..len]).as_slice() == self.fingerprint
+    }
+}
+
+/// Lines waiting to be committed.
+#[derive(Debug, Default)]
+pub struct Batch {
+    calls: Vec<CallEvent>,
+    dead_letters: Vec<DeadLetter>,
+    /// Lines consumed since the last commit, blank and expired ones included.
+    pub lines: u64,
+    pub expired: u64,
+}
+
+impl Batch {
+    pub fn push_call(&mut self, event: CallEvent) {
+        self.calls.push(event);
+    }
+
+    /// `at` is where the rejected `line` starts.
+    pub fn push_dead_letter(&mut self, at: Position, rejection: Rejection, line: &[u8]) {
+        self.dead_letters.push(DeadLetter::new(at, rejection, line));
+    }
+
+    pub fn len(&self) -> usize {
+        self.calls.len() + self.dead_letters.len()
+    }
+
+    /// What the batch holds, for the metrics.
+    pub fn report(&self) -> BatchReport {
+        BatchReport {
+            lines: self.lines,
+            expired: self.expired,
+            rejected: self
+                .dead_letters
+                .iter()
+                .map(|d| d.rejection.reason)
+                .collect(),
+            newest_call: self.calls.iter().map(|c| c.received_at).max(),
+        }
+    }
+}
+
+/// What a committed batch did to the calls.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BatchCounts {
+    pub new: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// The saved identity and position of a file, if it was read before.
+pub async fn load_offset(
+    pool: &PgPool,
+    file_name: &str,
+) -> sqlx::Result<Option<(FileIdentity, Position)>> {
+    let row = sqlx::query!(
+        "select device, inode, fingerprint, fingerprint_len, byte_offset, line_number
+         from import_offsets where file_name = $1",
+        file_name,
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|row| {
+        let identity = FileIdentity {
+            device: row.device,
+            inode: row.inode,
+            fingerprint: row.fingerprint,
+            fingerprint_len: row.fingerprint_len,
+            head: Vec::new(),
+        };
+        (
+            identity,
+            Position {
+                byte_offset: row.byte_offset,
+                line_number: row.line_number,
+            },
+        )
+    }))
+}
+
+/// Commits `batch` and the file position after it in one transaction.
+pub async fn commit_batch(
+    pool: &PgPool,
+    file_name: &str,
+    identity: &FileIdentity,
+    position: Position,
+    batch: Batch,
+) -> sqlx::Result<BatchCounts> {
+    let mut tx = pool.begin().await?;
+    let counts = store_events(&mut tx, batch.calls).await?;
+    insert_dead_letters(&mut tx, file_name, &batch.dead_letters).await?;
+    sqlx::query!(
+        "insert into import_offsets
+             (file_name, device, inode, fingerprint, fingerprint_len, byte_offset, line_number)
+         values ($1, $2, $3, $4, $5, $6, $7)
+         on conflict (file_name) do update set
+             device = excluded.device, inode = excluded.inode, fingerprint = excluded.fingerprint,
+             fingerprint_len = excluded.fingerprint_len, byte_offset = excluded.byte_offset,
+             line_number = excluded.line_number, updated_at = now()",
+        file_name,
+        identity.device,
+        identity.inode,
+        identity.fingerprint,
+        identity.fingerprint_len,
+        position.byte_offset,
+        position.line_number,
+    )
+    .execute(&mut *tx)
+    .await?;
+    notify(&mut tx, counts).await?;
+    tx.commit().await?;
+    Ok(counts)
+}
+
+/// Queues the one notification of a transaction that changed calls; PostgreSQL delivers it
+/// at commit. The payload holds counts only, never personal data.
+pub async fn notify(tx: &mut PgConnection, counts: BatchCounts) -> sqlx::Result<()> {
+    if counts.new + counts.updated > 0 {
+        let payload = json!({ "new": counts.new, "updated": counts.updated }).to_string();
+        sqlx::query!("select pg_notify($1, $2)", NOTIFY_CHANNEL, payload)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The names of the active allowed sources.
+pub async fn allowed_sources(pool: &PgPool) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!("select name from allowed_sources where is_active order by name")
+        .fetch_all(pool)
+        .await
+}
