@@ -74,13 +74,21 @@ impl Importer {
         let mut committer = Committer::new(self.pool.clone());
         let mut result = Ok(());
         for path in &files {
-            result = self
+            match self
                 .import_file(path, &policy, &progress, &mut committer, &mut summary)
-                .await;
-            if result.is_err() {
-                break;
+                .await
+            {
+                Ok(()) => summary.files += 1,
+                // One unreadable file must not stop the others; it is tried again next pass.
+                Err(error @ ImportError::Io { .. }) => {
+                    tracing::error!(%error, "skipping a call file this pass");
+                    summary.unreadable_files += 1;
+                }
+                Err(error) => {
+                    result = Err(error);
+                    break;
+                }
             }
-            summary.files += 1;
         }
         // Even after an error, the batch in flight finishes before the next pass reads offsets.
         let finished = committer.wait(&mut summary).await;

@@ -9,6 +9,8 @@ use crate::validate::Reason;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     pub files: usize,
+    /// Files that could not be read this time (logged; the next pass tries again).
+    pub unreadable_files: usize,
     pub lines: u64,
     pub blank: u64,
     pub new: u64,
@@ -38,6 +40,13 @@ impl fmt::Display for Summary {
             self.blank,
             self.dead_letter_total()
         )?;
+        if self.unreadable_files > 0 {
+            write!(
+                f,
+                ", unreadable files: {} (see the log)",
+                self.unreadable_files
+            )?;
+        }
         for (reason, count) in &self.dead_letters {
             write!(f, "\n  {}: {count}", reason.code())?;
         }

@@ -175,3 +175,20 @@ async fn a_committed_batch_sends_one_notification_without_personal_data(pool: Pg
         "exactly one notification per batch, got another: {another:?}"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_unreadable_call_file_does_not_stop_the_others(pool: PgPool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A directory with a call file's name: opening works, reading fails.
+    std::fs::create_dir(dir.path().join("calls-2026-11-21.jsonl")).expect("directory");
+    append(dir.path(), FILE, &line("a", "Rezept"));
+
+    let summary = import(&pool, dir.path()).await;
+
+    assert_eq!(
+        (summary.unreadable_files, summary.files, summary.new),
+        (1, 1, 1),
+        "{summary}"
+    );
+    assert_eq!(count(&pool, "calls").await, 1);
+}
