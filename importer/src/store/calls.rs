@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::PgConnection;
 
@@ -42,55 +43,42 @@ fn runs_of_distinct_event_ids(events: Vec<CallEvent>) -> Vec<Vec<CallEvent>> {
     runs
 }
 
-/// The stored data fields of a call, to compare and to audit an edit.
-fn data_fields(event: &CallEvent) -> Value {
-    json!({
-        "received_at": event.received_at,
-        "caller_number": event.caller_number,
-        "caller_name": event.caller_name,
-        "date_of_birth": event.date_of_birth,
-        "topic": event.topic,
-        "priority": event.priority.as_str(),
-        "source": event.source,
-    })
+/// The fields the importer owns (never status, assignee or notes), as audited for an edit.
+#[derive(Serialize)]
+struct DataFields {
+    received_at: DateTime<Utc>,
+    caller_number: Option<String>,
+    caller_name: Option<String>,
+    date_of_birth: Option<NaiveDate>,
+    topic: Option<String>,
+    priority: String,
+    source: String,
 }
 
-struct Existing {
-    id: i64,
-    content_hash: Vec<u8>,
-    fields: Value,
+impl From<&CallEvent> for DataFields {
+    fn from(event: &CallEvent) -> Self {
+        Self {
+            received_at: event.received_at,
+            caller_number: event.caller_number.clone(),
+            caller_name: event.caller_name.clone(),
+            date_of_birth: event.date_of_birth,
+            topic: event.topic.clone(),
+            priority: event.priority.as_str().to_owned(),
+            source: event.source.clone(),
+        }
+    }
 }
 
 async fn upsert_calls(tx: &mut PgConnection, events: Vec<CallEvent>) -> sqlx::Result<BatchCounts> {
     let ids: Vec<String> = events.iter().map(|e| e.event_id.clone()).collect();
-    let existing: HashMap<String, Existing> = sqlx::query!(
-        r#"select id, event_id, content_hash, received_at, caller_number, caller_name,
-                  date_of_birth, topic, priority::text as "priority!", source
-           from calls where event_id = any($1) for update"#,
+    let existing: HashMap<String, (i64, Vec<u8>)> = sqlx::query!(
+        "select id, event_id, content_hash from calls where event_id = any($1) for update",
         &ids,
     )
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
-    .map(|row| {
-        let fields = json!({
-            "received_at": row.received_at,
-            "caller_number": row.caller_number,
-            "caller_name": row.caller_name,
-            "date_of_birth": row.date_of_birth,
-            "topic": row.topic,
-            "priority": row.priority,
-            "source": row.source,
-        });
-        (
-            row.event_id,
-            Existing {
-                id: row.id,
-                content_hash: row.content_hash,
-                fields,
-            },
-        )
-    })
+    .map(|row| (row.event_id, (row.id, row.content_hash)))
     .collect();
 
     let mut counts = BatchCounts::default();
@@ -99,18 +87,19 @@ async fn upsert_calls(tx: &mut PgConnection, events: Vec<CallEvent>) -> sqlx::Re
     for event in events {
         match existing.get(&event.event_id) {
             None => fresh.push(event),
-            Some(old) if old.content_hash == event.content_hash => counts.unchanged += 1,
-            Some(old) => changed.push((old, event)),
+            Some((_, hash)) if *hash == event.content_hash => counts.unchanged += 1,
+            Some((id, _)) => changed.push((*id, event)),
         }
     }
     counts.new = fresh.len() as u64;
     counts.updated = changed.len() as u64;
+    // The audit reads the old values, so it runs before they are overwritten.
+    audit_edits(tx, &changed).await?;
     write_calls(
         tx,
         fresh.iter().chain(changed.iter().map(|(_, event)| event)),
     )
     .await?;
-    audit_edits(tx, &changed).await?;
     Ok(counts)
 }
 
@@ -192,18 +181,38 @@ async fn write_calls<'a>(
     Ok(())
 }
 
-/// Audits each changed call as an `edit` by the importer, with the fields that changed.
-async fn audit_edits(
-    tx: &mut PgConnection,
-    changed: &[(&Existing, CallEvent)],
-) -> sqlx::Result<()> {
+/// Audits each changed call (by id) as an `edit` by the importer, with the fields that
+/// change. Only these rows have their old values read.
+async fn audit_edits(tx: &mut PgConnection, changed: &[(i64, CallEvent)]) -> sqlx::Result<()> {
     if changed.is_empty() {
         return Ok(());
     }
-    let call_ids: Vec<i64> = changed.iter().map(|(old, _)| old.id).collect();
+    let call_ids: Vec<i64> = changed.iter().map(|(id, _)| *id).collect();
+    let old: HashMap<i64, Value> = sqlx::query!(
+        r#"select id, received_at, caller_number, caller_name, date_of_birth, topic,
+                  priority::text as "priority!", source
+           from calls where id = any($1)"#,
+        &call_ids,
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|row| {
+        let fields = DataFields {
+            received_at: row.received_at,
+            caller_number: row.caller_number,
+            caller_name: row.caller_name,
+            date_of_birth: row.date_of_birth,
+            topic: row.topic,
+            priority: row.priority,
+            source: row.source,
+        };
+        (row.id, json!(fields))
+    })
+    .collect();
     let diffs: Vec<Value> = changed
         .iter()
-        .map(|(old, new)| diff(&old.fields, &data_fields(new)))
+        .map(|(id, new)| diff(old.get(id), &json!(DataFields::from(new))))
         .collect();
     sqlx::query!(
         "insert into actions_audit (call_id, action_type, actor_kind, diff)
@@ -216,9 +225,11 @@ async fn audit_edits(
     Ok(())
 }
 
-/// `{field: {"old": …, "new": …}}` for each field that differs.
-fn diff(old: &Value, new: &Value) -> Value {
-    let (Value::Object(old), Value::Object(new)) = (old, new) else {
+/// `{field: {"old": …, "new": …}}` for each field that differs; with no old object, every field.
+fn diff(old: Option<&Value>, new: &Value) -> Value {
+    let empty = serde_json::Map::new();
+    let old = old.and_then(Value::as_object).unwrap_or(&empty);
+    let Value::Object(new) = new else {
         return json!({});
     };
     new.iter()
