@@ -16,7 +16,7 @@ pub use store::BatchCounts;
 pub use summary::Summary;
 
 /// The PostgreSQL channel that receives one notification per committed batch.
-pub const NOTIFY_CHANNEL: &str = "calls_changed";
+pub use app::db::NOTIFY_CHANNEL;
 
 /// What can stop an import run. Rejected lines are not errors: they become dead letters.
 #[derive(Debug, thiserror::Error)]

@@ -1,39 +1,48 @@
-//! Reading calls for the dashboard.
+//! Reading the calls table: filters, search and keyset pagination.
+//!
+//! The SQL is assembled with [`QueryBuilder`] because filters and the sort order vary per
+//! request; every value is a bind parameter. Pages are found by the sort key of a neighbour
+//! (keyset), so the last page costs what the first does.
 
-use sqlx::PgPool;
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use crate::domain::{CallListItem, CallPage, CallQuery, CallStatus, PhoneNumber, Priority};
+use crate::domain::{
+    CallListItem, CallPage, CallQuery, CallSort, CallStatus, Cursor, PageAt, PhoneNumber, Priority,
+    SearchTerm, Total,
+};
 
-/// How many calls one page shows.
-pub const PAGE_SIZE: i64 = 100;
+/// How many calls one page shows unless the caller asks for another size.
+pub const PAGE_SIZE: usize = 50;
 
-/// The newest calls matching `query` (newest first) and how many match in all.
-pub async fn list(pool: &PgPool, query: &CallQuery) -> sqlx::Result<CallPage> {
-    let rows = sqlx::query!(
-        r#"
-        select c.id, c.received_at, c.caller_name, c.caller_number, c.topic, c.date_of_birth,
-               c.source, c.priority as "priority: Priority", c.status as "status: CallStatus",
-               u.name as "assignee_name?", c.updated_at
-        from calls c
-        left join users u on u.id = c.assignee_id
-        where ($1::call_state is null or c.status = $1)
-        order by c.received_at desc, c.id desc
-        limit $2
-        "#,
-        query.status as Option<CallStatus>,
-        PAGE_SIZE,
-    )
-    .fetch_all(pool)
-    .await?;
-    let total = sqlx::query_scalar!(
-        r#"select count(*) as "total!" from calls where ($1::call_state is null or status = $1)"#,
-        query.status as Option<CallStatus>,
-    )
-    .fetch_one(pool)
-    .await?;
-    let items = rows
-        .into_iter()
-        .map(|row| CallListItem {
+/// The largest page a caller may ask for.
+pub const MAX_PAGE_SIZE: usize = 200;
+
+const SELECT_ITEMS: &str = "select c.id, c.received_at, c.caller_name, c.caller_number, c.topic, \
+     c.date_of_birth, c.source, c.priority, c.status, c.assignee_id, u.name as assignee_name, \
+     c.updated_at, c.version \
+     from calls c left join users u on u.id = c.assignee_id where true";
+
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    id: i64,
+    received_at: DateTime<Utc>,
+    caller_name: Option<String>,
+    caller_number: Option<String>,
+    topic: Option<String>,
+    date_of_birth: Option<chrono::NaiveDate>,
+    source: String,
+    priority: Priority,
+    status: CallStatus,
+    assignee_id: Option<i64>,
+    assignee_name: Option<String>,
+    updated_at: DateTime<Utc>,
+    version: i32,
+}
+
+impl From<ItemRow> for CallListItem {
+    fn from(row: ItemRow) -> Self {
+        Self {
             id: row.id,
             received_at: row.received_at,
             caller_name: row.caller_name,
@@ -43,9 +52,192 @@ pub async fn list(pool: &PgPool, query: &CallQuery) -> sqlx::Result<CallPage> {
             source: row.source,
             priority: row.priority,
             status: row.status,
+            assignee_id: row.assignee_id,
             assignee_name: row.assignee_name,
             updated_at: row.updated_at,
-        })
+            version: row.version,
+        }
+    }
+}
+
+/// One page of at most `page_size` (capped at [`MAX_PAGE_SIZE`]) calls matching `query`, in
+/// its sort order, with the total. `now` resolves relative ranges such as „Heute“.
+pub async fn list(
+    pool: &PgPool,
+    query: &CallQuery,
+    at: PageAt,
+    page_size: usize,
+    now: DateTime<Utc>,
+) -> sqlx::Result<CallPage> {
+    let page_size = page_size.clamp(1, MAX_PAGE_SIZE);
+    let backwards = matches!(at, PageAt::Before(_) | PageAt::Last);
+    let mut sql = QueryBuilder::new(SELECT_ITEMS);
+    push_filters(&mut sql, query, now);
+    match at {
+        PageAt::After(cursor) => push_keyset(&mut sql, query.sort, cursor, false),
+        PageAt::Before(cursor) => push_keyset(&mut sql, query.sort, cursor, true),
+        PageAt::First | PageAt::Last => {}
+    }
+    push_order(&mut sql, query.sort, backwards);
+    sql.push(" limit ").push_bind((page_size + 1) as i64);
+    let mut rows: Vec<ItemRow> = sql.build_query_as().fetch_all(pool).await?;
+
+    let more = rows.len() > page_size;
+    rows.truncate(page_size);
+    if backwards {
+        rows.reverse();
+    }
+    let items: Vec<CallListItem> = rows.into_iter().map(CallListItem::from).collect();
+    let first = items.first().map(cursor_of);
+    let last = items.last().map(cursor_of);
+    let (previous, next) = match at {
+        PageAt::First => (None, last.filter(|_| more)),
+        PageAt::After(_) => (first, last.filter(|_| more)),
+        PageAt::Before(_) => (first.filter(|_| more), last),
+        PageAt::Last => (first.filter(|_| more), None),
+    };
+    let total = count(pool, query, now).await?;
+    Ok(CallPage {
+        items,
+        total,
+        previous,
+        next,
+    })
+}
+
+/// One call as a row of the table, e.g. after a change; `None` when it does not exist.
+pub async fn item(conn: &mut PgConnection, id: i64) -> sqlx::Result<Option<CallListItem>> {
+    let mut sql = QueryBuilder::new(SELECT_ITEMS);
+    sql.push(" and c.id = ").push_bind(id);
+    let row: Option<ItemRow> = sql.build_query_as().fetch_optional(conn).await?;
+    Ok(row.map(CallListItem::from))
+}
+
+/// The position of a call in every sort order.
+pub fn cursor_of(call: &CallListItem) -> Cursor {
+    Cursor {
+        priority: call.priority,
+        received_at: call.received_at,
+        id: call.id,
+    }
+}
+
+/// Counts exactly up to [`Total::EXACT_LIMIT`]; beyond that asks the planner, which is
+/// instant and close enough for „about 120 000“.
+async fn count(pool: &PgPool, query: &CallQuery, now: DateTime<Utc>) -> sqlx::Result<Total> {
+    let mut sql = QueryBuilder::new("select count(*) from (select 1 from calls c where true");
+    push_filters(&mut sql, query, now);
+    sql.push(" limit ").push_bind(Total::EXACT_LIMIT + 1).push(") capped");
+    let capped: i64 = sql.build_query_scalar().fetch_one(pool).await?;
+    if capped <= Total::EXACT_LIMIT {
+        return Ok(Total {
+            count: capped,
+            exact: true,
+        });
+    }
+    let mut sql = QueryBuilder::new("explain (format json) select 1 from calls c where true");
+    push_filters(&mut sql, query, now);
+    let plan: serde_json::Value = sql.build_query_scalar().fetch_one(pool).await?;
+    let estimate = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or_default() as i64;
+    Ok(Total {
+        count: estimate.max(capped),
+        exact: false,
+    })
+}
+
+fn push_filters(sql: &mut QueryBuilder<'_, Postgres>, query: &CallQuery, now: DateTime<Utc>) {
+    if !query.statuses.is_empty() {
+        let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();
+        sql.push(" and c.status = any(")
+            .push_bind(statuses)
+            .push("::text[]::call_state[])");
+    }
+    if let Some((start, end)) = query.range.map(|range| range.bounds(now)) {
+        if let Some(start) = start {
+            sql.push(" and c.received_at >= ").push_bind(start);
+        }
+        if let Some(end) = end {
+            sql.push(" and c.received_at < ").push_bind(end);
+        }
+    }
+    if let Some(assignee) = query.assignee {
+        sql.push(" and c.assignee_id = ").push_bind(assignee);
+    }
+    match query.search.as_deref().and_then(SearchTerm::parse) {
+        None => {}
+        Some(SearchTerm::Number { fragments }) => {
+            sql.push(" and (false");
+            for fragment in fragments {
+                sql.push(" or c.caller_number like ")
+                    .push_bind(format!("%{fragment}%"));
+            }
+            sql.push(")");
+        }
+        Some(SearchTerm::Text(text)) => {
+            sql.push(" and (c.caller_name ilike ")
+                .push_bind(format!("%{}%", escape_like(&text)))
+                .push(" or c.topic_tsv @@ websearch_to_tsquery('german', ")
+                .push_bind(text.clone())
+                .push(") or c.notes_tsv @@ websearch_to_tsquery('german', ")
+                .push_bind(text)
+                .push("))");
+        }
+    }
+}
+
+/// Makes `%`, `_` and `\` in typed text match themselves in a LIKE pattern.
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// The sort key columns of an order, and whether it runs descending.
+fn key(sort: CallSort) -> (&'static str, bool) {
+    match sort {
+        CallSort::Newest => ("(c.received_at, c.id)", true),
+        CallSort::Oldest => ("(c.received_at, c.id)", false),
+        CallSort::Priority => ("(c.priority, c.received_at, c.id)", true),
+    }
+}
+
+/// Rows strictly after `cursor` in the sort order, or strictly before it when `before`.
+fn push_keyset(sql: &mut QueryBuilder<'_, Postgres>, sort: CallSort, cursor: Cursor, before: bool) {
+    let (columns, descending) = key(sort);
+    let op = if descending != before { " < (" } else { " > (" };
+    sql.push(" and ").push(columns).push(op);
+    if sort == CallSort::Priority {
+        sql.push_bind(cursor.priority).push(", ");
+    }
+    sql.push_bind(cursor.received_at)
+        .push(", ")
+        .push_bind(cursor.id)
+        .push(")");
+}
+
+fn push_order(sql: &mut QueryBuilder<'_, Postgres>, sort: CallSort, reversed: bool) {
+    let (columns, descending) = key(sort);
+    let direction = if descending != reversed { " desc" } else { " asc" };
+    sql.push(" order by ");
+    let columns = columns.trim_matches(|c| c == '(' || c == ')');
+    let ordered: Vec<String> = columns
+        .split(", ")
+        .map(|column| format!("{column}{direction}"))
         .collect();
-    Ok(CallPage { items, total })
+    sql.push(ordered.join(", "));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_like;
+
+    #[test]
+    fn like_metacharacters_in_typed_text_match_literally() {
+        assert_eq!(escape_like(r"50%_a\b"), r"50\%\_a\\b");
+    }
 }

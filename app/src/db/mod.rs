@@ -1,8 +1,15 @@
 //! Database access: plain async functions on a pool, compile-checked against the schema.
 
 pub mod calls;
+pub mod detail;
+pub mod users;
 
 use sqlx::{PgPool, postgres::PgPoolOptions};
+
+/// The channel on which every committed change to calls is announced, by the importer (one
+/// notification per batch) and by the service layer (one per change). Payloads hold ids or
+/// counts, never personal data.
+pub const NOTIFY_CHANNEL: &str = "calls_changed";
 
 /// The schema migrations in `migrations/`; [`connect`] applies them.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");

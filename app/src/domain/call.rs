@@ -123,7 +123,7 @@ impl Priority {
 }
 
 /// One row of the calls table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallListItem {
     pub id: i64,
     pub received_at: DateTime<Utc>,
@@ -135,21 +135,11 @@ pub struct CallListItem {
     pub source: String,
     pub priority: Priority,
     pub status: CallStatus,
+    pub assignee_id: Option<i64>,
     pub assignee_name: Option<String>,
     pub updated_at: DateTime<Utc>,
-}
-
-/// Which calls to list. Every field narrows the result; the default lists all.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CallQuery {
-    pub status: Option<CallStatus>,
-}
-
-/// One page of calls, newest first, with the number of calls that match the query.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CallPage {
-    pub items: Vec<CallListItem>,
-    pub total: i64,
+    /// Optimistic locking: a change names the version it was made on.
+    pub version: i32,
 }
 
 #[cfg(test)]

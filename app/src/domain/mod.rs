@@ -2,9 +2,17 @@
 //! Each type is defined once here; parsing functions make invalid values unrepresentable.
 
 mod call;
+mod detail;
 mod phone;
+mod query;
+mod search;
 mod time;
 
-pub use call::{CallListItem, CallPage, CallQuery, CallStatus, ParseEnumError, Priority};
+pub use call::{CallListItem, CallStatus, ParseEnumError, Priority};
+pub use detail::{AuditEntry, BulkOutcome, CallDetail, FieldWarning, NoteEntry, StatusEntry, UserSummary};
 pub use phone::PhoneNumber;
-pub use time::{BERLIN, format_berlin};
+pub use query::{
+    CallPage, CallQuery, CallSort, Cursor, OPEN_STATUSES, PageAt, TimeRange, Total,
+};
+pub use search::SearchTerm;
+pub use time::{BERLIN, format_berlin, format_berlin_relative};

@@ -13,6 +13,22 @@ pub fn format_berlin(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// Like [`format_berlin`], but calls of today and yesterday read `heute 14:05` and
+/// `gestern 09:12`: what the front desk scans for.
+pub fn format_berlin_relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&BERLIN);
+    let today = now.with_timezone(&BERLIN).date_naive();
+    let day = local.date_naive();
+    let time = local.format("%H:%M");
+    if day == today {
+        format!("heute {time}")
+    } else if today.pred_opt() == Some(day) {
+        format!("gestern {time}")
+    } else {
+        format_berlin(at)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -31,5 +47,15 @@ mod tests {
             summer.map(format_berlin).as_deref(),
             Some("15.07.2026 14:00")
         );
+    }
+
+    #[test]
+    fn today_and_yesterday_are_named_in_berlin_time() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).single().expect("now");
+        let at = |d, h, m| Utc.with_ymd_and_hms(2026, 11, d, h, m, 0).single().expect("at");
+        assert_eq!(format_berlin_relative(at(22, 8, 5), now), "heute 09:05");
+        assert_eq!(format_berlin_relative(at(21, 23, 30), now), "heute 00:30");
+        assert_eq!(format_berlin_relative(at(21, 22, 59), now), "gestern 23:59");
+        assert_eq!(format_berlin_relative(at(20, 12, 0), now), "20.11.2026 13:00");
     }
 }

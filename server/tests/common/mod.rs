@@ -1,10 +1,14 @@
 //! Helpers shared by the server's integration tests.
 
+#![allow(dead_code, reason = "each test binary uses a different part of the helpers")]
+
+pub mod calls;
+
 use axum::{Router, body::Body, http::Request, response::Response};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
-use server::{router::router, state::AppState};
+use server::{live::LiveHub, router::router, state::AppState};
 use sqlx::PgPool;
 use tower::ServiceExt;
 
@@ -28,6 +32,7 @@ pub fn app(pool: PgPool, metrics: PrometheusHandle) -> Router {
         pool,
         leptos_options,
         metrics,
+        live: LiveHub::default(),
     })
 }
 

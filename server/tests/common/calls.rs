@@ -1,0 +1,61 @@
+//! Calls written straight into the database, with exactly the values a test needs.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+
+/// The fields a test sets; the rest get neutral values.
+#[derive(Clone, Debug)]
+pub struct NewCall<'a> {
+    pub received_at: DateTime<Utc>,
+    pub name: Option<&'a str>,
+    pub number: Option<&'a str>,
+    pub topic: &'a str,
+    pub priority: &'a str,
+    pub status: &'a str,
+}
+
+impl Default for NewCall<'_> {
+    fn default() -> Self {
+        Self {
+            received_at: Utc::now(),
+            name: None,
+            number: None,
+            topic: "Termin",
+            priority: "normal",
+            status: "NEW",
+        }
+    }
+}
+
+/// Inserts one call and returns its id.
+pub async fn insert_call(pool: &PgPool, call: NewCall<'_>) -> i64 {
+    sqlx::query_scalar(
+        "insert into calls (event_id, received_at, caller_name, caller_number, topic, priority,
+                            status, raw_payload, content_hash)
+         values (gen_random_uuid()::text, $1, $2, $3, $4, $5::call_priority, $6::call_state,
+                 '{}', '\\x00')
+         returning id",
+    )
+    .bind(call.received_at)
+    .bind(call.name)
+    .bind(call.number)
+    .bind(call.topic)
+    .bind(call.priority)
+    .bind(call.status)
+    .fetch_one(pool)
+    .await
+    .expect("insert call")
+}
+
+/// Inserts an active user and returns the id.
+pub async fn insert_user(pool: &PgPool, name: &str, active: bool) -> i64 {
+    sqlx::query_scalar(
+        "insert into users (name, email, role, is_active) values ($1, $2, 'AGENT', $3) returning id",
+    )
+    .bind(name)
+    .bind(format!("{}@praxis.test", name.to_lowercase().replace(' ', ".")))
+    .bind(active)
+    .fetch_one(pool)
+    .await
+    .expect("insert user")
+}
