@@ -7,6 +7,8 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::domain::CallListItem;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     /// Something failed on the server; the details are in the server log only.
@@ -17,6 +19,16 @@ pub enum AppError {
     /// The request did not reach the server or its answer could not be read.
     #[error("Der Server ist nicht erreichbar ({0}). Bitte prüfen Sie die Verbindung.")]
     Transport(String),
+    #[error("Diesen Anruf gibt es nicht (mehr).")]
+    NotFound,
+    /// Someone else changed the call first; carries the call as it is now.
+    #[error(
+        "Jemand anderes hat diesen Anruf inzwischen geändert. Die aktuelle Fassung wird angezeigt; bitte prüfen Sie Ihre Änderung."
+    )]
+    Conflict(Box<CallListItem>),
+    /// A field of the request is not acceptable; the message says why.
+    #[error("{message}")]
+    Invalid { field: String, message: String },
 }
 
 impl FromServerFnError for AppError {
@@ -32,5 +44,21 @@ impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         tracing::error!(%error, "database request failed");
         Self::Internal
+    }
+}
+
+#[cfg(feature = "backend")]
+impl From<crate::service::ActionError> for AppError {
+    fn from(error: crate::service::ActionError) -> Self {
+        use crate::service::ActionError;
+        match error {
+            ActionError::NotFound(_) => Self::NotFound,
+            ActionError::Conflict(call) => Self::Conflict(call),
+            ActionError::Invalid { field, message } => Self::Invalid {
+                field: field.to_owned(),
+                message,
+            },
+            ActionError::Database(error) => error.into(),
+        }
     }
 }

@@ -7,7 +7,10 @@ mod components;
 pub mod db;
 pub mod domain;
 mod error;
+pub mod live;
 mod pages;
+#[cfg(feature = "backend")]
+pub mod service;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

@@ -42,13 +42,13 @@ async fn the_list_server_function_filters_by_status(pool: PgPool) {
 
     let request = Request::post("/api/list_calls")
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(r#"{"query": {"status": "DONE"}}"#))
+        .body(Body::from(r#"{"query": {"statuses": ["DONE"]}, "at": "first"}"#))
         .expect("request");
     let response = send(app, request).await;
 
     assert_eq!(response.status(), StatusCode::OK);
     let page: serde_json::Value = serde_json::from_str(&body_text(response).await).expect("JSON");
-    assert_eq!(page["total"], 3);
+    assert_eq!(page["total"], serde_json::json!({"count": 3, "exact": true}));
     let statuses: Vec<&str> = page["items"]
         .as_array()
         .expect("items")
@@ -80,11 +80,37 @@ async fn the_list_server_function_without_a_status_lists_every_call(pool: PgPool
 
     let request = Request::post("/api/list_calls")
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(r#"{"query": {}}"#))
+        .body(Body::from(r#"{"query": {}, "at": "first"}"#))
         .expect("request");
     let response = send(app, request).await;
 
     assert_eq!(response.status(), StatusCode::OK);
     let page: serde_json::Value = serde_json::from_str(&body_text(response).await).expect("JSON");
-    assert_eq!(page["total"], 12);
+    assert_eq!(page["total"]["count"], 12);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_stale_status_change_answers_with_the_conflict_and_the_current_call(pool: PgPool) {
+    let app = app_with_demo_calls(pool.clone(), 3).await;
+    let id: i64 = sqlx::query_scalar("select min(id) from calls")
+        .fetch_one(&pool)
+        .await
+        .expect("a call");
+    sqlx::query("update calls set status = 'IN_PROGRESS', version = 2 where id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .expect("someone else's change");
+
+    let body = format!(r#"{{"id": {id}, "version": 1, "status": "DONE", "comment": null}}"#);
+    let request = Request::post("/api/set_call_status")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .expect("request");
+    let response = send(app, request).await;
+
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let error: serde_json::Value = serde_json::from_str(&body_text(response).await).expect("JSON");
+    assert_eq!(error["Conflict"]["status"], "IN_PROGRESS");
+    assert_eq!(error["Conflict"]["version"], 2);
 }

@@ -1,15 +1,76 @@
-//! Server functions for the calls table.
+//! Server functions for the calls table and the detail drawer.
 
 use leptos::{prelude::*, server_fn::codec::Json};
 
 use crate::{
     AppError,
-    domain::{CallPage, CallQuery},
+    domain::{
+        BulkOutcome, CallDetail, CallListItem, CallPage, CallQuery, CallStatus, NoteEntry, PageAt,
+    },
 };
 
-/// The newest calls that match `query`, at most one page.
+/// One page of the calls that match `query`.
 #[server(endpoint = "list_calls", input = Json)]
-pub async fn list_calls(query: CallQuery) -> Result<CallPage, AppError> {
+pub async fn list_calls(query: CallQuery, at: PageAt) -> Result<CallPage, AppError> {
     let pool = super::pool()?;
-    Ok(crate::db::calls::list(&pool, &query).await?)
+    Ok(crate::db::calls::list(&pool, &query, at, crate::db::calls::PAGE_SIZE, chrono::Utc::now()).await?)
+}
+
+/// Everything about one call, for the detail drawer.
+#[server(endpoint = "call_detail", input = Json)]
+pub async fn get_call_detail(id: i64) -> Result<CallDetail, AppError> {
+    let pool = super::pool()?;
+    crate::db::detail::call_detail(&pool, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Sets the status of a call last seen at `version`.
+#[server(endpoint = "set_call_status", input = Json)]
+pub async fn set_call_status(
+    id: i64,
+    version: i32,
+    status: CallStatus,
+    comment: Option<String>,
+) -> Result<CallListItem, AppError> {
+    let pool = super::pool()?;
+    let actor = super::actor();
+    Ok(crate::service::set_status(&pool, actor, id, version, status, comment).await?)
+}
+
+/// Assigns a call last seen at `version` to a user, or to nobody.
+#[server(endpoint = "assign_call", input = Json)]
+pub async fn assign_call(
+    id: i64,
+    version: i32,
+    assignee: Option<i64>,
+) -> Result<CallListItem, AppError> {
+    let pool = super::pool()?;
+    Ok(crate::service::assign(&pool, super::actor(), id, version, assignee).await?)
+}
+
+#[server(endpoint = "add_call_note", input = Json)]
+pub async fn add_call_note(id: i64, note: String) -> Result<NoteEntry, AppError> {
+    let pool = super::pool()?;
+    Ok(crate::service::add_note(&pool, super::actor(), id, &note).await?)
+}
+
+/// Sets the status of the selected calls, each last seen at its version.
+#[server(endpoint = "bulk_set_status", input = Json)]
+pub async fn bulk_set_status(
+    targets: Vec<(i64, i32)>,
+    status: CallStatus,
+) -> Result<BulkOutcome, AppError> {
+    let pool = super::pool()?;
+    Ok(crate::service::bulk_set_status(&pool, super::actor(), &targets, status).await?)
+}
+
+/// Assigns the selected calls, each last seen at its version.
+#[server(endpoint = "bulk_assign", input = Json)]
+pub async fn bulk_assign(
+    targets: Vec<(i64, i32)>,
+    assignee: Option<i64>,
+) -> Result<BulkOutcome, AppError> {
+    let pool = super::pool()?;
+    Ok(crate::service::bulk_assign(&pool, super::actor(), &targets, assignee).await?)
 }

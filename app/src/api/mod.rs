@@ -1,6 +1,7 @@
-//! Server functions: each checks access, calls `db`, and returns domain types.
+//! Server functions: each checks access, calls `db` or `service`, and returns domain types.
 
 pub mod calls;
+pub mod users;
 
 #[cfg(feature = "ssr")]
 fn pool() -> Result<sqlx::PgPool, crate::AppError> {
@@ -8,4 +9,10 @@ fn pool() -> Result<sqlx::PgPool, crate::AppError> {
         tracing::error!("the server did not provide a database pool to the server function");
         crate::AppError::Internal
     })
+}
+
+/// Who is making a change. There is no login yet, so every change is recorded as anonymous.
+#[cfg(feature = "ssr")]
+fn actor() -> crate::service::Actor {
+    crate::service::Actor::Anonymous
 }

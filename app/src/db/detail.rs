@@ -1,0 +1,58 @@
+//! Everything the detail drawer shows about one call.
+
+use sqlx::PgPool;
+
+use crate::domain::{AuditEntry, CallDetail, CallStatus, FieldWarning, NoteEntry, StatusEntry};
+
+/// The call with its warnings, history, notes, audit trail and raw payload, oldest first.
+pub async fn call_detail(pool: &PgPool, id: i64) -> sqlx::Result<Option<CallDetail>> {
+    let mut conn = pool.acquire().await?;
+    let Some(call) = super::calls::item(&mut conn, id).await? else {
+        return Ok(None);
+    };
+    let row = sqlx::query!(
+        r#"select event_id, created_at, warnings, jsonb_pretty(raw_payload) as "raw_payload!"
+           from calls where id = $1"#,
+        id,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let status_history = sqlx::query_as!(
+        StatusEntry,
+        r#"select s.status as "status: CallStatus", s.changed_at, u.name as "changed_by?", s.comment
+           from call_status s left join users u on u.id = s.changed_by
+           where s.call_id = $1 order by s.changed_at, s.id"#,
+        id,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let notes = sqlx::query_as!(
+        NoteEntry,
+        r#"select n.id, n.body, u.name as "author?", n.created_at
+           from notes n left join users u on u.id = n.author_id
+           where n.call_id = $1 order by n.created_at, n.id"#,
+        id,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let audit = sqlx::query_as!(
+        AuditEntry,
+        r#"select a.action_type as action, coalesce(u.name, a.actor_kind) as "actor!",
+                  a.occurred_at, a.diff::text as "diff!"
+           from actions_audit a left join users u on u.id = a.actor_id
+           where a.call_id = $1 order by a.occurred_at, a.id"#,
+        id,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some(CallDetail {
+        call,
+        event_id: row.event_id,
+        imported_at: row.created_at,
+        warnings: serde_json::from_value::<Vec<FieldWarning>>(row.warnings).unwrap_or_default(),
+        status_history,
+        notes,
+        audit,
+        raw_payload: row.raw_payload,
+    }))
+}

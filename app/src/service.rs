@@ -1,0 +1,340 @@
+//! Every change a person makes to calls, used alike by the server functions and the REST API.
+//!
+//! Each change runs in one transaction that locks the call, checks the `version` the change
+//! was made on, writes the call, its `call_status` history and its `actions_audit` row, and
+//! queues one `NOTIFY` for the live table. A stale version is a conflict that carries the
+//! current row, so nothing is overwritten unseen.
+
+use serde_json::{Value, json};
+use sqlx::{PgConnection, PgPool};
+
+use crate::{
+    db,
+    domain::{BulkOutcome, CallListItem, CallStatus, NoteEntry},
+};
+
+/// Who makes a change, as recorded in the audit trail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    User(i64),
+    /// A browser or client without login; recorded as such.
+    Anonymous,
+}
+
+impl Actor {
+    fn kind(self) -> &'static str {
+        match self {
+            Self::User(_) => "user",
+            Self::Anonymous => "anonymous",
+        }
+    }
+
+    fn user_id(self) -> Option<i64> {
+        match self {
+            Self::User(id) => Some(id),
+            Self::Anonymous => None,
+        }
+    }
+}
+
+/// Why a change was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum ActionError {
+    #[error("call {0} does not exist")]
+    NotFound(i64),
+    #[error("call {} was changed by someone else (now version {})", .0.id, .0.version)]
+    Conflict(Box<CallListItem>),
+    #[error("{field}: {message}")]
+    Invalid { field: &'static str, message: String },
+    #[error("database request failed: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// The longest note, in characters (also a database constraint).
+pub const NOTE_MAX_CHARS: usize = 4000;
+
+/// One change to one call.
+#[derive(Clone, Debug)]
+enum Change {
+    Status {
+        status: CallStatus,
+        comment: Option<String>,
+    },
+    Assignee(Option<i64>),
+}
+
+enum Applied {
+    Changed(CallListItem),
+    Unchanged(CallListItem),
+}
+
+/// Sets a call's status. Setting the status it already has changes nothing and succeeds,
+/// whatever the version, so marking done twice is harmless.
+pub async fn set_status(
+    pool: &PgPool,
+    actor: Actor,
+    call_id: i64,
+    version: i32,
+    status: CallStatus,
+    comment: Option<String>,
+) -> Result<CallListItem, ActionError> {
+    let change = Change::Status {
+        status,
+        comment: comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),
+    };
+    single(pool, actor, call_id, version, change).await
+}
+
+/// Assigns a call to an active user, or to nobody with `None`.
+pub async fn assign(
+    pool: &PgPool,
+    actor: Actor,
+    call_id: i64,
+    version: i32,
+    assignee: Option<i64>,
+) -> Result<CallListItem, ActionError> {
+    single(pool, actor, call_id, version, Change::Assignee(assignee)).await
+}
+
+/// Sets the status of many calls in one transaction. Calls changed by someone else since
+/// `version` are left alone and reported with their current state.
+pub async fn bulk_set_status(
+    pool: &PgPool,
+    actor: Actor,
+    targets: &[(i64, i32)],
+    status: CallStatus,
+) -> Result<BulkOutcome, ActionError> {
+    let change = Change::Status {
+        status,
+        comment: None,
+    };
+    bulk(pool, actor, targets, change).await
+}
+
+/// Assigns many calls in one transaction, like [`bulk_set_status`].
+pub async fn bulk_assign(
+    pool: &PgPool,
+    actor: Actor,
+    targets: &[(i64, i32)],
+    assignee: Option<i64>,
+) -> Result<BulkOutcome, ActionError> {
+    bulk(pool, actor, targets, Change::Assignee(assignee)).await
+}
+
+/// Adds a note to a call. Notes only ever add, so they need no version.
+pub async fn add_note(
+    pool: &PgPool,
+    actor: Actor,
+    call_id: i64,
+    body: &str,
+) -> Result<NoteEntry, ActionError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(invalid("note", "Die Notiz ist leer."));
+    }
+    if body.chars().count() > NOTE_MAX_CHARS {
+        return Err(invalid("note", "Eine Notiz darf höchstens 4000 Zeichen lang sein."));
+    }
+    let mut tx = pool.begin().await?;
+    let exists = sqlx::query_scalar!("select id from calls where id = $1 for update", call_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Err(ActionError::NotFound(call_id));
+    }
+    let note = sqlx::query!(
+        "insert into notes (call_id, author_id, body) values ($1, $2, $3) returning id, created_at",
+        call_id,
+        actor.user_id(),
+        body,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query!("update calls set updated_at = now() where id = $1", call_id)
+        .execute(&mut *tx)
+        .await?;
+    audit(&mut tx, actor, call_id, "note", json!({ "note_id": { "new": note.id } })).await?;
+    notify(&mut tx, &[call_id]).await?;
+    tx.commit().await?;
+    let author = match actor.user_id() {
+        Some(id) => db::users::name(pool, id).await?,
+        None => None,
+    };
+    Ok(NoteEntry {
+        id: note.id,
+        body: body.to_owned(),
+        author,
+        created_at: note.created_at,
+    })
+}
+
+async fn single(
+    pool: &PgPool,
+    actor: Actor,
+    call_id: i64,
+    version: i32,
+    change: Change,
+) -> Result<CallListItem, ActionError> {
+    let mut tx = pool.begin().await?;
+    match apply(&mut tx, actor, call_id, version, &change).await? {
+        Applied::Unchanged(call) => Ok(call),
+        Applied::Changed(call) => {
+            notify(&mut tx, &[call_id]).await?;
+            tx.commit().await?;
+            Ok(call)
+        }
+    }
+}
+
+async fn bulk(
+    pool: &PgPool,
+    actor: Actor,
+    targets: &[(i64, i32)],
+    change: Change,
+) -> Result<BulkOutcome, ActionError> {
+    let mut tx = pool.begin().await?;
+    let mut outcome = BulkOutcome::default();
+    for &(call_id, version) in targets {
+        match apply(&mut tx, actor, call_id, version, &change).await {
+            Ok(Applied::Changed(call)) => outcome.changed.push(call),
+            Ok(Applied::Unchanged(call)) => outcome.unchanged.push(call.id),
+            Err(ActionError::Conflict(call)) => outcome.conflicts.push(*call),
+            Err(ActionError::NotFound(id)) => outcome.missing.push(id),
+            Err(other) => return Err(other),
+        }
+    }
+    let ids: Vec<i64> = outcome.changed.iter().map(|call| call.id).collect();
+    notify(&mut tx, &ids).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Locks the call, checks the version and writes the change with its history and audit.
+async fn apply(
+    tx: &mut PgConnection,
+    actor: Actor,
+    call_id: i64,
+    version: i32,
+    change: &Change,
+) -> Result<Applied, ActionError> {
+    let current = sqlx::query!(
+        r#"select status as "status: CallStatus", assignee_id, version
+           from calls where id = $1 for update"#,
+        call_id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(ActionError::NotFound(call_id))?;
+    let already = match change {
+        Change::Status { status, .. } => current.status == *status,
+        Change::Assignee(assignee) => current.assignee_id == *assignee,
+    };
+    if already {
+        return Ok(Applied::Unchanged(fetch(tx, call_id).await?));
+    }
+    if current.version != version {
+        return Err(ActionError::Conflict(Box::new(fetch(tx, call_id).await?)));
+    }
+    let (action, diff) = match change {
+        Change::Status { status, comment } => {
+            sqlx::query!(
+                "update calls set status = $2, version = version + 1, updated_at = now() where id = $1",
+                call_id,
+                *status as CallStatus,
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query!(
+                "insert into call_status (call_id, status, changed_by, comment) values ($1, $2, $3, $4)",
+                call_id,
+                *status as CallStatus,
+                actor.user_id(),
+                comment.as_deref(),
+            )
+            .execute(&mut *tx)
+            .await?;
+            let diff = json!({ "status": { "old": current.status, "new": status } });
+            ("status_change", diff)
+        }
+        Change::Assignee(assignee) => {
+            if let Some(user) = assignee {
+                check_assignable(tx, *user).await?;
+            }
+            sqlx::query!(
+                "update calls set assignee_id = $2, version = version + 1, updated_at = now() where id = $1",
+                call_id,
+                *assignee,
+            )
+            .execute(&mut *tx)
+            .await?;
+            let diff = json!({ "assignee_id": { "old": current.assignee_id, "new": assignee } });
+            ("assign", diff)
+        }
+    };
+    audit(tx, actor, call_id, action, diff).await?;
+    Ok(Applied::Changed(fetch(tx, call_id).await?))
+}
+
+async fn check_assignable(tx: &mut PgConnection, user: i64) -> Result<(), ActionError> {
+    let active = sqlx::query_scalar!("select is_active from users where id = $1", user)
+        .fetch_optional(&mut *tx)
+        .await?;
+    match active {
+        Some(true) => Ok(()),
+        Some(false) => Err(invalid("assignee_id", "Diese Person ist deaktiviert.")),
+        None => Err(invalid("assignee_id", "Diese Person gibt es nicht.")),
+    }
+}
+
+async fn fetch(tx: &mut PgConnection, call_id: i64) -> Result<CallListItem, ActionError> {
+    db::calls::item(tx, call_id)
+        .await?
+        .ok_or(ActionError::NotFound(call_id))
+}
+
+async fn audit(
+    tx: &mut PgConnection,
+    actor: Actor,
+    call_id: i64,
+    action: &str,
+    diff: Value,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into actions_audit (call_id, action_type, actor_kind, actor_id, diff)
+         values ($1, $2, $3, $4, $5)",
+        call_id,
+        action,
+        actor.kind(),
+        actor.user_id(),
+        diff,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Tells the live tables which calls changed; delivered at commit. Ids only, and only a
+/// count for very large changes, which would not fit PostgreSQL's 8000-byte payload.
+async fn notify(tx: &mut PgConnection, call_ids: &[i64]) -> sqlx::Result<()> {
+    const MAX_IDS: usize = 500;
+    if call_ids.is_empty() {
+        return Ok(());
+    }
+    let payload = if call_ids.len() <= MAX_IDS {
+        json!({ "changed": call_ids })
+    } else {
+        json!({ "updated": call_ids.len() })
+    }
+    .to_string();
+    sqlx::query!("select pg_notify($1, $2)", db::NOTIFY_CHANNEL, payload)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+fn invalid(field: &'static str, message: &str) -> ActionError {
+    ActionError::Invalid {
+        field,
+        message: message.to_owned(),
+    }
+}
