@@ -42,22 +42,23 @@ test('after hydration the status filter narrows the table and lives in the URL',
   await page.locator('body[data-hydrated]').waitFor();
   const rows = page.locator('table.calls tbody tr');
 
-  await page.getByRole('button', { name: 'Erledigt', exact: true }).click();
+  const status = page.getByRole('group', { name: 'Status' });
+  await status.getByRole('link', { name: 'Erledigt', exact: true }).click();
 
   await expect(page).toHaveURL(/\?status=DONE$/);
   await expect(page.getByText('5 von 5 Anrufen')).toBeVisible();
   await expect(rows).toHaveCount(5);
   await expect(page.locator('table.calls tbody tr:not([data-status="DONE"])')).toHaveCount(0);
-  await expect(page.getByRole('button', { name: 'Erledigt', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(status.getByRole('link', { name: 'Erledigt', exact: true })).toHaveAttribute('aria-pressed', 'true');
 
   await page.reload();
   await expect(rows).toHaveCount(5);
 
   await page.locator('body[data-hydrated]').waitFor();
-  await page.getByRole('button', { name: 'In Bearbeitung' }).click();
+  await status.getByRole('link', { name: 'In Bearbeitung' }).click();
   await expect(page.getByText('Keine Anrufe mit Status „In Bearbeitung“.')).toBeVisible();
 
-  await page.getByRole('button', { name: 'Alle' }).click();
+  await status.getByRole('link', { name: 'Alle' }).click();
   await expect(page).toHaveURL(/\/$/);
   await expect.poll(() => rows.count()).toBeGreaterThan(5);
   expect(errors).toEqual([]);

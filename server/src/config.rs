@@ -16,7 +16,8 @@ pub struct Config {
     /// Directory of daily call files `calls-YYYY-MM-DD.jsonl` to import continuously.
     #[arg(long, env = "IMPORT_DIR")]
     pub import_dir: Option<PathBuf>,
-    /// Write this many demo calls into IMPORT_DIR first, if it holds no call files yet.
+    /// Write this many demo calls into IMPORT_DIR first, if it holds no call files yet, and add
+    /// a demo team of three people to assign calls to.
     #[arg(long, env = "DEMO_CALLS", requires = "import_dir")]
     pub demo_calls: Option<usize>,
 }

@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::Parser;
 use leptos::config::get_configuration;
 use metrics_exporter_prometheus::PrometheusBuilder;
-use server::{config::Config, router::router, state::AppState};
+use server::{config::Config, live::LiveHub, router::router, state::AppState};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -29,17 +29,23 @@ async fn main() -> anyhow::Result<()> {
     if let Some(dir) = &config.import_dir {
         if let Some(count) = config.demo_calls {
             write_demo_calls_once(dir, count)?;
+            app::db::users::create_demo_team(&pool)
+                .await
+                .context("could not create the demo team")?;
         }
         let importer = importer::Importer::new(pool.clone(), dir);
         tracing::info!(dir = %dir.display(), "importing call files");
         tokio::spawn(async move { importer.follow(Duration::from_secs(1)).await });
     }
 
+    let live = LiveHub::default();
+    live.spawn_listener(pool.clone());
     let addr = leptos_options.site_addr;
     let app = router(AppState {
         pool,
         leptos_options,
         metrics,
+        live,
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -1,4 +1,5 @@
-//! The HTTP surface: server-rendered pages, server functions and static files.
+//! The HTTP surface: server-rendered pages, server functions, the live WebSocket and static
+//! files.
 
 use app::{App, shell};
 use axum::{Router, extract::State, routing::get};
@@ -7,7 +8,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
-use crate::state::AppState;
+use crate::{live, state::AppState};
 
 /// Builds the whole application; the binary serves it and tests call it with `oneshot`.
 pub fn router(state: AppState) -> Router {
@@ -16,6 +17,7 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/metrics", get(metrics))
+        .route(app::live::LIVE_PATH, get(live::live_socket))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -5,10 +5,14 @@ use leptos::prelude::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::PgPool;
 
+use crate::live::LiveHub;
+
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub pool: PgPool,
     pub leptos_options: LeptosOptions,
     /// Renders what was recorded through the `metrics` facade.
     pub metrics: PrometheusHandle,
+    /// Change notifications for the browsers' live connections.
+    pub live: LiveHub,
 }

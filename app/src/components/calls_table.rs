@@ -1,33 +1,49 @@
-//! The table of calls with the columns of the blueprint.
+//! The table of calls with the columns of the blueprint. Rows are keyed by call and version,
+//! so a live update inserts and replaces rows without disturbing the others.
 
 use leptos::prelude::*;
 
-use crate::domain::{CallListItem, CallPage, CallStatus, Priority, format_berlin};
+use crate::{
+    components::Desk,
+    domain::{CallListItem, CallStatus, Priority, format_berlin, format_berlin_relative},
+};
 
 #[component]
-pub fn CallsTable(page: CallPage, status: Option<CallStatus>) -> impl IntoView {
-    if page.items.is_empty() {
-        let message = match status {
-            Some(status) => format!("Keine Anrufe mit Status „{}“.", status.label_de()),
-            None => "Noch keine Anrufe eingegangen.".to_owned(),
-        };
-        return view! {
-            <section class="state state-empty">
-                <p>{message}</p>
-            </section>
-        }
-        .into_any();
-    }
-    let shown = page.items.len();
-    let total = page.total;
+pub fn CallsTable(
+    #[prop(into)] items: Signal<Vec<CallListItem>>,
+    /// Opens the detail drawer for a call.
+    on_open: Callback<i64>,
+) -> impl IntoView {
+    let desk = expect_context::<Desk>();
+    let all_selected = move || {
+        let selection = desk.selection.get();
+        items.with(|items| !items.is_empty() && items.iter().all(|c| selection.contains(&c.id)))
+    };
+    let toggle_all = move |_| {
+        let select = !all_selected();
+        desk.selection.update(|selection| {
+            for call in items.get_untracked() {
+                if select {
+                    selection.insert(call.id);
+                } else {
+                    selection.remove(&call.id);
+                }
+            }
+        });
+    };
     view! {
-        <p class="table-meta" aria-live="polite">
-            {format!("{shown} von {total} Anrufen")}
-        </p>
         <div class="table-scroll">
             <table class="calls">
                 <thead>
                     <tr>
+                        <th scope="col" class="select">
+                            <input
+                                type="checkbox"
+                                aria-label="Alle auf dieser Seite auswählen"
+                                prop:checked=all_selected
+                                on:change=toggle_all
+                            />
+                        </th>
                         <th scope="col">"Zeitpunkt"</th>
                         <th scope="col">"Name / Nummer"</th>
                         <th scope="col">"Anliegen"</th>
@@ -36,37 +52,82 @@ pub fn CallsTable(page: CallPage, status: Option<CallStatus>) -> impl IntoView {
                         <th scope="col">"Status"</th>
                         <th scope="col">"Zugewiesen an"</th>
                         <th scope="col">"Letzte Änderung"</th>
+                        <th scope="col"><span class="visually-hidden">"Aktionen"</span></th>
                     </tr>
                 </thead>
-                <tbody>{page.items.into_iter().map(|call| view! { <CallRow call /> }).collect_view()}</tbody>
+                <tbody>
+                    <For
+                        each=move || items.get()
+                        key=|call| (call.id, call.version, call.updated_at)
+                        let(call)
+                    >
+                        <CallRow call on_open />
+                    </For>
+                </tbody>
             </table>
         </div>
     }
-    .into_any()
 }
 
 #[component]
-fn CallRow(call: CallListItem) -> impl IntoView {
+fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
+    let desk = expect_context::<Desk>();
+    let id = call.id;
     let urgent = call.priority == Priority::Urgent;
+    let done = call.status == CallStatus::Done;
+    let now = chrono::Utc::now();
     let caller = match (&call.caller_name, &call.caller_number) {
         (None, None) => view! { <span class="muted">"Anonym"</span> }.into_any(),
         (name, number) => view! {
             <span class="caller-name">{name.clone()}</span>
             {number.clone().map(|number| {
                 let href = format!("tel:{}", number.e164());
-                view! { <a class="caller-number" href=href>{number.display().to_owned()}</a> }
+                view! {
+                    <a class="caller-number" href=href on:click=|ev| ev.stop_propagation()>
+                        {number.display().to_owned()}
+                    </a>
+                }
             })}
         }
         .into_any(),
     };
+    let selected = move || desk.selection.with(|s| s.contains(&id));
+    let toggle = move |_| {
+        desk.selection.update(|s| {
+            if !s.remove(&id) {
+                s.insert(id);
+            }
+        });
+    };
+    let done_call = call.clone();
     view! {
-        <tr class:urgent=urgent data-status=call.status.as_str()>
-            <td class="nowrap">{format_berlin(call.received_at)}</td>
+        <tr
+            class:urgent=urgent
+            class:fresh=move || desk.fresh.with(|f| f.contains(&id))
+            class:focused=move || desk.focused.get() == Some(id)
+            class:selected=selected
+            data-status=call.status.as_str()
+            data-id=id
+            tabindex="-1"
+            on:focus=move |_| desk.focused.set(Some(id))
+            on:click=move |_| on_open.run(id)
+        >
+            <td class="select" on:click=|ev| ev.stop_propagation()>
+                <input
+                    type="checkbox"
+                    aria-label="Auswählen"
+                    prop:checked=selected
+                    on:change=toggle
+                />
+            </td>
+            <td class="nowrap" title=format_berlin(call.received_at)>
+                {format_berlin_relative(call.received_at, now)}
+            </td>
             <td class="caller">{caller}</td>
-            <td class="topic">{call.topic.unwrap_or_default()}</td>
+            <td class="topic">{call.topic.clone().unwrap_or_default()}</td>
             <td class="nowrap">{call.date_of_birth.map(|d| d.format("%d.%m.%Y").to_string())}</td>
             <td>
-                <span class="source">{call.source}</span>
+                <span class="source">{call.source.clone()}</span>
                 <span class=format!("badge priority-{}", call.priority.as_str())>
                     {call.priority.label_de()}
                 </span>
@@ -76,8 +137,21 @@ fn CallRow(call: CallListItem) -> impl IntoView {
                     {call.status.label_de()}
                 </span>
             </td>
-            <td>{assignee(call.assignee_name)}</td>
-            <td class="nowrap muted">{format_berlin(call.updated_at)}</td>
+            <td>{assignee(call.assignee_name.clone())}</td>
+            <td class="nowrap muted" title=format_berlin(call.updated_at)>
+                {format_berlin_relative(call.updated_at, now)}
+            </td>
+            <td class="row-actions" on:click=|ev| ev.stop_propagation()>
+                <button
+                    type="button"
+                    class="button-small"
+                    disabled=done
+                    title="Als erledigt markieren (d)"
+                    on:click=move |_| desk.set_status(&done_call, CallStatus::Done)
+                >
+                    "Erledigt"
+                </button>
+            </td>
         </tr>
     }
 }

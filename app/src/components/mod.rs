@@ -1,7 +1,19 @@
-//! Display components: data comes in through props.
+//! Display components: data comes in through props and the page's [`Desk`].
 
+mod bulk_bar;
+mod call_drawer;
 mod calls_table;
-mod status_filter;
+mod desk;
+mod filter_bar;
+mod keyboard;
+mod pager;
+mod toast;
 
+pub use bulk_bar::BulkBar;
+pub use call_drawer::{ASSIGN_SELECT_ID, CallDrawer, NOTE_INPUT_ID};
 pub use calls_table::CallsTable;
-pub use status_filter::StatusFilter;
+pub use desk::Desk;
+pub use filter_bar::{FilterBar, SEARCH_INPUT_ID};
+pub use keyboard::{focus_element, use_shortcuts};
+pub use pager::Pager;
+pub use toast::ToastArea;

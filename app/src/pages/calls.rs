@@ -1,44 +1,155 @@
-//! The calls table: what the front desk looks at all day.
+//! The calls table: what the front desk looks at all day. The view (filters, page, open
+//! call) lives in the URL; the list follows live updates without a reload.
+
+use std::collections::HashSet;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_navigate, use_query_map},
+};
 
 use crate::{
     AppError,
-    api::calls::list_calls,
-    components::{CallsTable, StatusFilter},
-    domain::{CallQuery, CallStatus},
+    api::{calls::list_calls, users::assignable_users},
+    components::{BulkBar, CallDrawer, CallsTable, Desk, FilterBar, Pager, ToastArea, use_shortcuts},
+    domain::{CallPage, CallQuery, PageAt, TimeRange, Total},
+    live::provide_live,
 };
 
 #[component]
 pub fn CallsPage() -> impl IntoView {
     let query_map = use_query_map();
-    let status = Memo::new(move |_| {
-        query_map
-            .read()
-            .get("status")
-            .and_then(|value| value.parse::<CallStatus>().ok())
-    });
+    let query = Memo::new(move |_| query_map.with(|map| CallQuery::from_params(|key| map.get(key))));
+    let at = Memo::new(move |_| query_map.with(|map| PageAt::from_params(|key| map.get(key))));
+    let open_call = Memo::new(move |_| query_map.with(|map| map.get("call")?.parse::<i64>().ok()));
+    let live = provide_live();
+    let desk = Desk::default();
+    provide_context(desk);
+
     let calls = Resource::new(
-        move || CallQuery {
-            status: status.get(),
-        },
-        list_calls,
+        move || (query.get(), at.get(), live.tick.get(), desk.reload.get()),
+        |(query, at, _, _)| list_calls(query, at),
     );
+    let users = LocalResource::new(assignable_users);
+    let users = Signal::derive(move || users.get().and_then(Result::ok).unwrap_or_default());
+    let items = Signal::derive(move || {
+        calls
+            .get()
+            .and_then(Result::ok)
+            .map(|page| page.items)
+            .unwrap_or_default()
+    });
+    track_rows(desk, query, calls);
+
+    let navigate = use_navigate();
+    let show_call = move |call: Option<i64>| {
+        let mut params = query_map.get_untracked();
+        match call {
+            Some(id) => params.replace("call", id.to_string()),
+            None => {
+                params.remove("call");
+            }
+        }
+        let href = format!("/{}", params.to_query_string());
+        navigate(&href, NavigateOptions { scroll: false, ..Default::default() });
+    };
+    let open = Callback::new({
+        let show_call = show_call.clone();
+        move |id| show_call(Some(id))
+    });
+    let close = Callback::new(move |()| show_call(None));
+    Effect::new(move |_| use_shortcuts(desk, open, close));
 
     view! {
         <header class="page-header">
             <h1>"Anrufe"</h1>
-            <StatusFilter selected=status />
+            <LiveIndicator online=live.online />
         </header>
+        <FilterBar query />
+        <BulkBar users />
         <Transition fallback=|| view! { <p class="state">"Anrufe werden geladen …"</p> }>
-            {move || Suspend::new(async move {
-                match calls.await {
-                    Ok(page) => view! { <CallsTable page status=status.get_untracked() /> }.into_any(),
-                    Err(error) => view! { <LoadError error /> }.into_any(),
-                }
+            {move || calls.get().map(|result| match result {
+                Ok(page) => view! { <ListState page query=query.get_untracked() /> }.into_any(),
+                Err(error) => view! { <LoadError error /> }.into_any(),
+            })}
+            <div hidden=move || items.with(Vec::is_empty)>
+                <CallsTable items on_open=open />
+            </div>
+            {move || calls.get().and_then(Result::ok).map(|page| {
+                view! { <Pager query=query.get_untracked() page /> }
             })}
         </Transition>
+        {move || open_call.get().map(|id| view! { <CallDrawer id on_close=close /> })}
+        <ToastArea />
+    }
+}
+
+/// Keeps the desk's rows in step with the list and marks calls that arrived live.
+fn track_rows(
+    desk: Desk,
+    query: Memo<CallQuery>,
+    calls: Resource<Result<CallPage, AppError>>,
+) {
+    Effect::new(move |previous: Option<CallQuery>| {
+        let current = query.get();
+        if let Some(Ok(page)) = calls.get() {
+            let before: HashSet<i64> = desk.rows.with_untracked(|rows| rows.iter().map(|c| c.id).collect());
+            let same_view = previous.as_ref() == Some(&current) && !before.is_empty();
+            let fresh = if same_view {
+                page.items.iter().map(|c| c.id).filter(|id| !before.contains(id)).collect()
+            } else {
+                HashSet::new()
+            };
+            desk.fresh.set(fresh);
+            desk.rows.set(page.items);
+        }
+        current
+    });
+}
+
+/// The count line above the table, or the empty state.
+#[component]
+fn ListState(page: CallPage, query: CallQuery) -> impl IntoView {
+    if page.items.is_empty() {
+        let message = empty_message(&query);
+        return view! {
+            <section class="state state-empty">
+                <p>{message}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let shown = page.items.len();
+    let Total { count, exact } = page.total;
+    let total = if exact {
+        format!("{shown} von {count} Anrufen")
+    } else {
+        format!("{shown} von etwa {count} Anrufen (geschätzt)")
+    };
+    view! { <p class="table-meta" aria-live="polite">{total}</p> }.into_any()
+}
+
+fn empty_message(query: &CallQuery) -> String {
+    if let Some(search) = &query.search {
+        return format!("Keine Anrufe zu „{search}“.");
+    }
+    match (query.range, query.statuses.as_slice()) {
+        (Some(TimeRange::Days { .. } | TimeRange::Today | TimeRange::LastHour), _) => {
+            "Keine Anrufe in diesem Zeitraum.".to_owned()
+        }
+        (None, [status]) => format!("Keine Anrufe mit Status „{}“.", status.label_de()),
+        (None, []) => "Noch keine Anrufe eingegangen.".to_owned(),
+        (None, _) => "Keine offenen Anrufe.".to_owned(),
+    }
+}
+
+#[component]
+fn LiveIndicator(online: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <span class="live" class:live-online=move || online.get() role="status">
+            {move || if online.get() { "Live" } else { "Offline – Verbindung wird aufgebaut …" }}
+        </span>
     }
 }
 

@@ -1,0 +1,216 @@
+//! The detail drawer: every field of a call, the importer's warnings, status history, notes,
+//! audit trail and the raw payload, with the actions on the call.
+
+use leptos::{html, prelude::*, task::spawn_local};
+
+use crate::{
+    api::{
+        calls::{add_call_note, get_call_detail},
+        users::assignable_users,
+    },
+    components::Desk,
+    domain::{CallDetail, CallStatus, UserSummary, format_berlin},
+    live::use_live,
+};
+
+/// The `id`s of the assignee picker and the note box, focused by the `a` and `n` keys.
+pub const ASSIGN_SELECT_ID: &str = "drawer-assign";
+pub const NOTE_INPUT_ID: &str = "drawer-note";
+
+#[component]
+pub fn CallDrawer(id: i64, on_close: Callback<()>) -> impl IntoView {
+    let desk = expect_context::<Desk>();
+    let live = use_live();
+    let detail = Resource::new(
+        move || (id, desk.reload.get(), live.tick.get()),
+        |(id, _, _)| async move {
+            let detail = get_call_detail(id).await?;
+            let users = assignable_users().await?;
+            Ok::<_, crate::AppError>((detail, users))
+        },
+    );
+    view! {
+        <aside class="drawer" role="dialog" aria-modal="false" aria-labelledby="drawer-title">
+            <header class="drawer-header">
+                <h2 id="drawer-title">"Anruf " {id}</h2>
+                <button type="button" class="button-quiet" on:click=move |_| on_close.run(())
+                    aria-label="Schließen (Esc)">"✕"</button>
+            </header>
+            <Transition fallback=|| view! { <p class="state">"Wird geladen …"</p> }>
+                {move || detail.get().map(|result| match result {
+                    Ok((detail, users)) => view! { <DrawerBody detail users /> }.into_any(),
+                    Err(error) => view! {
+                        <p class="state state-error" role="alert">{error.to_string()}</p>
+                    }.into_any(),
+                })}
+            </Transition>
+        </aside>
+    }
+}
+
+#[component]
+fn DrawerBody(detail: CallDetail, users: Vec<UserSummary>) -> impl IntoView {
+    let desk = expect_context::<Desk>();
+    let call = detail.call.clone();
+    let status_buttons = CallStatus::ALL
+        .into_iter()
+        .map(|status| {
+            let call = call.clone();
+            view! {
+                <button
+                    type="button"
+                    aria-pressed=(call.status == status).to_string()
+                    on:click=move |_| desk.set_status(&call, status)
+                >
+                    {status.label_de()}
+                </button>
+            }
+        })
+        .collect_view();
+    let assign_call = call.clone();
+    let on_assign = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        desk.assign(&assign_call, value.parse().ok());
+    };
+    let current_assignee = call.assignee_id;
+    Effect::new(move |_| {
+        if let Some(target) = desk.pending_focus.get() {
+            desk.pending_focus.set(None);
+            crate::components::focus_element(target);
+        }
+    });
+    view! {
+        <section class="drawer-actions" aria-label="Aktionen">
+            <div class="segmented" role="group" aria-label="Status setzen">{status_buttons}</div>
+            <label>
+                "Zugewiesen an"
+                <select id=ASSIGN_SELECT_ID on:change=on_assign>
+                    <option value="" selected=current_assignee.is_none()>"— niemand —"</option>
+                    {users.into_iter().map(|user| view! {
+                        <option value=user.id selected=current_assignee == Some(user.id)>
+                            {user.name}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </label>
+        </section>
+        <section aria-labelledby="drawer-data">
+            <h3 id="drawer-data">"Daten"</h3>
+            <dl class="fields">
+                <dt>"Eingegangen"</dt><dd>{format_berlin(call.received_at)}</dd>
+                <dt>"Name"</dt><dd>{call.caller_name.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Nummer"</dt>
+                <dd>{call.caller_number.clone().map_or_else(|| "Anonym".to_owned(), |n| n.display().to_owned())}</dd>
+                <dt>"Geburtsdatum"</dt>
+                <dd>{call.date_of_birth.map_or_else(|| "—".to_owned(), |d| d.format("%d.%m.%Y").to_string())}</dd>
+                <dt>"Anliegen"</dt><dd>{call.topic.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Priorität"</dt><dd>{call.priority.label_de()}</dd>
+                <dt>"Quelle"</dt><dd>{call.source.clone()}</dd>
+                <dt>"Status"</dt><dd>{call.status.label_de()}</dd>
+                <dt>"Version"</dt><dd>{call.version}</dd>
+                <dt>"Ereignis-ID"</dt><dd class="mono">{detail.event_id.clone()}</dd>
+                <dt>"Importiert"</dt><dd>{format_berlin(detail.imported_at)}</dd>
+            </dl>
+        </section>
+        {(!detail.warnings.is_empty()).then(|| view! {
+            <section class="warnings" aria-labelledby="drawer-warnings">
+                <h3 id="drawer-warnings">"Hinweise des Imports"</h3>
+                <ul>
+                    {detail.warnings.iter().map(|w| view! {
+                        <li><strong>{w.field.clone()}</strong>": "{w.detail.clone()}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        <NoteForm call_id=call.id />
+        <section aria-labelledby="drawer-notes">
+            <h3 id="drawer-notes">"Notizen"</h3>
+            {if detail.notes.is_empty() {
+                view! { <p class="muted">"Noch keine Notizen."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="timeline">
+                        {detail.notes.iter().map(|note| view! {
+                            <li>
+                                <p class="note-body">{note.body.clone()}</p>
+                                <p class="muted">
+                                    {note.author.clone().unwrap_or_else(|| "ohne Anmeldung".into())}
+                                    " · " {format_berlin(note.created_at)}
+                                </p>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="drawer-history">
+            <h3 id="drawer-history">"Statusverlauf"</h3>
+            {if detail.status_history.is_empty() {
+                view! { <p class="muted">"Status seit Eingang unverändert."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="timeline">
+                        {detail.status_history.iter().map(|entry| view! {
+                            <li>
+                                {entry.status.label_de()} " · " {format_berlin(entry.changed_at)}
+                                " · " {entry.changed_by.clone().unwrap_or_else(|| "ohne Anmeldung".into())}
+                                {entry.comment.clone().map(|c| view! { <span class="muted">" — " {c}</span> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="drawer-audit">
+            <h3 id="drawer-audit">"Protokoll"</h3>
+            <table class="audit">
+                <thead><tr><th>"Zeit"</th><th>"Aktion"</th><th>"Von"</th><th>"Änderung"</th></tr></thead>
+                <tbody>
+                    {detail.audit.iter().map(|entry| view! {
+                        <tr>
+                            <td class="nowrap">{format_berlin(entry.occurred_at)}</td>
+                            <td>{entry.action.clone()}</td>
+                            <td>{entry.actor.clone()}</td>
+                            <td class="mono">{entry.diff.clone()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        <details class="raw">
+            <summary>"Rohdaten (nur lesen)"</summary>
+            <pre class="mono">{detail.raw_payload.clone()}</pre>
+        </details>
+    }
+}
+
+#[component]
+fn NoteForm(call_id: i64) -> impl IntoView {
+    let desk = expect_context::<Desk>();
+    let input = NodeRef::<html::Textarea>::new();
+    let error = RwSignal::new(None::<String>);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(textarea) = input.get() else { return };
+        let note = textarea.value();
+        spawn_local(async move {
+            match add_call_note(call_id, note).await {
+                Ok(_) => {
+                    textarea.set_value("");
+                    error.set(None);
+                    desk.notify("Notiz gespeichert.", None);
+                    desk.refresh();
+                }
+                Err(failure) => error.set(Some(failure.to_string())),
+            }
+        });
+    };
+    view! {
+        <form class="note-form" on:submit=on_submit>
+            <label for=NOTE_INPUT_ID>"Notiz hinzufügen"</label>
+            <textarea id=NOTE_INPUT_ID node_ref=input rows="3" maxlength="4000"></textarea>
+            {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+            <button type="submit">"Notiz speichern"</button>
+        </form>
+    }
+}

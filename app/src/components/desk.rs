@@ -1,0 +1,192 @@
+//! The state the calls page shares with its parts: selection, keyboard focus, the toast, and
+//! the actions that change calls. Every action reloads what is shown afterwards, so the table
+//! never shows a state the server does not have.
+
+use std::{collections::HashSet, time::Duration};
+
+use leptos::{prelude::*, task::spawn_local};
+
+use crate::{
+    AppError,
+    api::calls::{assign_call, bulk_assign, bulk_set_status, set_call_status},
+    domain::{BulkOutcome, CallListItem, CallStatus},
+};
+
+/// How long a toast (and its Undo) stays.
+const TOAST_TIME: Duration = Duration::from_secs(10);
+
+#[derive(Clone, Copy)]
+pub struct Desk {
+    /// Bumped after every own change, so the list and the drawer fetch again.
+    pub reload: RwSignal<u64>,
+    /// The rows on screen, for keyboard navigation and bulk actions.
+    pub rows: RwSignal<Vec<CallListItem>>,
+    /// Calls that arrived with the last live update; highlighted briefly.
+    pub fresh: RwSignal<HashSet<i64>>,
+    pub selection: RwSignal<HashSet<i64>>,
+    pub focused: RwSignal<Option<i64>>,
+    /// The id of an element of the drawer to focus once it is shown (`a`, `n` keys).
+    pub pending_focus: RwSignal<Option<&'static str>>,
+    pub toast: RwSignal<Option<Toast>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Toast {
+    serial: u64,
+    pub message: String,
+    pub error: bool,
+    pub undo: Option<Undo>,
+}
+
+/// Puts a call back to the status it had before.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Undo {
+    pub call_id: i64,
+    pub version: i32,
+    pub status: CallStatus,
+}
+
+impl Default for Desk {
+    fn default() -> Self {
+        Self {
+            reload: RwSignal::new(0),
+            rows: RwSignal::new(Vec::new()),
+            fresh: RwSignal::new(HashSet::new()),
+            selection: RwSignal::new(HashSet::new()),
+            focused: RwSignal::new(None),
+            pending_focus: RwSignal::new(None),
+            toast: RwSignal::new(None),
+        }
+    }
+}
+
+impl Desk {
+    pub fn refresh(self) {
+        self.reload.update(|n| *n += 1);
+    }
+
+    pub fn notify(self, message: impl Into<String>, undo: Option<Undo>) {
+        self.show(message.into(), false, undo);
+    }
+
+    pub fn fail(self, error: &AppError) {
+        self.show(error.to_string(), true, None);
+        self.refresh();
+    }
+
+    fn show(self, message: String, error: bool, undo: Option<Undo>) {
+        let serial = self.toast.with_untracked(|t| t.as_ref().map_or(0, |t| t.serial)) + 1;
+        self.toast.set(Some(Toast {
+            serial,
+            message,
+            error,
+            undo,
+        }));
+        let toast = self.toast;
+        set_timeout(
+            move || {
+                if toast.with_untracked(|t| t.as_ref().is_some_and(|t| t.serial == serial)) {
+                    toast.set(None);
+                }
+            },
+            TOAST_TIME,
+        );
+    }
+
+    /// Sets a call's status; offers Undo back to the status it had.
+    pub fn set_status(self, call: &CallListItem, status: CallStatus) {
+        let (id, version, before) = (call.id, call.version, call.status);
+        spawn_local(async move {
+            match set_call_status(id, version, status, None).await {
+                Ok(updated) if updated.version == version => {
+                    self.notify(format!("War bereits „{}“.", status.label_de()), None);
+                }
+                Ok(updated) => {
+                    let undo = Undo {
+                        call_id: id,
+                        version: updated.version,
+                        status: before,
+                    };
+                    self.notify(format!("„{}“ gesetzt.", status.label_de()), Some(undo));
+                }
+                Err(error) => self.fail(&error),
+            }
+            self.refresh();
+        });
+    }
+
+    pub fn undo(self, undo: Undo) {
+        spawn_local(async move {
+            match set_call_status(undo.call_id, undo.version, undo.status, None).await {
+                Ok(_) => self.notify("Rückgängig gemacht.", None),
+                Err(error) => self.fail(&error),
+            }
+            self.refresh();
+        });
+    }
+
+    pub fn assign(self, call: &CallListItem, assignee: Option<i64>) {
+        let (id, version) = (call.id, call.version);
+        spawn_local(async move {
+            match assign_call(id, version, assignee).await {
+                Ok(updated) => {
+                    let message = match updated.assignee_name {
+                        Some(name) => format!("Zugewiesen an {name}."),
+                        None => "Zuweisung aufgehoben.".to_owned(),
+                    };
+                    self.notify(message, None);
+                }
+                Err(error) => self.fail(&error),
+            }
+            self.refresh();
+        });
+    }
+
+    /// The selected calls on screen, each with the version it was seen at.
+    fn selected_targets(self) -> Vec<(i64, i32)> {
+        let selection = self.selection.get_untracked();
+        self.rows.with_untracked(|rows| {
+            rows.iter()
+                .filter(|call| selection.contains(&call.id))
+                .map(|call| (call.id, call.version))
+                .collect()
+        })
+    }
+
+    pub fn bulk_status(self, status: CallStatus) {
+        let targets = self.selected_targets();
+        spawn_local(async move {
+            let result = bulk_set_status(targets, status).await;
+            self.bulk_done(result);
+        });
+    }
+
+    pub fn bulk_assign(self, assignee: Option<i64>) {
+        let targets = self.selected_targets();
+        spawn_local(async move {
+            let result = bulk_assign(targets, assignee).await;
+            self.bulk_done(result);
+        });
+    }
+
+    fn bulk_done(self, result: Result<BulkOutcome, AppError>) {
+        match result {
+            Ok(outcome) => {
+                let mut message = format!("{} Anrufe geändert.", outcome.changed.len());
+                if !outcome.unchanged.is_empty() {
+                    message += &format!(" {} waren schon so.", outcome.unchanged.len());
+                }
+                let conflicts = outcome.conflicts.len() + outcome.missing.len();
+                if conflicts > 0 {
+                    message += &format!(
+                        " {conflicts} wurden inzwischen von jemand anderem geändert und blieben unverändert."
+                    );
+                }
+                self.show(message, conflicts > 0, None);
+                self.selection.set(HashSet::new());
+            }
+            Err(error) => self.fail(&error),
+        }
+        self.refresh();
+    }
+}

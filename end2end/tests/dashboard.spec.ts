@@ -1,0 +1,138 @@
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+
+// The server under test imports from IMPORT_DIR (see scripts/test); lines appended there
+// arrive the way the phone assistant's do.
+function appendCall(fields: Record<string, string>): void {
+  const dir = process.env.IMPORT_DIR;
+  if (!dir) throw new Error('IMPORT_DIR must name the directory the server under test imports');
+  const day = new Date().toISOString().slice(0, 10);
+  appendFileSync(join(dir, `calls-${day}.jsonl`), `${JSON.stringify(fields)}\n`);
+}
+
+async function openDashboard(page: Page, path = '/'): Promise<void> {
+  await page.goto(path);
+  await page.locator('body[data-hydrated]').waitFor();
+  await expect(page.locator('.live-online')).toBeVisible();
+}
+
+const rows = (page: Page) => page.locator('table.calls tbody tr');
+
+test('search, quick filters and sorting narrow the table and live in the URL', async ({ page }) => {
+  await openDashboard(page);
+
+  await page.getByRole('searchbox').fill('Rezept');
+  await page.getByRole('searchbox').press('Enter');
+  await expect(page).toHaveURL(/q=Rezept/);
+  await expect.poll(() => rows(page).count()).toBeGreaterThan(0);
+  for (const topic of await page.locator('table.calls tbody td.topic').allTextContents()) {
+    expect(topic).toContain('Rezept');
+  }
+
+  await page.getByRole('link', { name: 'Offen' }).click();
+  await expect(page).toHaveURL(/status=NEW%2CIN_PROGRESS/);
+  await expect(page).toHaveURL(/q=Rezept/);
+  await expect(page.locator('table.calls tbody tr[data-status="DONE"]')).toHaveCount(0);
+
+  await page.goto('/?q=zzzz-niemand');
+  await expect(page.getByText('Keine Anrufe zu „zzzz-niemand“.')).toBeVisible();
+
+  await page.goto('/?from=2001-01-01&to=2001-01-02');
+  await expect(page.getByText('Keine Anrufe in diesem Zeitraum.')).toBeVisible();
+
+  await openDashboard(page, '/?sort=priority');
+  await expect(rows(page).first().locator('.priority-urgent')).toBeVisible();
+});
+
+test('a line appended to the import file appears in the open page without reload', async ({ page }) => {
+  await openDashboard(page);
+  const name = `Live Test ${Date.now()}`;
+
+  const started = Date.now();
+  appendCall({ received_at: new Date().toISOString(), caller_name: name, caller_number: '030 5550123', topic: 'Live-Test' });
+  await expect(page.getByText(name)).toBeVisible({ timeout: 10_000 });
+  const delay = Date.now() - started;
+
+  console.log(`append → visible in the browser: ${delay} ms`);
+  await expect(rows(page).first()).toHaveClass(/fresh/);
+});
+
+test('marking a call done can be undone from the toast', async ({ page }) => {
+  await openDashboard(page, '/?status=NEW');
+  const row = rows(page).first();
+  const id = await row.getAttribute('data-id');
+
+  await row.getByRole('button', { name: 'Erledigt' }).click();
+  await expect(page.getByRole('status').getByText('„Erledigt“ gesetzt.')).toBeVisible();
+  await expect(page.locator(`tr[data-id="${id}"]`)).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Rückgängig' }).click();
+  await expect(page.getByText('Rückgängig gemacht.')).toBeVisible();
+  await expect(page.locator(`tr[data-id="${id}"][data-status="NEW"]`)).toHaveCount(1);
+});
+
+test('the keyboard moves, opens the drawer, adds a note and closes it', async ({ page }) => {
+  await openDashboard(page);
+
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  await expect(page.locator('tr.focused')).toHaveCount(1);
+  const id = await page.locator('tr.focused').getAttribute('data-id');
+  await page.keyboard.press('n');
+  await expect(page).toHaveURL(new RegExp(`call=${id}`));
+  await expect(page.getByRole('dialog')).toContainText(`Anruf ${id}`);
+  await expect(page.getByLabel('Notiz hinzufügen')).toBeFocused();
+  await page.getByLabel('Notiz hinzufügen').fill('Rückruf morgen früh vereinbart');
+  await page.getByRole('button', { name: 'Notiz speichern' }).click();
+  await expect(page.getByRole('dialog').locator('.note-body')).toHaveText('Rückruf morgen früh vereinbart');
+  await expect(page.getByRole('dialog').locator('table.audit')).toContainText('note');
+
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await page.keyboard.press('/');
+  await expect(page.getByRole('searchbox')).toBeFocused();
+});
+
+test('bulk selection sets the status of every selected call', async ({ page }) => {
+  await openDashboard(page, '/?status=NEW');
+  const ids = [];
+  for (const row of (await rows(page).all()).slice(0, 3)) {
+    ids.push(await row.getAttribute('data-id'));
+    await row.getByRole('checkbox').check();
+  }
+  await expect(page.getByText('3 ausgewählt')).toBeVisible();
+
+  await page.getByRole('region', { name: 'Auswahl' }).getByRole('button', { name: '→ In Bearbeitung' }).click();
+
+  await expect(page.getByText('3 Anrufe geändert.')).toBeVisible();
+  for (const id of ids) {
+    await expect(page.locator(`tr[data-id="${id}"]`)).toHaveCount(0);
+  }
+  await page.goto('/?status=IN_PROGRESS');
+  for (const id of ids) {
+    await expect(page.locator(`tr[data-id="${id}"]`)).toHaveCount(1);
+  }
+});
+
+test('two people changing the same call: the later one sees a conflict and nothing is lost', async ({ browser }) => {
+  const first = await (await browser.newContext()).newPage();
+  const second = await (await browser.newContext()).newPage();
+  // The second person's live connection is down, so their page stays at the old version.
+  await second.routeWebSocket(/\/live$/, () => {});
+  await openDashboard(first, '/?status=NEW');
+  await second.goto('/?status=NEW');
+  await second.locator('body[data-hydrated]').waitFor();
+  const id = await rows(first).first().getAttribute('data-id');
+
+  await first.locator(`tr[data-id="${id}"]`).click();
+  await first.getByRole('dialog').getByRole('button', { name: 'In Bearbeitung' }).click();
+  await expect(first.getByText('„In Bearbeitung“ gesetzt.')).toBeVisible();
+
+  await second.locator(`tr[data-id="${id}"]`).getByRole('button', { name: 'Erledigt' }).click();
+  await expect(second.getByText('Jemand anderes hat diesen Anruf inzwischen geändert')).toBeVisible();
+  await expect(second.locator(`tr[data-id="${id}"]`)).toHaveCount(0);
+
+  await second.goto(`/?call=${id}`);
+  await expect(second.getByRole('dialog').locator('.fields')).toContainText('In Bearbeitung');
+});
