@@ -69,7 +69,11 @@ mod browser {
         });
         let was_open = live.online;
         let on_close = Closure::<dyn FnMut()>::new(move || {
-            let failures = if was_open.get_untracked() { 1 } else { failures + 1 };
+            let failures = if was_open.get_untracked() {
+                1
+            } else {
+                failures + 1
+            };
             live.online.set(false);
             retry(live, failures);
         });
@@ -84,6 +88,9 @@ mod browser {
 
     fn retry(live: Live, failures: u32) {
         let delay = (250u64 << failures.min(6)).min(MAX_BACKOFF_MS);
-        set_timeout(move || connect(live, failures), Duration::from_millis(delay));
+        set_timeout(
+            move || connect(live, failures),
+            Duration::from_millis(delay),
+        );
     }
 }

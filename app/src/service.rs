@@ -45,7 +45,10 @@ pub enum ActionError {
     #[error("call {} was changed by someone else (now version {})", .0.id, .0.version)]
     Conflict(Box<CallListItem>),
     #[error("{field}: {message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     #[error("database request failed: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -80,7 +83,9 @@ pub async fn set_status(
 ) -> Result<CallListItem, ActionError> {
     let change = Change::Status {
         status,
-        comment: comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),
+        comment: comment
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty()),
     };
     single(pool, actor, call_id, version, change).await
 }
@@ -133,7 +138,10 @@ pub async fn add_note(
         return Err(invalid("note", "Die Notiz ist leer."));
     }
     if body.chars().count() > NOTE_MAX_CHARS {
-        return Err(invalid("note", "Eine Notiz darf höchstens 4000 Zeichen lang sein."));
+        return Err(invalid(
+            "note",
+            "Eine Notiz darf höchstens 4000 Zeichen lang sein.",
+        ));
     }
     let mut tx = pool.begin().await?;
     let exists = sqlx::query_scalar!("select id from calls where id = $1 for update", call_id)
@@ -153,7 +161,14 @@ pub async fn add_note(
     sqlx::query!("update calls set updated_at = now() where id = $1", call_id)
         .execute(&mut *tx)
         .await?;
-    audit(&mut tx, actor, call_id, "note", json!({ "note_id": { "new": note.id } })).await?;
+    audit(
+        &mut tx,
+        actor,
+        call_id,
+        "note",
+        json!({ "note_id": { "new": note.id } }),
+    )
+    .await?;
     notify(&mut tx, &[call_id]).await?;
     tx.commit().await?;
     let author = match actor.user_id() {

@@ -2,5 +2,6 @@
 
 pub mod config;
 pub mod live;
+pub mod rest;
 pub mod router;
 pub mod state;

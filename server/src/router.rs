@@ -1,5 +1,5 @@
-//! The HTTP surface: server-rendered pages, server functions, the live WebSocket and static
-//! files.
+//! The HTTP surface: server-rendered pages, server functions, the REST API, the live
+//! WebSocket and static files.
 
 use app::{App, shell};
 use axum::{Router, extract::State, routing::get};
@@ -8,7 +8,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
-use crate::{live, state::AppState};
+use crate::{live, rest, state::AppState};
 
 /// Builds the whole application; the binary serves it and tests call it with `oneshot`.
 pub fn router(state: AppState) -> Router {
@@ -18,6 +18,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/metrics", get(metrics))
         .route(app::live::LIVE_PATH, get(live::live_socket))
+        .nest(rest::PREFIX, rest::router())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -5,18 +5,20 @@ mod common;
 
 use app::{
     db::NOTIFY_CHANNEL,
-    service::{self, ActionError, Actor},
     domain::CallStatus,
+    service::{self, ActionError, Actor},
 };
 use common::calls::{NewCall, insert_call, insert_user};
 use sqlx::{PgPool, postgres::PgListener};
 
 async fn audit_rows(pool: &PgPool, call_id: i64) -> Vec<(String, String, serde_json::Value)> {
-    sqlx::query_as("select action_type, actor_kind, diff from actions_audit where call_id = $1 order by id")
-        .bind(call_id)
-        .fetch_all(pool)
-        .await
-        .expect("audit")
+    sqlx::query_as(
+        "select action_type, actor_kind, diff from actions_audit where call_id = $1 order by id",
+    )
+    .bind(call_id)
+    .fetch_all(pool)
+    .await
+    .expect("audit")
 }
 
 async fn history(pool: &PgPool, call_id: i64) -> Vec<String> {
@@ -33,21 +35,32 @@ async fn marking_done_writes_the_call_its_history_its_audit_and_one_notification
     let mut listener = PgListener::connect_with(&pool).await.expect("listener");
     listener.listen(NOTIFY_CHANNEL).await.expect("listen");
 
-    let call = service::set_status(&pool, Actor::Anonymous, id, 1, CallStatus::Done, Some(" erledigt am Telefon ".into()))
-        .await
-        .expect("done");
+    let call = service::set_status(
+        &pool,
+        Actor::Anonymous,
+        id,
+        1,
+        CallStatus::Done,
+        Some(" erledigt am Telefon ".into()),
+    )
+    .await
+    .expect("done");
 
     assert_eq!((call.status, call.version), (CallStatus::Done, 2));
     assert_eq!(history(&pool, id).await, ["DONE"]);
-    let comment: Option<String> = sqlx::query_scalar("select comment from call_status where call_id = $1")
-        .bind(id)
-        .fetch_one(&pool)
-        .await
-        .expect("comment");
+    let comment: Option<String> =
+        sqlx::query_scalar("select comment from call_status where call_id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .expect("comment");
     assert_eq!(comment.as_deref(), Some("erledigt am Telefon"));
     let audit = audit_rows(&pool, id).await;
     assert_eq!(audit.len(), 1);
-    assert_eq!((audit[0].0.as_str(), audit[0].1.as_str()), ("status_change", "anonymous"));
+    assert_eq!(
+        (audit[0].0.as_str(), audit[0].1.as_str()),
+        ("status_change", "anonymous")
+    );
     assert_eq!(audit[0].2["status"]["old"], "NEW");
     assert_eq!(audit[0].2["status"]["new"], "DONE");
     let notification = listener.recv().await.expect("notification");
@@ -65,11 +78,18 @@ async fn a_change_on_a_stale_version_is_a_conflict_carrying_the_current_row(pool
 
     match stale {
         Err(ActionError::Conflict(current)) => {
-            assert_eq!((current.status, current.version), (CallStatus::InProgress, 2));
+            assert_eq!(
+                (current.status, current.version),
+                (CallStatus::InProgress, 2)
+            );
         }
         other => panic!("expected a conflict, got {other:?}"),
     }
-    assert_eq!(history(&pool, id).await, ["IN_PROGRESS"], "the stale change wrote nothing");
+    assert_eq!(
+        history(&pool, id).await,
+        ["IN_PROGRESS"],
+        "the stale change wrote nothing"
+    );
     assert_eq!(audit_rows(&pool, id).await.len(), 1);
 }
 
@@ -91,14 +111,28 @@ async fn marking_done_twice_is_harmless_even_with_an_old_version(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn undo_puts_the_previous_status_back_as_a_new_audited_change(pool: PgPool) {
-    let id = insert_call(&pool, NewCall { status: "IN_PROGRESS", ..NewCall::default() }).await;
+    let id = insert_call(
+        &pool,
+        NewCall {
+            status: "IN_PROGRESS",
+            ..NewCall::default()
+        },
+    )
+    .await;
     let done = service::set_status(&pool, Actor::Anonymous, id, 1, CallStatus::Done, None)
         .await
         .expect("done");
 
-    let undone = service::set_status(&pool, Actor::Anonymous, id, done.version, CallStatus::InProgress, None)
-        .await
-        .expect("undo");
+    let undone = service::set_status(
+        &pool,
+        Actor::Anonymous,
+        id,
+        done.version,
+        CallStatus::InProgress,
+        None,
+    )
+    .await
+    .expect("undo");
 
     assert_eq!((undone.status, undone.version), (CallStatus::InProgress, 3));
     assert_eq!(history(&pool, id).await, ["DONE", "IN_PROGRESS"]);
@@ -112,11 +146,25 @@ async fn calls_are_assigned_only_to_active_users(pool: PgPool) {
     let gone = insert_user(&pool, "Ex Kollege", false).await;
 
     let refused = service::assign(&pool, Actor::Anonymous, id, 1, Some(gone)).await;
-    assert!(matches!(refused, Err(ActionError::Invalid { field: "assignee_id", .. })), "{refused:?}");
+    assert!(
+        matches!(
+            refused,
+            Err(ActionError::Invalid {
+                field: "assignee_id",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
     let unknown = service::assign(&pool, Actor::Anonymous, id, 1, Some(anna + 100)).await;
-    assert!(matches!(unknown, Err(ActionError::Invalid { .. })), "{unknown:?}");
+    assert!(
+        matches!(unknown, Err(ActionError::Invalid { .. })),
+        "{unknown:?}"
+    );
 
-    let call = service::assign(&pool, Actor::Anonymous, id, 1, Some(anna)).await.expect("assign");
+    let call = service::assign(&pool, Actor::Anonymous, id, 1, Some(anna))
+        .await
+        .expect("assign");
     assert_eq!(call.assignee_name.as_deref(), Some("Anna Schmidt"));
     assert_eq!(call.version, 2);
     let audit = audit_rows(&pool, id).await;
@@ -124,7 +172,9 @@ async fn calls_are_assigned_only_to_active_users(pool: PgPool) {
     assert_eq!(audit[0].0, "assign");
     assert_eq!(audit[0].2["assignee_id"]["new"], anna);
 
-    let cleared = service::assign(&pool, Actor::Anonymous, id, 2, None).await.expect("unassign");
+    let cleared = service::assign(&pool, Actor::Anonymous, id, 2, None)
+        .await
+        .expect("unassign");
     assert_eq!(cleared.assignee_id, None);
 }
 
@@ -133,25 +183,43 @@ async fn notes_are_checked_stored_audited_and_searchable(pool: PgPool) {
     let id = insert_call(&pool, NewCall::default()).await;
 
     let empty = service::add_note(&pool, Actor::Anonymous, id, "   ").await;
-    assert!(matches!(empty, Err(ActionError::Invalid { field: "note", .. })), "{empty:?}");
+    assert!(
+        matches!(empty, Err(ActionError::Invalid { field: "note", .. })),
+        "{empty:?}"
+    );
     let long = service::add_note(&pool, Actor::Anonymous, id, &"x".repeat(4001)).await;
     assert!(matches!(long, Err(ActionError::Invalid { .. })), "{long:?}");
     let missing = service::add_note(&pool, Actor::Anonymous, id + 1, "Hallo").await;
-    assert!(matches!(missing, Err(ActionError::NotFound(_))), "{missing:?}");
+    assert!(
+        matches!(missing, Err(ActionError::NotFound(_))),
+        "{missing:?}"
+    );
 
-    let note = service::add_note(&pool, Actor::Anonymous, id, " Patientin ruft wegen Laborwerten zurück ")
-        .await
-        .expect("note");
+    let note = service::add_note(
+        &pool,
+        Actor::Anonymous,
+        id,
+        " Patientin ruft wegen Laborwerten zurück ",
+    )
+    .await
+    .expect("note");
 
     assert_eq!(note.body, "Patientin ruft wegen Laborwerten zurück");
     let audit = audit_rows(&pool, id).await;
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].2["note_id"]["new"], note.id);
-    assert!(!audit[0].2.to_string().contains("Laborwert"), "no note text in the audit trail");
+    assert!(
+        !audit[0].2.to_string().contains("Laborwert"),
+        "no note text in the audit trail"
+    );
     let found = app::db::calls::list(
         &pool,
-        &app::domain::CallQuery { search: Some("Laborwerte".into()), ..Default::default() },
+        &app::domain::CallQuery {
+            search: Some("Laborwerte".into()),
+            ..Default::default()
+        },
         app::domain::PageAt::First,
+        app::db::calls::PAGE_SIZE,
         chrono::Utc::now(),
     )
     .await
@@ -162,29 +230,57 @@ async fn notes_are_checked_stored_audited_and_searchable(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn a_bulk_change_applies_what_it_can_and_reports_the_rest(pool: PgPool) {
     let fresh = insert_call(&pool, NewCall::default()).await;
-    let already = insert_call(&pool, NewCall { status: "DONE", ..NewCall::default() }).await;
+    let already = insert_call(
+        &pool,
+        NewCall {
+            status: "DONE",
+            ..NewCall::default()
+        },
+    )
+    .await;
     let changed_meanwhile = insert_call(&pool, NewCall::default()).await;
-    service::set_status(&pool, Actor::Anonymous, changed_meanwhile, 1, CallStatus::InProgress, None)
-        .await
-        .expect("someone else");
+    service::set_status(
+        &pool,
+        Actor::Anonymous,
+        changed_meanwhile,
+        1,
+        CallStatus::InProgress,
+        None,
+    )
+    .await
+    .expect("someone else");
     let mut listener = PgListener::connect_with(&pool).await.expect("listener");
     listener.listen(NOTIFY_CHANNEL).await.expect("listen");
 
     let outcome = service::bulk_set_status(
         &pool,
         Actor::Anonymous,
-        &[(fresh, 1), (already, 1), (changed_meanwhile, 1), (999_999, 1)],
+        &[
+            (fresh, 1),
+            (already, 1),
+            (changed_meanwhile, 1),
+            (999_999, 1),
+        ],
         CallStatus::Done,
     )
     .await
     .expect("bulk");
 
-    assert_eq!(outcome.changed.iter().map(|c| c.id).collect::<Vec<_>>(), [fresh]);
+    assert_eq!(
+        outcome.changed.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [fresh]
+    );
     assert_eq!(outcome.unchanged, [already]);
-    assert_eq!(outcome.conflicts.iter().map(|c| c.id).collect::<Vec<_>>(), [changed_meanwhile]);
+    assert_eq!(
+        outcome.conflicts.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [changed_meanwhile]
+    );
     assert_eq!(outcome.conflicts[0].status, CallStatus::InProgress);
     assert_eq!(outcome.missing, [999_999]);
     assert_eq!(history(&pool, changed_meanwhile).await, ["IN_PROGRESS"]);
     let notification = listener.recv().await.expect("one notification");
-    assert_eq!(notification.payload(), format!(r#"{{"changed":[{fresh}]}}"#));
+    assert_eq!(
+        notification.payload(),
+        format!(r#"{{"changed":[{fresh}]}}"#)
+    );
 }

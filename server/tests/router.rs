@@ -42,13 +42,18 @@ async fn the_list_server_function_filters_by_status(pool: PgPool) {
 
     let request = Request::post("/api/list_calls")
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(r#"{"query": {"statuses": ["DONE"]}, "at": "first"}"#))
+        .body(Body::from(
+            r#"{"query": {"statuses": ["DONE"]}, "at": "first"}"#,
+        ))
         .expect("request");
     let response = send(app, request).await;
 
     assert_eq!(response.status(), StatusCode::OK);
     let page: serde_json::Value = serde_json::from_str(&body_text(response).await).expect("JSON");
-    assert_eq!(page["total"], serde_json::json!({"count": 3, "exact": true}));
+    assert_eq!(
+        page["total"],
+        serde_json::json!({"count": 3, "exact": true})
+    );
     let statuses: Vec<&str> = page["items"]
         .as_array()
         .expect("items")

@@ -13,7 +13,14 @@ use crate::{
 #[server(endpoint = "list_calls", input = Json)]
 pub async fn list_calls(query: CallQuery, at: PageAt) -> Result<CallPage, AppError> {
     let pool = super::pool()?;
-    Ok(crate::db::calls::list(&pool, &query, at, crate::db::calls::PAGE_SIZE, chrono::Utc::now()).await?)
+    Ok(crate::db::calls::list(
+        &pool,
+        &query,
+        at,
+        crate::db::calls::PAGE_SIZE,
+        chrono::Utc::now(),
+    )
+    .await?)
 }
 
 /// Everything about one call, for the detail drawer.

@@ -75,7 +75,10 @@ impl Desk {
     }
 
     fn show(self, message: String, error: bool, undo: Option<Undo>) {
-        let serial = self.toast.with_untracked(|t| t.as_ref().map_or(0, |t| t.serial)) + 1;
+        let serial = self
+            .toast
+            .with_untracked(|t| t.as_ref().map_or(0, |t| t.serial))
+            + 1;
         self.toast.set(Some(Toast {
             serial,
             message,

@@ -28,10 +28,16 @@ pub fn use_shortcuts(desk: Desk, open: Callback<i64>, close: Callback<()>) {
             "k" => move_focus(desk, -1),
             "/" => focus_element(SEARCH_INPUT_ID),
             "Enter" => focused.map(|id| open.run(id)).is_some(),
-            "d" => focused_call(desk).map(|call| desk.set_status(&call, CallStatus::Done)).is_some(),
+            "d" => focused_call(desk)
+                .map(|call| desk.set_status(&call, CallStatus::Done))
+                .is_some(),
             "a" | "n" => focused
                 .map(|id| {
-                    let target = if key == "a" { ASSIGN_SELECT_ID } else { NOTE_INPUT_ID };
+                    let target = if key == "a" {
+                        ASSIGN_SELECT_ID
+                    } else {
+                        NOTE_INPUT_ID
+                    };
                     desk.pending_focus.set(Some(target));
                     open.run(id);
                 })
@@ -57,7 +63,8 @@ fn typing(event: &ev::KeyboardEvent) -> bool {
 
 fn focused_call(desk: Desk) -> Option<crate::domain::CallListItem> {
     let id = desk.focused.get_untracked()?;
-    desk.rows.with_untracked(|rows| rows.iter().find(|c| c.id == id).cloned())
+    desk.rows
+        .with_untracked(|rows| rows.iter().find(|c| c.id == id).cloned())
 }
 
 /// Moves the focus `step` rows down (or up) and brings the row into view.
@@ -69,7 +76,9 @@ fn move_focus(desk: Desk, step: isize) -> bool {
             .and_then(|id| rows.iter().position(|c| c.id == id));
         let index = match current {
             None => 0,
-            Some(i) => i.saturating_add_signed(step).min(rows.len().saturating_sub(1)),
+            Some(i) => i
+                .saturating_add_signed(step)
+                .min(rows.len().saturating_sub(1)),
         };
         rows.get(index).map(|c| c.id)
     });

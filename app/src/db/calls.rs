@@ -127,7 +127,9 @@ pub fn cursor_of(call: &CallListItem) -> Cursor {
 async fn count(pool: &PgPool, query: &CallQuery, now: DateTime<Utc>) -> sqlx::Result<Total> {
     let mut sql = QueryBuilder::new("select count(*) from (select 1 from calls c where true");
     push_filters(&mut sql, query, now);
-    sql.push(" limit ").push_bind(Total::EXACT_LIMIT + 1).push(") capped");
+    sql.push(" limit ")
+        .push_bind(Total::EXACT_LIMIT + 1)
+        .push(") capped");
     let capped: i64 = sql.build_query_scalar().fetch_one(pool).await?;
     if capped <= Total::EXACT_LIMIT {
         return Ok(Total {
@@ -222,7 +224,11 @@ fn push_keyset(sql: &mut QueryBuilder<'_, Postgres>, sort: CallSort, cursor: Cur
 
 fn push_order(sql: &mut QueryBuilder<'_, Postgres>, sort: CallSort, reversed: bool) {
     let (columns, descending) = key(sort);
-    let direction = if descending != reversed { " desc" } else { " asc" };
+    let direction = if descending != reversed {
+        " desc"
+    } else {
+        " asc"
+    };
     sql.push(" order by ");
     let columns = columns.trim_matches(|c| c == '(' || c == ')');
     let ordered: Vec<String> = columns

@@ -28,8 +28,12 @@ pub async fn create_demo_team(pool: &PgPool) -> sqlx::Result<()> {
          select name, email, 'AGENT' from unnest($1::text[], $2::text[]) as t(name, email)
          on conflict on constraint users_email_key do nothing",
         &["Anna Schmidt", "Jonas Weber", "Leyla Demir"].map(String::from),
-        &["anna.schmidt@praxis.example", "jonas.weber@praxis.example", "leyla.demir@praxis.example"]
-            .map(String::from),
+        &[
+            "anna.schmidt@praxis.example",
+            "jonas.weber@praxis.example",
+            "leyla.demir@praxis.example"
+        ]
+        .map(String::from),
     )
     .execute(pool)
     .await?;

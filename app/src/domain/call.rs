@@ -15,6 +15,7 @@ use super::PhoneNumber;
     feature = "backend",
     sqlx(type_name = "call_state", rename_all = "SCREAMING_SNAKE_CASE")
 )]
+#[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
 pub enum CallStatus {
     New,
     InProgress,
@@ -81,6 +82,7 @@ impl FromStr for CallStatus {
     feature = "backend",
     sqlx(type_name = "call_priority", rename_all = "lowercase")
 )]
+#[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
 pub enum Priority {
     Low,
     #[default]
@@ -124,6 +126,7 @@ impl Priority {
 
 /// One row of the calls table.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
 pub struct CallListItem {
     pub id: i64,
     pub received_at: DateTime<Utc>,

@@ -7,6 +7,7 @@ use super::{CallListItem, CallStatus};
 
 /// One call with its history.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
 pub struct CallDetail {
     pub call: CallListItem,
     pub event_id: String,
@@ -22,6 +23,7 @@ pub struct CallDetail {
 
 /// A soft validation problem, as the importer records it in `calls.warnings`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
 pub struct FieldWarning {
     pub code: String,
     pub field: String,
@@ -29,6 +31,7 @@ pub struct FieldWarning {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
 pub struct StatusEntry {
     pub status: CallStatus,
     pub changed_at: DateTime<Utc>,
@@ -37,6 +40,7 @@ pub struct StatusEntry {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
 pub struct NoteEntry {
     pub id: i64,
     pub body: String,
@@ -46,6 +50,7 @@ pub struct NoteEntry {
 
 /// One row of `actions_audit` as shown to people: who did what, and the changed fields.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub action: String,
     /// A user's name, or the kind of actor (`importer`, `system`, `anonymous`).

@@ -9,10 +9,10 @@ mod search;
 mod time;
 
 pub use call::{CallListItem, CallStatus, ParseEnumError, Priority};
-pub use detail::{AuditEntry, BulkOutcome, CallDetail, FieldWarning, NoteEntry, StatusEntry, UserSummary};
-pub use phone::PhoneNumber;
-pub use query::{
-    CallPage, CallQuery, CallSort, Cursor, OPEN_STATUSES, PageAt, TimeRange, Total,
+pub use detail::{
+    AuditEntry, BulkOutcome, CallDetail, FieldWarning, NoteEntry, StatusEntry, UserSummary,
 };
+pub use phone::PhoneNumber;
+pub use query::{CallPage, CallQuery, CallSort, Cursor, OPEN_STATUSES, PageAt, TimeRange, Total};
 pub use search::SearchTerm;
 pub use time::{BERLIN, format_berlin, format_berlin_relative};

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A valid phone number, in E.164 (`+4930123456`) and in the form shown to people.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
 pub struct PhoneNumber {
     e164: String,
     display: String,

@@ -48,7 +48,10 @@ impl TimeRange {
     /// The instants `[start, end)` this range covers at `now`.
     pub fn bounds(self, now: DateTime<Utc>) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
         match self {
-            Self::Today => (Some(start_of_day(now.with_timezone(&BERLIN).date_naive())), None),
+            Self::Today => (
+                Some(start_of_day(now.with_timezone(&BERLIN).date_naive())),
+                None,
+            ),
             Self::LastHour => (Some(now - Duration::hours(1)), None),
             Self::Days { from, to } => (
                 from.map(start_of_day),
@@ -129,7 +132,12 @@ impl fmt::Display for Cursor {
             .iter()
             .position(|p| *p == self.priority)
             .unwrap_or_default();
-        write!(f, "{rank}.{}.{}", self.received_at.timestamp_micros(), self.id)
+        write!(
+            f,
+            "{rank}.{}.{}",
+            self.received_at.timestamp_micros(),
+            self.id
+        )
     }
 }
 
@@ -386,10 +394,18 @@ mod tests {
             received_at: DateTime::from_timestamp_micros(1_790_000_000_123_456).expect("time"),
             id: 42,
         };
-        for at in [PageAt::First, PageAt::Last, PageAt::After(cursor), PageAt::Before(cursor)] {
+        for at in [
+            PageAt::First,
+            PageAt::Last,
+            PageAt::After(cursor),
+            PageAt::Before(cursor),
+        ] {
             assert_eq!(at.to_string().parse::<PageAt>(), Ok(at));
         }
-        assert_eq!(PageAt::After(cursor).to_string(), "after:3.1790000000123456.42");
+        assert_eq!(
+            PageAt::After(cursor).to_string(),
+            "after:3.1790000000123456.42"
+        );
         for garbage in ["", "2", "after:", "after:9.1.1", "sideways:3.1.1", "last:1"] {
             assert!(garbage.parse::<PageAt>().is_err(), "{garbage:?}");
         }
@@ -417,7 +433,10 @@ mod tests {
                 ..CallQuery::default()
             }
         );
-        assert_eq!(PageAt::from_params(params(&[("after", "1.2")])), PageAt::First);
+        assert_eq!(
+            PageAt::from_params(params(&[("after", "1.2")])),
+            PageAt::First
+        );
     }
 
     #[test]
@@ -437,11 +456,17 @@ mod tests {
 
     #[test]
     fn today_starts_at_midnight_in_berlin() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).single().expect("now");
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
+            .single()
+            .expect("now");
         let (start, end) = TimeRange::Today.bounds(now);
         assert_eq!(start, Utc.with_ymd_and_hms(2026, 11, 21, 23, 0, 0).single());
         assert_eq!(end, None);
-        let summer = Utc.with_ymd_and_hms(2026, 7, 1, 0, 30, 0).single().expect("now");
+        let summer = Utc
+            .with_ymd_and_hms(2026, 7, 1, 0, 30, 0)
+            .single()
+            .expect("now");
         let (start, _) = TimeRange::Today.bounds(summer);
         assert_eq!(start, Utc.with_ymd_and_hms(2026, 6, 30, 22, 0, 0).single());
     }
@@ -452,7 +477,11 @@ mod tests {
         let range = TimeRange::Days { from: day, to: day };
         let (start, end) = range.bounds(Utc::now());
         assert_eq!(start, Utc.with_ymd_and_hms(2026, 3, 28, 23, 0, 0).single());
-        assert_eq!(end, Utc.with_ymd_and_hms(2026, 3, 29, 22, 0, 0).single(), "23 h on DST day");
+        assert_eq!(
+            end,
+            Utc.with_ymd_and_hms(2026, 3, 29, 22, 0, 0).single(),
+            "23 h on DST day"
+        );
     }
 
     #[test]

@@ -61,8 +61,14 @@ mod tests {
 
     #[test]
     fn names_words_and_short_digit_runs_are_text() {
-        assert_eq!(SearchTerm::parse(" müller "), Some(SearchTerm::Text("müller".into())));
-        assert_eq!(SearchTerm::parse("Rezept 12"), Some(SearchTerm::Text("Rezept 12".into())));
+        assert_eq!(
+            SearchTerm::parse(" müller "),
+            Some(SearchTerm::Text("müller".into()))
+        );
+        assert_eq!(
+            SearchTerm::parse("Rezept 12"),
+            Some(SearchTerm::Text("Rezept 12".into()))
+        );
         assert_eq!(SearchTerm::parse("12"), Some(SearchTerm::Text("12".into())));
         assert_eq!(SearchTerm::parse("   "), None);
     }

@@ -51,11 +51,21 @@ mod tests {
 
     #[test]
     fn today_and_yesterday_are_named_in_berlin_time() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).single().expect("now");
-        let at = |d, h, m| Utc.with_ymd_and_hms(2026, 11, d, h, m, 0).single().expect("at");
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 22, 9, 0, 0)
+            .single()
+            .expect("now");
+        let at = |d, h, m| {
+            Utc.with_ymd_and_hms(2026, 11, d, h, m, 0)
+                .single()
+                .expect("at")
+        };
         assert_eq!(format_berlin_relative(at(22, 8, 5), now), "heute 09:05");
         assert_eq!(format_berlin_relative(at(21, 23, 30), now), "heute 00:30");
         assert_eq!(format_berlin_relative(at(21, 22, 59), now), "gestern 23:59");
-        assert_eq!(format_berlin_relative(at(20, 12, 0), now), "20.11.2026 13:00");
+        assert_eq!(
+            format_berlin_relative(at(20, 12, 0), now),
+            "20.11.2026 13:00"
+        );
     }
 }

@@ -12,7 +12,9 @@ use leptos_router::{
 use crate::{
     AppError,
     api::{calls::list_calls, users::assignable_users},
-    components::{BulkBar, CallDrawer, CallsTable, Desk, FilterBar, Pager, ToastArea, use_shortcuts},
+    components::{
+        BulkBar, CallDrawer, CallsTable, Desk, FilterBar, Pager, ToastArea, use_shortcuts,
+    },
     domain::{CallPage, CallQuery, PageAt, TimeRange, Total},
     live::provide_live,
 };
@@ -20,7 +22,8 @@ use crate::{
 #[component]
 pub fn CallsPage() -> impl IntoView {
     let query_map = use_query_map();
-    let query = Memo::new(move |_| query_map.with(|map| CallQuery::from_params(|key| map.get(key))));
+    let query =
+        Memo::new(move |_| query_map.with(|map| CallQuery::from_params(|key| map.get(key))));
     let at = Memo::new(move |_| query_map.with(|map| PageAt::from_params(|key| map.get(key))));
     let open_call = Memo::new(move |_| query_map.with(|map| map.get("call")?.parse::<i64>().ok()));
     let live = provide_live();
@@ -52,7 +55,13 @@ pub fn CallsPage() -> impl IntoView {
             }
         }
         let href = format!("/{}", params.to_query_string());
-        navigate(&href, NavigateOptions { scroll: false, ..Default::default() });
+        navigate(
+            &href,
+            NavigateOptions {
+                scroll: false,
+                ..Default::default()
+            },
+        );
     };
     let open = Callback::new({
         let show_call = show_call.clone();
@@ -86,18 +95,20 @@ pub fn CallsPage() -> impl IntoView {
 }
 
 /// Keeps the desk's rows in step with the list and marks calls that arrived live.
-fn track_rows(
-    desk: Desk,
-    query: Memo<CallQuery>,
-    calls: Resource<Result<CallPage, AppError>>,
-) {
+fn track_rows(desk: Desk, query: Memo<CallQuery>, calls: Resource<Result<CallPage, AppError>>) {
     Effect::new(move |previous: Option<CallQuery>| {
         let current = query.get();
         if let Some(Ok(page)) = calls.get() {
-            let before: HashSet<i64> = desk.rows.with_untracked(|rows| rows.iter().map(|c| c.id).collect());
+            let before: HashSet<i64> = desk
+                .rows
+                .with_untracked(|rows| rows.iter().map(|c| c.id).collect());
             let same_view = previous.as_ref() == Some(&current) && !before.is_empty();
             let fresh = if same_view {
-                page.items.iter().map(|c| c.id).filter(|id| !before.contains(id)).collect()
+                page.items
+                    .iter()
+                    .map(|c| c.id)
+                    .filter(|id| !before.contains(id))
+                    .collect()
             } else {
                 HashSet::new()
             };

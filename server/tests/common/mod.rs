@@ -1,6 +1,9 @@
 //! Helpers shared by the server's integration tests.
 
-#![allow(dead_code, reason = "each test binary uses a different part of the helpers")]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the helpers"
+)]
 
 pub mod calls;
 

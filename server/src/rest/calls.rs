@@ -1,0 +1,332 @@
+//! `/api/v1/calls`: the calls table for other programs. Reads go through `app::db`, changes
+//! through `app::service`, exactly as the dashboard's server functions do.
+
+use app::{
+    db,
+    domain::{
+        CallDetail, CallListItem, CallQuery, CallSort, CallStatus, NoteEntry, PageAt, TimeRange,
+    },
+    service,
+};
+use axum::{
+    extract::{FromRequest, FromRequestParts, State},
+    http::StatusCode,
+};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{
+    actor,
+    error::{ApiError, ErrorBody},
+};
+use crate::state::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_calls))
+        .routes(routes!(get_call))
+        .routes(routes!(set_status))
+        .routes(routes!(add_note))
+        .routes(routes!(assign))
+}
+
+/// A JSON body whose rejections answer in the API's error shape.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct Json<T>(pub T);
+
+impl<T: Serialize> axum::response::IntoResponse for Json<T> {
+    fn into_response(self) -> axum::response::Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+struct Query<T>(T);
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+struct Path<T>(T);
+
+/// Filters, order and page of `GET /calls`. Every value is checked: a malformed one is a 422
+/// naming the parameter, never silently ignored.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Searches name (partial, any case), number (digits, partial, national or
+    /// international form) and the concern and notes (German full text).
+    q: Option<String>,
+    /// Comma-separated statuses, e.g. `NEW,IN_PROGRESS`.
+    status: Option<String>,
+    /// First day (Europe/Berlin), `YYYY-MM-DD`, inclusive.
+    from: Option<String>,
+    /// Last day (Europe/Berlin), `YYYY-MM-DD`, inclusive.
+    to: Option<String>,
+    /// Only calls assigned to this user id.
+    assignee: Option<String>,
+    /// `first` (default), `last`, or a `next_page`/`previous_page` token of an earlier answer.
+    page: Option<String>,
+    /// 1 to 200; default 50.
+    page_size: Option<String>,
+    /// `newest` (default), `oldest` or `priority`.
+    sort: Option<String>,
+}
+
+/// One page of calls.
+#[derive(Serialize, ToSchema)]
+pub struct CallList {
+    pub items: Vec<CallListItem>,
+    /// How many calls match; exact up to 10 000, above that an estimate.
+    pub total: i64,
+    pub total_exact: bool,
+    /// The token of this page.
+    pub page: String,
+    pub page_size: usize,
+    /// Token for the following page; absent on the last page.
+    pub next_page: Option<String>,
+    /// Token for the preceding page; absent on the first page.
+    pub previous_page: Option<String>,
+}
+
+impl ListParams {
+    fn parse(self) -> Result<(CallQuery, PageAt, usize), ApiError> {
+        let statuses = match self.status.as_deref().map(str::trim) {
+            None | Some("") => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(|status| status.parse::<CallStatus>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| {
+                    ApiError::invalid("status", "Erlaubt sind NEW, IN_PROGRESS und DONE.")
+                })?,
+        };
+        let day = |field: &str, value: Option<String>| -> Result<Option<NaiveDate>, ApiError> {
+            value
+                .map(|value| {
+                    value.parse().map_err(|_| {
+                        ApiError::invalid(
+                            field,
+                            format!("„{value}“ ist kein Datum der Form JJJJ-MM-TT."),
+                        )
+                    })
+                })
+                .transpose()
+        };
+        let (from, to) = (day("from", self.from)?, day("to", self.to)?);
+        if let (Some(from), Some(to)) = (from, to)
+            && from > to
+        {
+            return Err(ApiError::invalid("to", "Das Ende liegt vor dem Anfang."));
+        }
+        let range = (from.is_some() || to.is_some()).then_some(TimeRange::Days { from, to });
+        let assignee = self
+            .assignee
+            .map(|id| {
+                id.parse::<i64>().map_err(|_| {
+                    ApiError::invalid("assignee", "Erwartet wird die Nummer einer Person.")
+                })
+            })
+            .transpose()?;
+        let sort = self
+            .sort
+            .map(|sort| {
+                sort.parse::<CallSort>().map_err(|_| {
+                    ApiError::invalid("sort", "Erlaubt sind newest, oldest und priority.")
+                })
+            })
+            .transpose()?
+            .unwrap_or_default();
+        let at = self
+            .page
+            .map(|page| {
+                page.parse::<PageAt>().map_err(|_| {
+                    ApiError::invalid("page", "Erwartet wird first, last oder ein Seiten-Token aus einer früheren Antwort.")
+                })
+            })
+            .transpose()?
+            .unwrap_or_default();
+        let page_size = match self.page_size {
+            None => db::calls::PAGE_SIZE,
+            Some(size) => size
+                .parse::<usize>()
+                .ok()
+                .filter(|size| (1..=db::calls::MAX_PAGE_SIZE).contains(size))
+                .ok_or_else(|| ApiError::invalid("page_size", "Erlaubt sind 1 bis 200."))?,
+        };
+        let query = CallQuery {
+            statuses,
+            search: self
+                .q
+                .map(|q| q.trim().to_owned())
+                .filter(|q| !q.is_empty()),
+            range,
+            assignee,
+            sort,
+        };
+        Ok((query, at, page_size))
+    }
+}
+
+/// Lists calls, newest first unless `sort` says otherwise.
+#[utoipa::path(
+    get,
+    path = "/calls",
+    tag = "calls",
+    params(ListParams),
+    responses(
+        (status = OK, body = CallList),
+        (status = UNPROCESSABLE_ENTITY, body = ErrorBody, description = "A parameter is malformed"),
+    )
+)]
+async fn list_calls(
+    State(pool): State<PgPool>,
+    Query(params): Query<ListParams>,
+) -> Result<Json<CallList>, ApiError> {
+    let (query, at, page_size) = params.parse()?;
+    let page = db::calls::list(&pool, &query, at, page_size, chrono::Utc::now()).await?;
+    Ok(Json(CallList {
+        items: page.items,
+        total: page.total.count,
+        total_exact: page.total.exact,
+        page: at.to_string(),
+        page_size,
+        next_page: page.next.map(|cursor| PageAt::After(cursor).to_string()),
+        previous_page: page
+            .previous
+            .map(|cursor| PageAt::Before(cursor).to_string()),
+    }))
+}
+
+/// One call with its warnings, status history, notes, audit entries and raw payload.
+#[utoipa::path(
+    get,
+    path = "/calls/{id}",
+    tag = "calls",
+    params(("id" = i64, Path, description = "The call's id")),
+    responses(
+        (status = OK, body = CallDetail),
+        (status = NOT_FOUND, body = ErrorBody),
+    )
+)]
+async fn get_call(
+    State(pool): State<PgPool>,
+    Path(id): Path<i64>,
+) -> Result<Json<CallDetail>, ApiError> {
+    db::detail::call_detail(&pool, id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(app::AppError::NotFound.to_string()))
+}
+
+/// A change of status, made on the `version` the client last saw.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    pub status: CallStatus,
+    /// Why, for the status history.
+    pub comment: Option<String>,
+    pub version: i32,
+}
+
+/// Sets a call's status. Setting the status it already has succeeds and changes nothing.
+#[utoipa::path(
+    patch,
+    path = "/calls/{id}/status",
+    tag = "calls",
+    params(("id" = i64, Path, description = "The call's id")),
+    request_body = StatusChange,
+    responses(
+        (status = OK, body = CallListItem, description = "The call as it is now"),
+        (status = NOT_FOUND, body = ErrorBody),
+        (status = CONFLICT, body = ErrorBody, description = "Changed by someone else since `version`; `current` is the call now"),
+        (status = UNPROCESSABLE_ENTITY, body = ErrorBody),
+    )
+)]
+async fn set_status(
+    State(pool): State<PgPool>,
+    Path(id): Path<i64>,
+    Json(change): Json<StatusChange>,
+) -> Result<Json<CallListItem>, ApiError> {
+    let call = service::set_status(
+        &pool,
+        actor(),
+        id,
+        change.version,
+        change.status,
+        change.comment,
+    )
+    .await?;
+    Ok(Json(call))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewNote {
+    /// 1 to 4000 characters.
+    pub note: String,
+}
+
+/// Adds a note to a call.
+#[utoipa::path(
+    post,
+    path = "/calls/{id}/notes",
+    tag = "calls",
+    params(("id" = i64, Path, description = "The call's id")),
+    request_body = NewNote,
+    responses(
+        (status = CREATED, body = NoteEntry),
+        (status = NOT_FOUND, body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, body = ErrorBody, description = "Empty or too long"),
+    )
+)]
+async fn add_note(
+    State(pool): State<PgPool>,
+    Path(id): Path<i64>,
+    Json(note): Json<NewNote>,
+) -> Result<(StatusCode, Json<NoteEntry>), ApiError> {
+    let note = service::add_note(&pool, actor(), id, &note.note).await?;
+    Ok((StatusCode::CREATED, Json(note)))
+}
+
+/// An assignment, made on the `version` the client last saw.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    /// An active user's id, or `null` to unassign.
+    pub assignee_id: Option<i64>,
+    pub version: i32,
+}
+
+/// Assigns a call to a user or, with `null`, to nobody.
+#[utoipa::path(
+    post,
+    path = "/calls/{id}/assign",
+    tag = "calls",
+    params(("id" = i64, Path, description = "The call's id")),
+    request_body = Assignment,
+    responses(
+        (status = OK, body = CallListItem, description = "The call as it is now"),
+        (status = NOT_FOUND, body = ErrorBody),
+        (status = CONFLICT, body = ErrorBody, description = "Changed by someone else since `version`; `current` is the call now"),
+        (status = UNPROCESSABLE_ENTITY, body = ErrorBody, description = "No such active user"),
+    )
+)]
+async fn assign(
+    State(pool): State<PgPool>,
+    Path(id): Path<i64>,
+    Json(assignment): Json<Assignment>,
+) -> Result<Json<CallListItem>, ApiError> {
+    let call = service::assign(
+        &pool,
+        actor(),
+        id,
+        assignment.version,
+        assignment.assignee_id,
+    )
+    .await?;
+    Ok(Json(call))
+}

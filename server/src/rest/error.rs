@@ -1,0 +1,143 @@
+//! The one error shape of the REST API:
+//! `{"error": {"code": "conflict", "message": "…", "field": …, "current": …}}`.
+//! `code` is stable for programs, `message` is German for people.
+
+use app::{AppError, domain::CallListItem, service::ActionError};
+use axum::{
+    Json,
+    extract::rejection::{JsonRejection, PathRejection, QueryRejection},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// What went wrong with a request.
+#[derive(Debug)]
+pub enum ApiError {
+    NotFound(String),
+    Conflict(Box<CallListItem>),
+    /// A parameter or body field is not acceptable (422).
+    Invalid {
+        field: String,
+        message: String,
+    },
+    /// The body is not JSON of the expected shape, or a path segment is malformed.
+    BadRequest(String),
+    Internal,
+}
+
+/// The body of every error response.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// `not_found`, `conflict`, `invalid`, `bad_request` or `internal`.
+    pub code: &'static str,
+    pub message: String,
+    /// For `invalid`: the parameter or body field at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// For `conflict`: the call as it is now, to retry against its `version`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<Box<CallListItem>>,
+}
+
+impl ApiError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message, field, current) = match self {
+            Self::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message, None, None),
+            Self::Conflict(call) => (
+                StatusCode::CONFLICT,
+                "conflict",
+                AppError::Conflict(call.clone()).to_string(),
+                None,
+                Some(call),
+            ),
+            Self::Invalid { field, message } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                message,
+                Some(field),
+                None,
+            ),
+            Self::BadRequest(message) => {
+                (StatusCode::BAD_REQUEST, "bad_request", message, None, None)
+            }
+            Self::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                AppError::Internal.to_string(),
+                None,
+                None,
+            ),
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code,
+                message,
+                field,
+                current,
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<ActionError> for ApiError {
+    fn from(error: ActionError) -> Self {
+        match error {
+            ActionError::NotFound(_) => Self::NotFound(AppError::NotFound.to_string()),
+            ActionError::Conflict(call) => Self::Conflict(call),
+            ActionError::Invalid { field, message } => Self::invalid(field, message),
+            ActionError::Database(error) => error.into(),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database request failed");
+        Self::Internal
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            // Well-formed JSON of the wrong shape: say which field, as for any invalid value.
+            JsonRejection::JsonDataError(error) => Self::Invalid {
+                field: "body".to_owned(),
+                message: error.body_text(),
+            },
+            other => Self::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::Invalid {
+            field: "query".to_owned(),
+            message: rejection.body_text(),
+        }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        Self::BadRequest(rejection.body_text())
+    }
+}
