@@ -6,15 +6,18 @@
 use std::{
     os::unix::fs::MetadataExt,
     path::{Path, PathBuf},
+    sync::Arc,
     time::Duration,
 };
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use tokio::{
     fs::File,
     io::{AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, BufReader, SeekFrom},
+    sync::Notify,
     task::JoinHandle,
 };
 
@@ -96,17 +99,43 @@ impl Importer {
         result.and(finished).map(|()| summary)
     }
 
-    /// Imports what is there, then looks for new files and appended lines every `interval`
-    /// until the task is dropped. A failed pass (database down, unreadable file) is logged
-    /// and tried again on the next tick: nothing is lost, the offsets did not move.
+    /// Imports what is there, then again whenever the directory changes (file-system events)
+    /// and at least every `interval`, until the task is dropped. The interval covers
+    /// file systems without change events (network shares). A failed pass (database down,
+    /// unreadable file) is logged and tried again: nothing is lost, the offsets did not move.
     pub async fn follow(&self, interval: Duration) {
+        let changed = Arc::new(Notify::new());
+        let _watcher = self.watch(Arc::clone(&changed));
         loop {
             match self.run_once().await {
                 Ok(summary) if summary.lines > 0 => tracing::info!(%summary, "imported call lines"),
                 Ok(_) => {}
                 Err(error) => tracing::error!(%error, "import pass failed; trying again"),
             }
-            tokio::time::sleep(interval).await;
+            // A change during the pass left a permit, so it is read at once.
+            let _ = tokio::time::timeout(interval, changed.notified()).await;
+        }
+    }
+
+    /// Wakes `changed` on every change in the directory; `None` (polling only) when the
+    /// system refuses a watch, e.g. at its inotify limit.
+    fn watch(&self, changed: Arc<Notify>) -> Option<RecommendedWatcher> {
+        let on_event = move |event: notify::Result<notify::Event>| {
+            if event.is_ok() {
+                changed.notify_one();
+            }
+        };
+        let watched = notify::recommended_watcher(on_event).and_then(|mut watcher| {
+            watcher
+                .watch(&self.dir, RecursiveMode::NonRecursive)
+                .map(|()| watcher)
+        });
+        match watched {
+            Ok(watcher) => Some(watcher),
+            Err(error) => {
+                tracing::warn!(%error, dir = %self.dir.display(), "cannot watch the call directory; polling only");
+                None
+            }
         }
     }
 
