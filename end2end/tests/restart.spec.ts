@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { expect, test } from '@playwright/test';
+
+// A second server on the same database, which this test may kill and start again while the
+// first one (started by cargo leptos) keeps importing. Whatever happens while the second is
+// down must be on the page once the browser has reconnected to it.
+const root = resolve(__dirname, '..', '..');
+const binary = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'server');
+const addr = `127.0.0.1:${process.env.E2E_RESTART_PORT ?? '3056'}`;
+
+let server: ChildProcess | undefined;
+
+async function startServer(): Promise<void> {
+  if (!existsSync(binary)) throw new Error(`the server binary ${binary} is missing; run the tests through scripts/test`);
+  const { IMPORT_DIR: _importedByTheOtherServer, DEMO_CALLS: _demo, ...env } = process.env;
+  server = spawn(binary, [], {
+    cwd: root,
+    env: {
+      ...env,
+      LEPTOS_OUTPUT_NAME: 'anrufe',
+      LEPTOS_SITE_ROOT: 'target/site',
+      LEPTOS_SITE_PKG_DIR: 'pkg',
+      LEPTOS_SITE_ADDR: addr,
+    },
+    stdio: 'inherit',
+  });
+  await expect
+    .poll(async () => fetch(`http://${addr}/`).then((r) => r.status, () => 0), { timeout: 30_000 })
+    .toBe(200);
+}
+
+function killServer(): void {
+  server?.kill('SIGKILL');
+  server = undefined;
+}
+
+test.afterAll(killServer);
+
+test('after the server restarts the page reconnects and shows what happened meanwhile', async ({ page }) => {
+  await startServer();
+  await page.goto(`http://${addr}/`);
+  await page.locator('body[data-hydrated]').waitFor();
+  const indicator = page.getByRole('status').filter({ hasText: /Live|Offline/ });
+  await expect(indicator).toHaveText('Live');
+
+  killServer();
+  await expect(indicator).toContainText('Offline');
+
+  const name = `Während des Neustarts ${Date.now()}`;
+  const dir = process.env.IMPORT_DIR;
+  if (!dir) throw new Error('IMPORT_DIR must name the directory the first server imports');
+  appendFileSync(join(dir, `calls-${new Date().toISOString().slice(0, 10)}.jsonl`),
+    `${JSON.stringify({ received_at: new Date().toISOString(), caller_name: name, topic: 'Neustart' })}\n`);
+
+  await startServer();
+  await expect(indicator).toHaveText('Live', { timeout: 15_000 });
+  await expect(page.getByText(name)).toBeVisible();
+});
