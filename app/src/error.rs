@@ -39,6 +39,20 @@ impl FromServerFnError for AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status a server function answers with when it fails this way.
+    pub fn status(&self) -> http::StatusCode {
+        match self {
+            Self::Internal => http::StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Transport(_) => http::StatusCode::BAD_GATEWAY,
+            Self::NotFound => http::StatusCode::NOT_FOUND,
+            Self::Conflict(_) => http::StatusCode::CONFLICT,
+            Self::Invalid { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
 #[cfg(feature = "backend")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {

@@ -114,7 +114,7 @@ async fn a_stale_status_change_answers_with_the_conflict_and_the_current_call(po
         .expect("request");
     let response = send(app, request).await;
 
-    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(response.status(), StatusCode::CONFLICT);
     let error: serde_json::Value = serde_json::from_str(&body_text(response).await).expect("JSON");
     assert_eq!(error["Conflict"]["status"], "IN_PROGRESS");
     assert_eq!(error["Conflict"]["version"], 2);

@@ -27,9 +27,8 @@ pub async fn list_calls(query: CallQuery, at: PageAt) -> Result<CallPage, AppErr
 #[server(endpoint = "call_detail", input = Json)]
 pub async fn get_call_detail(id: i64) -> Result<CallDetail, AppError> {
     let pool = super::pool()?;
-    crate::db::detail::call_detail(&pool, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    let detail = crate::db::detail::call_detail(&pool, id).await?;
+    super::answer(detail.ok_or(AppError::NotFound))
 }
 
 /// Sets the status of a call last seen at `version`.
@@ -42,7 +41,7 @@ pub async fn set_call_status(
 ) -> Result<CallListItem, AppError> {
     let pool = super::pool()?;
     let actor = super::actor();
-    Ok(crate::service::set_status(&pool, actor, id, version, status, comment).await?)
+    super::answer(crate::service::set_status(&pool, actor, id, version, status, comment).await)
 }
 
 /// Assigns a call last seen at `version` to a user, or to nobody.
@@ -53,13 +52,13 @@ pub async fn assign_call(
     assignee: Option<i64>,
 ) -> Result<CallListItem, AppError> {
     let pool = super::pool()?;
-    Ok(crate::service::assign(&pool, super::actor(), id, version, assignee).await?)
+    super::answer(crate::service::assign(&pool, super::actor(), id, version, assignee).await)
 }
 
 #[server(endpoint = "add_call_note", input = Json)]
 pub async fn add_call_note(id: i64, note: String) -> Result<NoteEntry, AppError> {
     let pool = super::pool()?;
-    Ok(crate::service::add_note(&pool, super::actor(), id, &note).await?)
+    super::answer(crate::service::add_note(&pool, super::actor(), id, &note).await)
 }
 
 /// Sets the status of the selected calls, each last seen at its version.
@@ -69,7 +68,7 @@ pub async fn bulk_set_status(
     status: CallStatus,
 ) -> Result<BulkOutcome, AppError> {
     let pool = super::pool()?;
-    Ok(crate::service::bulk_set_status(&pool, super::actor(), &targets, status).await?)
+    super::answer(crate::service::bulk_set_status(&pool, super::actor(), &targets, status).await)
 }
 
 /// Assigns the selected calls, each last seen at its version.
@@ -79,5 +78,5 @@ pub async fn bulk_assign(
     assignee: Option<i64>,
 ) -> Result<BulkOutcome, AppError> {
     let pool = super::pool()?;
-    Ok(crate::service::bulk_assign(&pool, super::actor(), &targets, assignee).await?)
+    super::answer(crate::service::bulk_assign(&pool, super::actor(), &targets, assignee).await)
 }
