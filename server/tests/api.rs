@@ -181,54 +181,30 @@ async fn a_status_change_on_a_stale_version_is_409_with_the_current_call(pool: P
     let id = insert_call(&pool, NewCall::default()).await;
     let uri = format!("/api/v1/calls/{id}/status");
 
-    let (status, call) = call_api(
-        &pool,
-        Method::PATCH,
-        &uri,
-        Some(json!({"status": "IN_PROGRESS", "version": 1})),
-    )
-    .await;
+    let patch = |body: Value| call_api(&pool, Method::PATCH, &uri, Some(body));
+
+    let (status, call) = patch(json!({"status": "IN_PROGRESS", "version": 1})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         (call["status"].as_str(), call["version"].as_i64()),
         (Some("IN_PROGRESS"), Some(2))
     );
 
-    let (status, conflict) = call_api(
-        &pool,
-        Method::PATCH,
-        &uri,
-        Some(json!({"status": "DONE", "version": 1, "comment": "zu spät"})),
-    )
-    .await;
+    let (status, conflict) =
+        patch(json!({"status": "DONE", "version": 1, "comment": "zu spät"})).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(conflict["error"]["code"], "conflict");
     assert_eq!(conflict["error"]["current"]["status"], "IN_PROGRESS");
     assert_eq!(conflict["error"]["current"]["version"], 2);
 
-    let (status, done) = call_api(
-        &pool,
-        Method::PATCH,
-        &uri,
-        Some(json!({"status": "DONE", "version": 2})),
-    )
-    .await;
-    assert_eq!(
-        (status, done["version"].as_i64()),
-        (StatusCode::OK, Some(3))
-    );
-    let (status, again) = call_api(
-        &pool,
-        Method::PATCH,
-        &uri,
-        Some(json!({"status": "DONE", "version": 2})),
-    )
-    .await;
-    assert_eq!(
-        (status, again["version"].as_i64()),
-        (StatusCode::OK, Some(3)),
-        "done twice is harmless"
-    );
+    for attempt in ["first", "second"] {
+        let (status, done) = patch(json!({"status": "DONE", "version": 2})).await;
+        assert_eq!(
+            (status, done["version"].as_i64()),
+            (StatusCode::OK, Some(3)),
+            "marking done the {attempt} time"
+        );
+    }
 
     let audited: i64 = sqlx::query_scalar(
         "select count(*) from actions_audit where call_id = $1 and action_type = 'status_change'",

@@ -1,0 +1,373 @@
+//! How fast the calls table answers at 100 000 and 1 000 000 calls, against its own SQL as the
+//! limit and the common naive implementation as the peer, on the same data in the same run;
+//! then what 500 live connections cost.
+//!
+//! `DATABASE_URL=postgres://…/postgres cargo bench -p server --bench dashboard`
+//! (BENCH_CALLS=100000,1000000 by default). It creates the database `anrufe_bench_dashboard`
+//! on that server, fills it through the importer with demo calls spread over the 25 days
+//! before today (the importer keeps 30), and drops it again.
+
+#![expect(
+    clippy::print_stdout,
+    reason = "the printed report is what the bench is for"
+)]
+
+use std::{
+    io::Write,
+    time::{Duration, Instant},
+};
+
+use anyhow::Context;
+use app::domain::{CallQuery, CallStatus, PageAt, TimeRange};
+use chrono::{Days, Utc};
+use futures_util::StreamExt;
+use leptos::prelude::LeptosOptions;
+use metrics_exporter_prometheus::PrometheusBuilder;
+use server::{live::LiveHub, router::router, state::AppState};
+use sqlx::{Connection, PgConnection, PgPool};
+
+const DATABASE: &str = "anrufe_bench_dashboard";
+/// Days the demo calls are spread over: inside the importer's 30-day retention.
+const DAYS: usize = 25;
+const SAMPLES: usize = 200;
+const NAIVE_SAMPLES: usize = 20;
+const WARM_UP: usize = 10;
+const LIVE_CLIENTS: usize = 500;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let server = std::env::var("DATABASE_URL")
+        .context("DATABASE_URL must name a server the bench may create databases on")?;
+    let sizes: Vec<usize> = std::env::var("BENCH_CALLS")
+        .unwrap_or_else(|_| "100000,1000000".to_owned())
+        .split(',')
+        .map(|n| {
+            n.trim()
+                .parse()
+                .context("BENCH_CALLS is a comma-separated list of counts")
+        })
+        .collect::<anyhow::Result<_>>()?;
+
+    for (index, &calls) in sizes.iter().enumerate() {
+        let pool = fresh_database(&server).await?;
+        fill(&pool, calls).await?;
+        let base = serve(pool.clone()).await?;
+        println!(
+            "\n{calls} calls (p50 / p95 in ms over {SAMPLES} requests; naive over {NAIVE_SAMPLES})"
+        );
+        println!(
+            "{:<34} {:>15} {:>15} {:>17} {:>9}",
+            "", "API (HTTP)", "SQL (limit)", "naive (peer)", "API/SQL"
+        );
+        for scenario in scenarios(&pool).await? {
+            let api = time_api(&base, &scenario).await?;
+            let sql = time_sql(&pool, &scenario).await?;
+            let naive = time_naive(&pool, &scenario).await?;
+            println!(
+                "{:<34} {:>6.1} / {:>6.1} {:>6.1} / {:>6.1} {:>7.1} / {:>7.1} {:>8.2}×",
+                scenario.name,
+                api.p50,
+                api.p95,
+                sql.p50,
+                sql.p95,
+                naive.p50,
+                naive.p95,
+                api.p95 / sql.p95
+            );
+        }
+        if index + 1 == sizes.len() {
+            live_connections(&base, &pool).await?;
+        }
+        pool.close().await;
+    }
+    drop_database(&server).await?;
+    Ok(())
+}
+
+/// One kind of request, as the API, as our SQL and as the naive peer would make it.
+struct Scenario {
+    name: &'static str,
+    params: String,
+    query: CallQuery,
+    at: PageAt,
+}
+
+async fn scenarios(pool: &PgPool) -> anyhow::Result<Vec<Scenario>> {
+    let week_ago = Utc::now().date_naive() - Days::new(7);
+    let number: String = sqlx::query_scalar(
+        "select caller_number from calls where caller_number like '+49%' order by id limit 1",
+    )
+    .fetch_one(pool)
+    .await?;
+    // The national form a person would type: +49 30 1234567 → 0301234.
+    let fragment: String = format!("0{}", &number[3..]).chars().take(7).collect();
+    let search = |name, text: &str| Scenario {
+        name,
+        params: format!(
+            "q={}",
+            form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()
+        ),
+        query: CallQuery {
+            search: Some(text.to_owned()),
+            ..CallQuery::default()
+        },
+        at: PageAt::First,
+    };
+    Ok(vec![
+        Scenario {
+            name: "list: first page",
+            params: String::new(),
+            query: CallQuery::default(),
+            at: PageAt::First,
+        },
+        Scenario {
+            name: "list: open calls of the last week",
+            params: format!("status=NEW,IN_PROGRESS&from={week_ago}"),
+            query: CallQuery {
+                statuses: vec![CallStatus::New, CallStatus::InProgress],
+                range: Some(TimeRange::Days {
+                    from: Some(week_ago),
+                    to: None,
+                }),
+                ..CallQuery::default()
+            },
+            at: PageAt::First,
+        },
+        Scenario {
+            name: "list: last page",
+            params: "page=last".to_owned(),
+            query: CallQuery::default(),
+            at: PageAt::Last,
+        },
+        search("search: number fragment", &fragment),
+        search("search: name fragment „müll“", "müll"),
+        search("search: concern keyword „Rezept“", "Rezept"),
+    ])
+}
+
+struct Figures {
+    p50: f64,
+    p95: f64,
+}
+
+fn figures(mut millis: Vec<f64>) -> Figures {
+    millis.sort_by(f64::total_cmp);
+    let at = |q: f64| millis[((q * millis.len() as f64).ceil() as usize).saturating_sub(1)];
+    Figures {
+        p50: at(0.5),
+        p95: at(0.95),
+    }
+}
+
+async fn time_api(base: &str, scenario: &Scenario) -> anyhow::Result<Figures> {
+    let client = reqwest::Client::new();
+    let url = format!("{base}/api/v1/calls?{}", scenario.params);
+    let mut millis = Vec::with_capacity(SAMPLES);
+    for round in 0..WARM_UP + SAMPLES {
+        let started = Instant::now();
+        let response = client.get(&url).send().await?.error_for_status()?;
+        let body = response.bytes().await?;
+        if round >= WARM_UP {
+            millis.push(started.elapsed().as_secs_f64() * 1e3);
+        }
+        anyhow::ensure!(
+            body.starts_with(b"{\"items\":["),
+            "unexpected answer from {url}"
+        );
+    }
+    Ok(figures(millis))
+}
+
+async fn time_sql(pool: &PgPool, scenario: &Scenario) -> anyhow::Result<Figures> {
+    let mut millis = Vec::with_capacity(SAMPLES);
+    for round in 0..WARM_UP + SAMPLES {
+        let started = Instant::now();
+        let page = app::db::calls::list(pool, &scenario.query, scenario.at, 50, Utc::now()).await?;
+        if round >= WARM_UP {
+            millis.push(started.elapsed().as_secs_f64() * 1e3);
+        }
+        anyhow::ensure!(!page.items.is_empty(), "{}: no calls", scenario.name);
+    }
+    Ok(figures(millis))
+}
+
+/// What many dashboards do: `count(*)`, then `OFFSET` to the page, and `ILIKE '%…%'` over the
+/// text columns for search.
+async fn time_naive(pool: &PgPool, scenario: &Scenario) -> anyhow::Result<Figures> {
+    let mut filter = String::from("true");
+    if !scenario.query.statuses.is_empty() {
+        filter.push_str(" and status in ('NEW', 'IN_PROGRESS')");
+    }
+    if let Some(TimeRange::Days {
+        from: Some(from), ..
+    }) = scenario.query.range
+    {
+        filter.push_str(&format!(" and received_at >= '{from}'"));
+    }
+    let pattern = scenario
+        .query
+        .search
+        .as_deref()
+        .map(|text| format!("%{text}%"));
+    if pattern.is_some() {
+        filter.push_str(" and (caller_name ilike $1 or caller_number ilike $1 or topic ilike $1)");
+    }
+    let count_sql = format!("select count(*) from calls where {filter}");
+    let page_sql = format!(
+        "select id, received_at, caller_name, caller_number, topic, date_of_birth, source, \
+         priority::text, status::text, assignee_id, updated_at, version \
+         from calls where {filter} order by received_at desc, id desc offset $2 limit 50"
+    );
+    let page_sql = if pattern.is_some() {
+        page_sql
+    } else {
+        page_sql.replace("$2", "$1")
+    };
+    let mut millis = Vec::with_capacity(NAIVE_SAMPLES);
+    for round in 0..2 + NAIVE_SAMPLES {
+        let started = Instant::now();
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+        if let Some(pattern) = &pattern {
+            count = count.bind(pattern.clone());
+        }
+        let total = count.fetch_one(pool).await?;
+        let offset = match scenario.at {
+            PageAt::Last => (total - 50).max(0),
+            _ => 0,
+        };
+        let mut page = sqlx::query(&page_sql);
+        if let Some(pattern) = &pattern {
+            page = page.bind(pattern.clone());
+        }
+        // The peer finds less (no number normalisation, no stemming); it is timed regardless.
+        page.bind(offset).fetch_all(pool).await?;
+        if round >= 2 {
+            millis.push(started.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    Ok(figures(millis))
+}
+
+/// Connects 500 live clients, reports this process's memory before and after (server and
+/// clients share it, so the difference is an upper bound for the server's share) and how
+/// long one change takes to reach all of them.
+async fn live_connections(base: &str, pool: &PgPool) -> anyhow::Result<()> {
+    let url = format!("{}{}", base.replacen("http", "ws", 1), app::live::LIVE_PATH);
+    let before = rss_mb("VmRSS:");
+    let mut clients = Vec::with_capacity(LIVE_CLIENTS);
+    for _ in 0..LIVE_CLIENTS {
+        let (socket, _) = tokio_tungstenite::connect_async(&url).await?;
+        clients.push(socket);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let after = rss_mb("VmRSS:");
+
+    let started = Instant::now();
+    sqlx::query("select pg_notify($1, '{\"changed\":[1]}')")
+        .bind(app::db::NOTIFY_CHANNEL)
+        .execute(pool)
+        .await?;
+    let mut reached = Vec::with_capacity(LIVE_CLIENTS);
+    for client in &mut clients {
+        tokio::time::timeout(Duration::from_secs(10), client.next())
+            .await
+            .context("a live client got no message")?;
+        reached.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    let last = reached.iter().copied().fold(0.0, f64::max);
+    let fan_out = figures(reached);
+    println!(
+        "\n{LIVE_CLIENTS} live connections: process RSS {before:.0} MB → {after:.0} MB \
+         (server and clients in one process); one change reached them in p50 {:.1} ms, \
+         p95 {:.1} ms, all within {last:.1} ms",
+        fan_out.p50, fan_out.p95
+    );
+    Ok(())
+}
+
+/// Serves the application on a free local port, as the binary does.
+async fn serve(pool: PgPool) -> anyhow::Result<String> {
+    let live = LiveHub::default();
+    live.spawn_listener(pool.clone());
+    let state = AppState {
+        pool,
+        leptos_options: LeptosOptions::builder().output_name("anrufe").build(),
+        metrics: PrometheusBuilder::new().build_recorder().handle(),
+        live,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    Ok(format!("http://{addr}"))
+}
+
+/// Imports `calls` demo calls, spread evenly over the [`DAYS`] before today (each day's over
+/// the 72 hours before it), and marks those older than two days done, as a practice would.
+async fn fill(pool: &PgPool, calls: usize) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let today = Utc::now();
+    let per_day = calls.div_ceil(DAYS);
+    for (day, start) in (0..calls).step_by(per_day).enumerate() {
+        let count = per_day.min(calls - start);
+        let at = today - chrono::Duration::days(day as i64);
+        let path = dir
+            .path()
+            .join(format!("calls-{}.jsonl", at.format("%Y-%m-%d")));
+        let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+        for (_, line) in importer::demo::demo_lines(count, day as u64, at) {
+            writeln!(file, "{line}")?;
+        }
+        file.flush()?;
+    }
+    let started = Instant::now();
+    let summary = importer::Importer::new(pool.clone(), dir.path())
+        .run_once()
+        .await?;
+    anyhow::ensure!(
+        summary.new == calls as u64,
+        "imported {summary}, expected {calls} calls"
+    );
+    sqlx::query("update calls set status = 'DONE' where received_at < now() - interval '2 days'")
+        .execute(pool)
+        .await?;
+    sqlx::query("vacuum analyze calls").execute(pool).await?;
+    eprintln!(
+        "imported {calls} calls in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn fresh_database(server: &str) -> anyhow::Result<PgPool> {
+    drop_database(server).await?;
+    let mut admin = PgConnection::connect(server).await?;
+    sqlx::query(&format!("create database {DATABASE}"))
+        .execute(&mut admin)
+        .await?;
+    let url = format!(
+        "{}/{DATABASE}",
+        server.rsplit_once('/').map_or(server, |(base, _)| base)
+    );
+    Ok(app::db::connect(&url, 10).await?)
+}
+
+async fn drop_database(server: &str) -> anyhow::Result<()> {
+    let mut admin = PgConnection::connect(server).await?;
+    sqlx::query(&format!("drop database if exists {DATABASE} with (force)"))
+        .execute(&mut admin)
+        .await?;
+    Ok(())
+}
+
+/// A memory figure of this process from `/proc/self/status`, in MB.
+fn rss_mb(field: &str) -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(field))
+                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
