@@ -4,10 +4,7 @@
 use leptos::{html, prelude::*, task::spawn_local};
 
 use crate::{
-    api::{
-        calls::{add_call_note, get_call_detail},
-        users::assignable_users,
-    },
+    api::calls::{add_call_note, get_call_detail},
     components::Desk,
     domain::{CallDetail, CallStatus, UserSummary, format_berlin},
     live::use_live,
@@ -17,17 +14,18 @@ use crate::{
 pub const ASSIGN_SELECT_ID: &str = "drawer-assign";
 pub const NOTE_INPUT_ID: &str = "drawer-note";
 
+/// `users` are the choices of the assignee picker, loaded once by the page.
 #[component]
-pub fn CallDrawer(id: i64, on_close: Callback<()>) -> impl IntoView {
+pub fn CallDrawer(
+    id: i64,
+    users: Signal<Vec<UserSummary>>,
+    on_close: Callback<()>,
+) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let live = use_live();
     let detail = Resource::new(
         move || (id, desk.reload.get(), live.tick.get()),
-        |(id, _, _)| async move {
-            let detail = get_call_detail(id).await?;
-            let users = assignable_users().await?;
-            Ok::<_, crate::AppError>((detail, users))
-        },
+        |(id, _, _)| get_call_detail(id),
     );
     view! {
         <aside class="drawer" role="dialog" aria-modal="false" aria-labelledby="drawer-title">
@@ -38,7 +36,7 @@ pub fn CallDrawer(id: i64, on_close: Callback<()>) -> impl IntoView {
             </header>
             <Transition fallback=|| view! { <p class="state">"Wird geladen …"</p> }>
                 {move || detail.get().map(|result| match result {
-                    Ok((detail, users)) => view! { <DrawerBody detail users /> }.into_any(),
+                    Ok(detail) => view! { <DrawerBody detail users /> }.into_any(),
                     Err(error) => view! {
                         <p class="state state-error" role="alert">{error.to_string()}</p>
                     }.into_any(),
@@ -49,7 +47,7 @@ pub fn CallDrawer(id: i64, on_close: Callback<()>) -> impl IntoView {
 }
 
 #[component]
-fn DrawerBody(detail: CallDetail, users: Vec<UserSummary>) -> impl IntoView {
+fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let call = detail.call.clone();
     let status_buttons = CallStatus::ALL
@@ -86,7 +84,7 @@ fn DrawerBody(detail: CallDetail, users: Vec<UserSummary>) -> impl IntoView {
                 "Zugewiesen an"
                 <select id=ASSIGN_SELECT_ID on:change=on_assign>
                     <option value="" selected=current_assignee.is_none()>"— niemand —"</option>
-                    {users.into_iter().map(|user| view! {
+                    {move || users.get().into_iter().map(|user| view! {
                         <option value=user.id selected=current_assignee == Some(user.id)>
                             {user.name}
                         </option>

@@ -69,9 +69,10 @@ impl Desk {
         self.show(message.into(), false, undo);
     }
 
+    /// Shows what went wrong; every action reloads afterwards, so a conflict shows the
+    /// current state.
     pub fn fail(self, error: &AppError) {
         self.show(error.to_string(), true, None);
-        self.refresh();
     }
 
     fn show(self, message: String, error: bool, undo: Option<Undo>) {

@@ -15,7 +15,7 @@ use crate::{
     components::{
         BulkBar, CallDrawer, CallsTable, Desk, FilterBar, Pager, ToastArea, use_shortcuts,
     },
-    domain::{CallPage, CallQuery, PageAt, TimeRange, Total},
+    domain::{CallPage, CallQuery, PageAt, Total},
     live::provide_live,
 };
 
@@ -89,7 +89,7 @@ pub fn CallsPage() -> impl IntoView {
                 view! { <Pager query=query.get_untracked() page /> }
             })}
         </Transition>
-        {move || open_call.get().map(|id| view! { <CallDrawer id on_close=close /> })}
+        {move || open_call.get().map(|id| view! { <CallDrawer id users on_close=close /> })}
         <ToastArea />
     }
 }
@@ -146,9 +146,7 @@ fn empty_message(query: &CallQuery) -> String {
         return format!("Keine Anrufe zu „{search}“.");
     }
     match (query.range, query.statuses.as_slice()) {
-        (Some(TimeRange::Days { .. } | TimeRange::Today | TimeRange::LastHour), _) => {
-            "Keine Anrufe in diesem Zeitraum.".to_owned()
-        }
+        (Some(_), _) => "Keine Anrufe in diesem Zeitraum.".to_owned(),
         (None, [status]) => format!("Keine Anrufe mit Status „{}“.", status.label_de()),
         (None, []) => "Noch keine Anrufe eingegangen.".to_owned(),
         (None, _) => "Keine offenen Anrufe.".to_owned(),
