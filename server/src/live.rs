@@ -40,7 +40,7 @@ impl LiveHub {
                 if let Err(error) = listen(&pool, &sender).await {
                     tracing::warn!(%error, "live listener lost its connection; reconnecting");
                 }
-                let _ = sender.send(RESYNC.to_owned());
+                // The next connection tells the browsers to resync once it listens.
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         });
