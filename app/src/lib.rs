@@ -7,6 +7,7 @@ mod components;
 pub mod db;
 pub mod domain;
 mod error;
+pub mod i18n;
 pub mod live;
 mod pages;
 #[cfg(feature = "backend")]
@@ -21,11 +22,12 @@ use leptos_router::{
 
 pub use error::AppError;
 
-/// The HTML document around the app, rendered by the server.
+/// The HTML document around the app, rendered by the server in the request's language.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = i18n::Lang::current();
     view! {
         <!DOCTYPE html>
-        <html lang="de">
+        <html lang=lang.code()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -44,6 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    i18n::provide_lang();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/anrufe.css" />

@@ -63,3 +63,29 @@ test('after hydration the status filter narrows the table and lives in the URL',
   await expect.poll(() => rows.count()).toBeGreaterThan(5);
   expect(errors).toEqual([]);
 });
+
+test('English can be chosen, keeps the view, survives a reload and hydrates without errors', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/?status=DONE');
+  await page.locator('body[data-hydrated]').waitFor();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+
+  await page.getByRole('combobox', { name: 'Sprache' }).selectOption('en');
+
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page).toHaveURL(/\?status=DONE$/);
+  await expect(page.getByRole('columnheader', { name: 'Assigned to', exact: true })).toBeVisible();
+  await expect(page.getByText('5 of 5 calls')).toBeVisible();
+  await page.locator('body[data-hydrated]').waitFor();
+  await page.getByRole('group', { name: 'Status' }).getByRole('link', { name: 'In progress' }).click();
+  await expect(page.getByText('No calls with status “In progress”.')).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByRole('link', { name: 'Today', exact: true })).toBeVisible();
+
+  await page.locator('body[data-hydrated]').waitFor();
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('de');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  await expect(page.getByRole('link', { name: 'Heute', exact: true })).toBeVisible();
+  expect(errors).toEqual([]);
+});

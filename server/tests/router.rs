@@ -31,6 +31,25 @@ async fn the_start_page_renders_the_calls_table_on_the_server(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn the_language_cookie_renders_the_page_in_english(pool: PgPool) {
+    let app = app_with_demo_calls(pool, 3).await;
+    let request = Request::get("/")
+        .header(header::COOKIE, "theme=dark; anrufe_lang=en")
+        .body(Body::empty())
+        .expect("request");
+
+    let html = body_text(send(app, request).await).await;
+
+    assert!(html.contains(r#"<html lang="en""#), "English document");
+    assert!(html.contains("Assigned to"), "English column names");
+    assert!(html.contains("3 of 3 calls"));
+    assert!(
+        !html.contains("Zugewiesen an"),
+        "no German left in the table"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn the_list_server_function_filters_by_status(pool: PgPool) {
     let app = app_with_demo_calls(pool.clone(), 20).await;
     sqlx::query(

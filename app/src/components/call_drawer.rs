@@ -7,6 +7,7 @@ use crate::{
     api::calls::{add_call_note, get_call_detail},
     components::Desk,
     domain::{CallDetail, CallStatus, UserSummary, format_berlin},
+    i18n::use_texts,
     live::use_live,
 };
 
@@ -22,6 +23,7 @@ pub fn CallDrawer(
     on_close: Callback<()>,
 ) -> impl IntoView {
     let desk = expect_context::<Desk>();
+    let t = use_texts();
     let live = use_live();
     let detail = Resource::new(
         move || (id, desk.reload.get(), live.tick.get()),
@@ -30,15 +32,15 @@ pub fn CallDrawer(
     view! {
         <aside class="drawer" role="dialog" aria-modal="false" aria-labelledby="drawer-title">
             <header class="drawer-header">
-                <h2 id="drawer-title">"Anruf " {id}</h2>
+                <h2 id="drawer-title">{t.call_title} " " {id}</h2>
                 <button type="button" class="button-quiet" on:click=move |_| on_close.run(())
-                    aria-label="Schließen (Esc)">"✕"</button>
+                    aria-label=t.close>"✕"</button>
             </header>
-            <Transition fallback=|| view! { <p class="state">"Wird geladen …"</p> }>
+            <Transition fallback=move || view! { <p class="state">{t.loading}</p> }>
                 {move || detail.get().map(|result| match result {
                     Ok(detail) => view! { <DrawerBody detail users /> }.into_any(),
                     Err(error) => view! {
-                        <p class="state state-error" role="alert">{error.to_string()}</p>
+                        <p class="state state-error" role="alert">{t.error(&error)}</p>
                     }.into_any(),
                 })}
             </Transition>
@@ -49,6 +51,7 @@ pub fn CallDrawer(
 #[component]
 fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoView {
     let desk = expect_context::<Desk>();
+    let t = use_texts();
     let call = detail.call.clone();
     let status_buttons = CallStatus::ALL
         .into_iter()
@@ -60,7 +63,7 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
                     aria-pressed=(call.status == status).to_string()
                     on:click=move |_| desk.set_status(&call, status)
                 >
-                    {status.label_de()}
+                    {t.status(status)}
                 </button>
             }
         })
@@ -78,12 +81,12 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
         }
     });
     view! {
-        <section class="drawer-actions" aria-label="Aktionen">
-            <div class="segmented" role="group" aria-label="Status setzen">{status_buttons}</div>
+        <section class="drawer-actions" aria-label=t.actions>
+            <div class="segmented" role="group" aria-label=t.set_status>{status_buttons}</div>
             <label>
-                "Zugewiesen an"
+                {t.col_assignee}
                 <select id=ASSIGN_SELECT_ID on:change=on_assign>
-                    <option value="" selected=current_assignee.is_none()>"— niemand —"</option>
+                    <option value="" selected=current_assignee.is_none()>{t.nobody}</option>
                     {move || users.get().into_iter().map(|user| view! {
                         <option value=user.id selected=current_assignee == Some(user.id)>
                             {user.name}
@@ -93,26 +96,26 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
             </label>
         </section>
         <section aria-labelledby="drawer-data">
-            <h3 id="drawer-data">"Daten"</h3>
+            <h3 id="drawer-data">{t.details}</h3>
             <dl class="fields">
-                <dt>"Eingegangen"</dt><dd>{format_berlin(call.received_at)}</dd>
-                <dt>"Name"</dt><dd>{call.caller_name.clone().unwrap_or_else(|| "—".into())}</dd>
-                <dt>"Nummer"</dt>
-                <dd>{call.caller_number.clone().map_or_else(|| "Anonym".to_owned(), |n| n.display().to_owned())}</dd>
-                <dt>"Geburtsdatum"</dt>
+                <dt>{t.field_received}</dt><dd>{format_berlin(call.received_at)}</dd>
+                <dt>{t.field_name}</dt><dd>{call.caller_name.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>{t.field_number}</dt>
+                <dd>{call.caller_number.clone().map_or_else(|| t.anonymous.to_owned(), |n| n.display().to_owned())}</dd>
+                <dt>{t.col_date_of_birth}</dt>
                 <dd>{call.date_of_birth.map_or_else(|| "—".to_owned(), |d| d.format("%d.%m.%Y").to_string())}</dd>
-                <dt>"Anliegen"</dt><dd>{call.topic.clone().unwrap_or_else(|| "—".into())}</dd>
-                <dt>"Priorität"</dt><dd>{call.priority.label_de()}</dd>
-                <dt>"Quelle"</dt><dd>{call.source.clone()}</dd>
-                <dt>"Status"</dt><dd>{call.status.label_de()}</dd>
-                <dt>"Version"</dt><dd>{call.version}</dd>
-                <dt>"Ereignis-ID"</dt><dd class="mono">{detail.event_id.clone()}</dd>
-                <dt>"Importiert"</dt><dd>{format_berlin(detail.imported_at)}</dd>
+                <dt>{t.col_concern}</dt><dd>{call.topic.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>{t.field_priority}</dt><dd>{t.priority(call.priority)}</dd>
+                <dt>{t.field_source}</dt><dd>{call.source.clone()}</dd>
+                <dt>{t.col_status}</dt><dd>{t.status(call.status)}</dd>
+                <dt>{t.field_version}</dt><dd>{call.version}</dd>
+                <dt>{t.field_event_id}</dt><dd class="mono">{detail.event_id.clone()}</dd>
+                <dt>{t.field_imported}</dt><dd>{format_berlin(detail.imported_at)}</dd>
             </dl>
         </section>
         {(!detail.warnings.is_empty()).then(|| view! {
             <section class="warnings" aria-labelledby="drawer-warnings">
-                <h3 id="drawer-warnings">"Hinweise des Imports"</h3>
+                <h3 id="drawer-warnings">{t.import_warnings}</h3>
                 <ul>
                     {detail.warnings.iter().map(|w| view! {
                         <li><strong>{w.field.clone()}</strong>": "{w.detail.clone()}</li>
@@ -122,9 +125,9 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
         })}
         <NoteForm call_id=call.id />
         <section aria-labelledby="drawer-notes">
-            <h3 id="drawer-notes">"Notizen"</h3>
+            <h3 id="drawer-notes">{t.notes}</h3>
             {if detail.notes.is_empty() {
-                view! { <p class="muted">"Noch keine Notizen."</p> }.into_any()
+                view! { <p class="muted">{t.no_notes}</p> }.into_any()
             } else {
                 view! {
                     <ul class="timeline">
@@ -132,7 +135,7 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
                             <li>
                                 <p class="note-body">{note.body.clone()}</p>
                                 <p class="muted">
-                                    {note.author.clone().unwrap_or_else(|| "ohne Anmeldung".into())}
+                                    {note.author.clone().unwrap_or_else(|| t.not_signed_in.into())}
                                     " · " {format_berlin(note.created_at)}
                                 </p>
                             </li>
@@ -142,16 +145,16 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
             }}
         </section>
         <section aria-labelledby="drawer-history">
-            <h3 id="drawer-history">"Statusverlauf"</h3>
+            <h3 id="drawer-history">{t.status_history}</h3>
             {if detail.status_history.is_empty() {
-                view! { <p class="muted">"Status seit Eingang unverändert."</p> }.into_any()
+                view! { <p class="muted">{t.status_unchanged}</p> }.into_any()
             } else {
                 view! {
                     <ul class="timeline">
                         {detail.status_history.iter().map(|entry| view! {
                             <li>
-                                {entry.status.label_de()} " · " {format_berlin(entry.changed_at)}
-                                " · " {entry.changed_by.clone().unwrap_or_else(|| "ohne Anmeldung".into())}
+                                {t.status(entry.status)} " · " {format_berlin(entry.changed_at)}
+                                " · " {entry.changed_by.clone().unwrap_or_else(|| t.not_signed_in.into())}
                                 {entry.comment.clone().map(|c| view! { <span class="muted">" — " {c}</span> })}
                             </li>
                         }).collect_view()}
@@ -160,9 +163,12 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
             }}
         </section>
         <section aria-labelledby="drawer-audit">
-            <h3 id="drawer-audit">"Protokoll"</h3>
+            <h3 id="drawer-audit">{t.audit}</h3>
             <table class="audit">
-                <thead><tr><th>"Zeit"</th><th>"Aktion"</th><th>"Von"</th><th>"Änderung"</th></tr></thead>
+                <thead><tr>
+                    <th>{t.audit_time}</th><th>{t.audit_action}</th>
+                    <th>{t.audit_by}</th><th>{t.audit_change}</th>
+                </tr></thead>
                 <tbody>
                     {detail.audit.iter().map(|entry| view! {
                         <tr>
@@ -176,7 +182,7 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
             </table>
         </section>
         <details class="raw">
-            <summary>"Rohdaten (nur lesen)"</summary>
+            <summary>{t.raw_payload}</summary>
             <pre class="mono">{detail.raw_payload.clone()}</pre>
         </details>
     }
@@ -185,6 +191,7 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
 #[component]
 fn NoteForm(call_id: i64) -> impl IntoView {
     let desk = expect_context::<Desk>();
+    let t = use_texts();
     let input = NodeRef::<html::Textarea>::new();
     let error = RwSignal::new(None::<String>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -196,19 +203,19 @@ fn NoteForm(call_id: i64) -> impl IntoView {
                 Ok(_) => {
                     textarea.set_value("");
                     error.set(None);
-                    desk.notify("Notiz gespeichert.", None);
+                    desk.notify(t.note_saved, None);
                     desk.refresh();
                 }
-                Err(failure) => error.set(Some(failure.to_string())),
+                Err(failure) => error.set(Some(t.error(&failure))),
             }
         });
     };
     view! {
         <form class="note-form" on:submit=on_submit>
-            <label for=NOTE_INPUT_ID>"Notiz hinzufügen"</label>
+            <label for=NOTE_INPUT_ID>{t.add_note}</label>
             <textarea id=NOTE_INPUT_ID node_ref=input rows="3" maxlength="4000"></textarea>
             {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
-            <button type="submit">"Notiz speichern"</button>
+            <button type="submit">{t.save_note}</button>
         </form>
     }
 }

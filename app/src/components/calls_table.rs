@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::{
     components::Desk,
     domain::{CallListItem, CallStatus, Priority, format_berlin, format_berlin_relative},
+    i18n::use_texts,
 };
 
 #[component]
@@ -15,6 +16,7 @@ pub fn CallsTable(
     on_open: Callback<i64>,
 ) -> impl IntoView {
     let desk = expect_context::<Desk>();
+    let t = use_texts();
     let all_selected = move || {
         let selection = desk.selection.get();
         items.with(|items| !items.is_empty() && items.iter().all(|c| selection.contains(&c.id)))
@@ -39,20 +41,20 @@ pub fn CallsTable(
                         <th scope="col" class="select">
                             <input
                                 type="checkbox"
-                                aria-label="Alle auf dieser Seite auswählen"
+                                aria-label=t.select_all
                                 prop:checked=all_selected
                                 on:change=toggle_all
                             />
                         </th>
-                        <th scope="col">"Zeitpunkt"</th>
-                        <th scope="col">"Name / Nummer"</th>
-                        <th scope="col">"Anliegen"</th>
-                        <th scope="col">"Geburtsdatum"</th>
-                        <th scope="col">"Quelle / Priorität"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Zugewiesen an"</th>
-                        <th scope="col">"Letzte Änderung"</th>
-                        <th scope="col"><span class="visually-hidden">"Aktionen"</span></th>
+                        <th scope="col">{t.col_time}</th>
+                        <th scope="col">{t.col_caller}</th>
+                        <th scope="col">{t.col_concern}</th>
+                        <th scope="col">{t.col_date_of_birth}</th>
+                        <th scope="col">{t.col_source_priority}</th>
+                        <th scope="col">{t.col_status}</th>
+                        <th scope="col">{t.col_assignee}</th>
+                        <th scope="col">{t.col_updated}</th>
+                        <th scope="col"><span class="visually-hidden">{t.actions}</span></th>
                     </tr>
                 </thead>
                 <tbody>
@@ -72,12 +74,14 @@ pub fn CallsTable(
 #[component]
 fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
     let desk = expect_context::<Desk>();
+    let t = use_texts();
     let id = call.id;
     let urgent = call.priority == Priority::Urgent;
     let done = call.status == CallStatus::Done;
     let now = chrono::Utc::now();
+    let relative = |at| format_berlin_relative(at, now, t.today_at, t.yesterday_at);
     let caller = match (&call.caller_name, &call.caller_number) {
-        (None, None) => view! { <span class="muted">"Anonym"</span> }.into_any(),
+        (None, None) => view! { <span class="muted">{t.anonymous}</span> }.into_any(),
         (name, number) => view! {
             <span class="caller-name">{name.clone()}</span>
             {number.clone().map(|number| {
@@ -115,13 +119,13 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
             <td class="select" on:click=|ev| ev.stop_propagation()>
                 <input
                     type="checkbox"
-                    aria-label="Auswählen"
+                    aria-label=t.select_row
                     prop:checked=selected
                     on:change=toggle
                 />
             </td>
             <td class="nowrap" title=format_berlin(call.received_at)>
-                {format_berlin_relative(call.received_at, now)}
+                {relative(call.received_at)}
             </td>
             <td class="caller">{caller}</td>
             <td class="topic">{call.topic.clone().unwrap_or_default()}</td>
@@ -129,27 +133,27 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
             <td>
                 <span class="source">{call.source.clone()}</span>
                 <span class=format!("badge priority-{}", call.priority.as_str())>
-                    {call.priority.label_de()}
+                    {t.priority(call.priority)}
                 </span>
             </td>
             <td>
                 <span class=format!("badge status-{}", call.status.as_str().to_lowercase())>
-                    {call.status.label_de()}
+                    {t.status(call.status)}
                 </span>
             </td>
             <td>{assignee(call.assignee_name.clone())}</td>
             <td class="nowrap muted" title=format_berlin(call.updated_at)>
-                {format_berlin_relative(call.updated_at, now)}
+                {relative(call.updated_at)}
             </td>
             <td class="row-actions" on:click=|ev| ev.stop_propagation()>
                 <button
                     type="button"
                     class="button-small"
                     disabled=done
-                    title="Als erledigt markieren (d)"
+                    title=t.mark_done_hint
                     on:click=move |_| desk.set_status(&done_call, CallStatus::Done)
                 >
-                    "Erledigt"
+                    {t.status(CallStatus::Done)}
                 </button>
             </td>
         </tr>

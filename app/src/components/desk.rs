@@ -10,6 +10,7 @@ use crate::{
     AppError,
     api::calls::{assign_call, bulk_assign, bulk_set_status, set_call_status},
     domain::{BulkOutcome, CallListItem, CallStatus},
+    i18n::Texts,
 };
 
 /// How long a toast (and its Undo) stays.
@@ -17,6 +18,8 @@ const TOAST_TIME: Duration = Duration::from_secs(10);
 
 #[derive(Clone, Copy)]
 pub struct Desk {
+    /// The words of the page's language, for the messages of the actions.
+    t: &'static Texts,
     /// Bumped after every own change, so the list and the drawer fetch again.
     pub reload: RwSignal<u64>,
     /// The rows on screen, for keyboard navigation and bulk actions.
@@ -46,9 +49,10 @@ pub struct Undo {
     pub status: CallStatus,
 }
 
-impl Default for Desk {
-    fn default() -> Self {
+impl Desk {
+    pub fn new(t: &'static Texts) -> Self {
         Self {
+            t,
             reload: RwSignal::new(0),
             rows: RwSignal::new(Vec::new()),
             fresh: RwSignal::new(HashSet::new()),
@@ -58,9 +62,7 @@ impl Default for Desk {
             toast: RwSignal::new(None),
         }
     }
-}
 
-impl Desk {
     pub fn refresh(self) {
         self.reload.update(|n| *n += 1);
     }
@@ -72,7 +74,7 @@ impl Desk {
     /// Shows what went wrong; every action reloads afterwards, so a conflict shows the
     /// current state.
     pub fn fail(self, error: &AppError) {
-        self.show(error.to_string(), true, None);
+        self.show(self.t.error(error), true, None);
     }
 
     fn show(self, message: String, error: bool, undo: Option<Undo>) {
@@ -100,10 +102,11 @@ impl Desk {
     /// Sets a call's status; offers Undo back to the status it had.
     pub fn set_status(self, call: &CallListItem, status: CallStatus) {
         let (id, version, before) = (call.id, call.version, call.status);
+        let t = self.t;
         spawn_local(async move {
             match set_call_status(id, version, status, None).await {
                 Ok(updated) if updated.version == version => {
-                    self.notify(format!("War bereits „{}“.", status.label_de()), None);
+                    self.notify((t.already_status)(t.status(status)), None);
                 }
                 Ok(updated) => {
                     let undo = Undo {
@@ -111,7 +114,7 @@ impl Desk {
                         version: updated.version,
                         status: before,
                     };
-                    self.notify(format!("„{}“ gesetzt.", status.label_de()), Some(undo));
+                    self.notify((t.status_set)(t.status(status)), Some(undo));
                 }
                 Err(error) => self.fail(&error),
             }
@@ -122,7 +125,7 @@ impl Desk {
     pub fn undo(self, undo: Undo) {
         spawn_local(async move {
             match set_call_status(undo.call_id, undo.version, undo.status, None).await {
-                Ok(_) => self.notify("Rückgängig gemacht.", None),
+                Ok(_) => self.notify(self.t.undone, None),
                 Err(error) => self.fail(&error),
             }
             self.refresh();
@@ -135,8 +138,8 @@ impl Desk {
             match assign_call(id, version, assignee).await {
                 Ok(updated) => {
                     let message = match updated.assignee_name {
-                        Some(name) => format!("Zugewiesen an {name}."),
-                        None => "Zuweisung aufgehoben.".to_owned(),
+                        Some(name) => (self.t.assigned_to)(&name),
+                        None => self.t.unassigned.to_owned(),
                     };
                     self.notify(message, None);
                 }
@@ -176,15 +179,14 @@ impl Desk {
     fn bulk_done(self, result: Result<BulkOutcome, AppError>) {
         match result {
             Ok(outcome) => {
-                let mut message = format!("{} Anrufe geändert.", outcome.changed.len());
+                let t = self.t;
+                let mut message = (t.bulk_changed)(outcome.changed.len());
                 if !outcome.unchanged.is_empty() {
-                    message += &format!(" {} waren schon so.", outcome.unchanged.len());
+                    message += &(t.bulk_unchanged)(outcome.unchanged.len());
                 }
                 let conflicts = outcome.conflicts.len() + outcome.missing.len();
                 if conflicts > 0 {
-                    message += &format!(
-                        " {conflicts} wurden inzwischen von jemand anderem geändert und blieben unverändert."
-                    );
+                    message += &(t.bulk_conflicts)(conflicts);
                 }
                 self.show(message, conflicts > 0, None);
                 self.selection.set(HashSet::new());

@@ -5,21 +5,25 @@
 use leptos::prelude::*;
 use leptos_router::components::{A, Form};
 
-use crate::domain::{CallQuery, CallSort, CallStatus, OPEN_STATUSES, TimeRange};
+use crate::{
+    domain::{CallQuery, CallSort, CallStatus, OPEN_STATUSES, TimeRange},
+    i18n::use_texts,
+};
 
 /// The `id` of the search box, focused by the `/` key.
 pub const SEARCH_INPUT_ID: &str = "search";
 
 #[component]
 pub fn FilterBar(query: Memo<CallQuery>) -> impl IntoView {
+    let t = use_texts();
     view! {
-        <nav class="filters" aria-label="Filter">
-            <div class="quick-filters" role="group" aria-label="Schnellfilter">
-                <QuickFilter query label="Heute" active=|q| q.range == Some(TimeRange::Today)
+        <nav class="filters" aria-label=t.filters>
+            <div class="quick-filters" role="group" aria-label=t.quick_filters>
+                <QuickFilter query label=t.today active=|q| q.range == Some(TimeRange::Today)
                     toggle=|q, on| q.range = on.then_some(TimeRange::Today) />
-                <QuickFilter query label="Letzte Stunde" active=|q| q.range == Some(TimeRange::LastHour)
+                <QuickFilter query label=t.last_hour active=|q| q.range == Some(TimeRange::LastHour)
                     toggle=|q, on| q.range = on.then_some(TimeRange::LastHour) />
-                <QuickFilter query label="Offen" active=CallQuery::is_open_only
+                <QuickFilter query label=t.open active=CallQuery::is_open_only
                     toggle=|q, on| q.statuses = if on { OPEN_STATUSES.to_vec() } else { Vec::new() } />
             </div>
             <StatusLinks query />
@@ -51,13 +55,14 @@ fn QuickFilter(
 
 #[component]
 fn StatusLinks(query: Memo<CallQuery>) -> impl IntoView {
-    let options = std::iter::once((None, "Alle")).chain(
+    let t = use_texts();
+    let options = std::iter::once((None, t.all)).chain(
         CallStatus::ALL
             .into_iter()
-            .map(|status| (Some(status), status.label_de())),
+            .map(|status| (Some(status), t.status(status))),
     );
     view! {
-        <div class="segmented" role="group" aria-label="Status">
+        <div class="segmented" role="group" aria-label=t.col_status>
             {options
                 .map(|(status, label)| {
                     let statuses: Vec<CallStatus> = status.into_iter().collect();
@@ -79,6 +84,7 @@ fn StatusLinks(query: Memo<CallQuery>) -> impl IntoView {
 
 #[component]
 fn SearchForm(query: Memo<CallQuery>) -> impl IntoView {
+    let t = use_texts();
     // Every value follows the URL, so a search keeps the status and range chosen by link.
     let param = move |key: &'static str| {
         move || {
@@ -103,26 +109,26 @@ fn SearchForm(query: Memo<CallQuery>) -> impl IntoView {
                 <input type="hidden" name="range" prop:value=relative />
                 <input type="hidden" name="assignee" prop:value=param("assignee") />
                 <label class="search">
-                    <span class="visually-hidden">"Suche"</span>
+                    <span class="visually-hidden">{t.search}</span>
                     <input
                         id=SEARCH_INPUT_ID
                         type="search"
                         name="q"
                         prop:value=param("q")
-                        placeholder="Name, Nummer, Anliegen oder Notiz (/)"
+                        placeholder=t.search_placeholder
                         autocomplete="off"
                     />
                 </label>
                 <label>
-                    "Von"
+                    {t.from}
                     <input type="date" name="from" prop:value=param("from") />
                 </label>
                 <label>
-                    "Bis"
+                    {t.to}
                     <input type="date" name="to" prop:value=param("to") />
                 </label>
                 <label>
-                    <span class="visually-hidden">"Sortierung"</span>
+                    <span class="visually-hidden">{t.sort_order}</span>
                     <select name="sort" prop:value=move || query.with(|q| q.sort.as_str())>
                         {CallSort::ALL
                             .into_iter()
@@ -131,13 +137,13 @@ fn SearchForm(query: Memo<CallQuery>) -> impl IntoView {
                                     value=sort.as_str()
                                     selected=move || query.with(|q| q.sort == sort)
                                 >
-                                    {sort.label_de()}
+                                    {t.sort(sort)}
                                 </option>
                             })
                             .collect_view()}
                     </select>
                 </label>
-                <button type="submit">"Anwenden"</button>
+                <button type="submit">{t.apply}</button>
             </div>
         </Form>
     }

@@ -2,11 +2,12 @@
 
 use leptos::prelude::*;
 
-use crate::components::Desk;
+use crate::{components::Desk, i18n::use_texts};
 
 #[component]
 pub fn ToastArea() -> impl IntoView {
     let desk = expect_context::<Desk>();
+    let t = use_texts();
     view! {
         <div class="toast-area" role="status" aria-live="polite">
             {move || desk.toast.get().map(|toast| {
@@ -18,9 +19,9 @@ pub fn ToastArea() -> impl IntoView {
                             <button type="button" class="button-quiet" on:click=move |_| {
                                 desk.toast.set(None);
                                 desk.undo(undo);
-                            }>"Rückgängig"</button>
+                            }>{t.undo}</button>
                         })}
-                        <button type="button" class="button-quiet" aria-label="Meldung schließen"
+                        <button type="button" class="button-quiet" aria-label=t.dismiss
                             on:click=move |_| desk.toast.set(None)>"✕"</button>
                     </div>
                 }

@@ -33,15 +33,6 @@ impl CallStatus {
             Self::Done => "DONE",
         }
     }
-
-    /// The German label shown to the front desk.
-    pub fn label_de(self) -> &'static str {
-        match self {
-            Self::New => "Neu",
-            Self::InProgress => "In Bearbeitung",
-            Self::Done => "Erledigt",
-        }
-    }
 }
 
 impl fmt::Display for CallStatus {
@@ -100,15 +91,6 @@ impl Priority {
             Self::Normal => "normal",
             Self::High => "high",
             Self::Urgent => "urgent",
-        }
-    }
-
-    pub fn label_de(self) -> &'static str {
-        match self {
-            Self::Low => "niedrig",
-            Self::Normal => "normal",
-            Self::High => "hoch",
-            Self::Urgent => "dringend",
         }
     }
 

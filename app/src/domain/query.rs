@@ -93,14 +93,6 @@ impl CallSort {
             Self::Priority => "priority",
         }
     }
-
-    pub fn label_de(self) -> &'static str {
-        match self {
-            Self::Newest => "Neueste zuerst",
-            Self::Oldest => "Älteste zuerst",
-            Self::Priority => "Dringende zuerst",
-        }
-    }
 }
 
 impl FromStr for CallSort {

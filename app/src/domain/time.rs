@@ -13,17 +13,22 @@ pub fn format_berlin(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
-/// Like [`format_berlin`], but calls of today and yesterday read `heute 14:05` and
-/// `gestern 09:12`: what the front desk scans for.
-pub fn format_berlin_relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+/// Like [`format_berlin`], but times of today and yesterday read `heute 14:05` and
+/// `gestern 09:12` (with the words given for the two days): what the front desk scans for.
+pub fn format_berlin_relative(
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    today_word: &str,
+    yesterday_word: &str,
+) -> String {
     let local = at.with_timezone(&BERLIN);
     let today = now.with_timezone(&BERLIN).date_naive();
     let day = local.date_naive();
     let time = local.format("%H:%M");
     if day == today {
-        format!("heute {time}")
+        format!("{today_word} {time}")
     } else if today.pred_opt() == Some(day) {
-        format!("gestern {time}")
+        format!("{yesterday_word} {time}")
     } else {
         format_berlin(at)
     }
@@ -60,12 +65,10 @@ mod tests {
                 .single()
                 .expect("at")
         };
-        assert_eq!(format_berlin_relative(at(22, 8, 5), now), "heute 09:05");
-        assert_eq!(format_berlin_relative(at(21, 23, 30), now), "heute 00:30");
-        assert_eq!(format_berlin_relative(at(21, 22, 59), now), "gestern 23:59");
-        assert_eq!(
-            format_berlin_relative(at(20, 12, 0), now),
-            "20.11.2026 13:00"
-        );
+        let relative = |at| format_berlin_relative(at, now, "heute", "gestern");
+        assert_eq!(relative(at(22, 8, 5)), "heute 09:05");
+        assert_eq!(relative(at(21, 23, 30)), "heute 00:30");
+        assert_eq!(relative(at(21, 22, 59)), "gestern 23:59");
+        assert_eq!(relative(at(20, 12, 0)), "20.11.2026 13:00");
     }
 }

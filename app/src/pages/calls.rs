@@ -16,6 +16,7 @@ use crate::{
         BulkBar, CallDrawer, CallsTable, Desk, FilterBar, Pager, ToastArea, use_shortcuts,
     },
     domain::{CallPage, CallQuery, PageAt, Total},
+    i18n::{LanguageSwitch, Texts, use_texts},
     live::provide_live,
 };
 
@@ -26,8 +27,9 @@ pub fn CallsPage() -> impl IntoView {
         Memo::new(move |_| query_map.with(|map| CallQuery::from_params(|key| map.get(key))));
     let at = Memo::new(move |_| query_map.with(|map| PageAt::from_params(|key| map.get(key))));
     let open_call = Memo::new(move |_| query_map.with(|map| map.get("call")?.parse::<i64>().ok()));
+    let t = use_texts();
     let live = provide_live();
-    let desk = Desk::default();
+    let desk = Desk::new(t);
     provide_context(desk);
 
     let calls = Resource::new(
@@ -74,10 +76,11 @@ pub fn CallsPage() -> impl IntoView {
         <header class="page-header">
             <h1>"Anrufe"</h1>
             <LiveIndicator online=live.online />
+            <LanguageSwitch />
         </header>
         <FilterBar query />
         <BulkBar users />
-        <Transition fallback=|| view! { <p class="state">"Anrufe werden geladen …"</p> }>
+        <Transition fallback=move || view! { <p class="state">{t.loading_calls}</p> }>
             {move || calls.get().map(|result| match result {
                 Ok(page) => view! { <ListState page query=query.get_untracked() /> }.into_any(),
                 Err(error) => view! { <LoadError error /> }.into_any(),
@@ -122,8 +125,9 @@ fn track_rows(desk: Desk, query: Memo<CallQuery>, calls: Resource<Result<CallPag
 /// The count line above the table, or the empty state.
 #[component]
 fn ListState(page: CallPage, query: CallQuery) -> impl IntoView {
+    let t = use_texts();
     if page.items.is_empty() {
-        let message = empty_message(&query);
+        let message = empty_message(t, &query);
         return view! {
             <section class="state state-empty">
                 <p>{message}</p>
@@ -134,40 +138,42 @@ fn ListState(page: CallPage, query: CallQuery) -> impl IntoView {
     let shown = page.items.len();
     let Total { count, exact } = page.total;
     let total = if exact {
-        format!("{shown} von {count} Anrufen")
+        (t.count_exact)(shown, count)
     } else {
-        format!("{shown} von etwa {count} Anrufen (geschätzt)")
+        (t.count_estimated)(shown, count)
     };
     view! { <p class="table-meta" aria-live="polite">{total}</p> }.into_any()
 }
 
-fn empty_message(query: &CallQuery) -> String {
+fn empty_message(t: &Texts, query: &CallQuery) -> String {
     if let Some(search) = &query.search {
-        return format!("Keine Anrufe zu „{search}“.");
+        return (t.empty_search)(search);
     }
     match (query.range, query.statuses.as_slice()) {
-        (Some(_), _) => "Keine Anrufe in diesem Zeitraum.".to_owned(),
-        (None, [status]) => format!("Keine Anrufe mit Status „{}“.", status.label_de()),
-        (None, []) => "Noch keine Anrufe eingegangen.".to_owned(),
-        (None, _) => "Keine offenen Anrufe.".to_owned(),
+        (Some(_), _) => t.empty_range.to_owned(),
+        (None, [status]) => (t.empty_status)(t.status(*status)),
+        (None, []) => t.empty_all.to_owned(),
+        (None, _) => t.empty_open.to_owned(),
     }
 }
 
 #[component]
 fn LiveIndicator(online: RwSignal<bool>) -> impl IntoView {
+    let t = use_texts();
     view! {
         <span class="live" class:live-online=move || online.get() role="status">
-            {move || if online.get() { "Live" } else { "Offline – Verbindung wird aufgebaut …" }}
+            {move || if online.get() { t.live } else { t.offline }}
         </span>
     }
 }
 
 #[component]
 fn LoadError(error: AppError) -> impl IntoView {
+    let t = use_texts();
     view! {
         <section class="state state-error" role="alert">
-            <h2>"Die Anrufe konnten nicht geladen werden."</h2>
-            <p>{error.to_string()}</p>
+            <h2>{t.load_failed}</h2>
+            <p>{t.error(&error)}</p>
         </section>
     }
 }

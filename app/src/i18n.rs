@@ -1,0 +1,573 @@
+//! The languages of the UI: German by default, English when a user chooses it. Each language
+//! is one value of [`Texts`], so a text missing in one of them does not compile, and a view
+//! reads its words from the [`Texts`] of the request's language.
+//!
+//! The choice is a cookie. The server reads it for every page it renders and writes the
+//! language into `<html lang>`, where the browser bundle picks it up when it hydrates, so both
+//! render the same words. Switching sets the cookie and reloads the page (the view lives in the
+//! URL, so nothing is lost).
+
+use leptos::prelude::*;
+
+use crate::{
+    AppError,
+    domain::{CallSort, CallStatus, Priority},
+};
+
+/// The cookie that holds a user's choice of language.
+pub const LANG_COOKIE: &str = "anrufe_lang";
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    De,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Self; 2] = [Self::De, Self::En];
+
+    /// The BCP 47 code, as in `<html lang>` and the cookie.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::De => "de",
+            Self::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|lang| lang.code() == code)
+    }
+
+    /// The language's own name, as offered in the language switch.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::De => "Deutsch",
+            Self::En => "English",
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Self::De => &DE,
+            Self::En => &EN,
+        }
+    }
+
+    /// The language chosen in a request's `Cookie` header; German when none (or an unknown
+    /// one) is chosen.
+    #[cfg(feature = "ssr")]
+    pub fn from_cookie_header(header: &str) -> Self {
+        cookie::Cookie::split_parse(header)
+            .filter_map(Result::ok)
+            .find(|cookie| cookie.name() == LANG_COOKIE)
+            .and_then(|cookie| Self::from_code(cookie.value()))
+            .unwrap_or_default()
+    }
+
+    /// The language of the page being rendered: on the server from the request's cookie, in
+    /// the browser from `<html lang>` the server wrote.
+    pub fn current() -> Self {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<http::request::Parts>()
+                .and_then(|parts| {
+                    let header = parts.headers.get(http::header::COOKIE)?;
+                    Some(Self::from_cookie_header(header.to_str().ok()?))
+                })
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            document()
+                .document_element()
+                .and_then(|html| html.get_attribute("lang"))
+                .and_then(|code| Self::from_code(&code))
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// Provides the page's language to every view below.
+pub fn provide_lang() -> Lang {
+    let lang = Lang::current();
+    provide_context(lang);
+    lang
+}
+
+/// The words of the page's language.
+pub fn use_texts() -> &'static Texts {
+    use_context::<Lang>().unwrap_or_default().texts()
+}
+
+/// Every text of the UI in one language.
+pub struct Texts {
+    pub loading_calls: &'static str,
+    pub count_exact: fn(usize, i64) -> String,
+    pub count_estimated: fn(usize, i64) -> String,
+    pub empty_search: fn(&str) -> String,
+    pub empty_range: &'static str,
+    pub empty_status: fn(&str) -> String,
+    pub empty_all: &'static str,
+    pub empty_open: &'static str,
+    pub live: &'static str,
+    pub offline: &'static str,
+    pub load_failed: &'static str,
+    pub language: &'static str,
+
+    pub filters: &'static str,
+    pub quick_filters: &'static str,
+    pub today: &'static str,
+    pub last_hour: &'static str,
+    pub open: &'static str,
+    pub all: &'static str,
+    pub search: &'static str,
+    pub search_placeholder: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub sort_order: &'static str,
+    pub apply: &'static str,
+
+    pub pages: &'static str,
+    pub first_page: &'static str,
+    pub previous_page: &'static str,
+    pub next_page: &'static str,
+    pub last_page: &'static str,
+
+    pub undo: &'static str,
+    pub dismiss: &'static str,
+
+    pub selection: &'static str,
+    pub selected: fn(usize) -> String,
+    pub assign_to: &'static str,
+    pub assign_to_choose: &'static str,
+    pub nobody: &'static str,
+    pub clear_selection: &'static str,
+
+    pub select_all: &'static str,
+    pub select_row: &'static str,
+    pub col_time: &'static str,
+    pub col_caller: &'static str,
+    pub col_concern: &'static str,
+    pub col_date_of_birth: &'static str,
+    pub col_source_priority: &'static str,
+    pub col_status: &'static str,
+    pub col_assignee: &'static str,
+    pub col_updated: &'static str,
+    pub actions: &'static str,
+    pub anonymous: &'static str,
+    pub mark_done_hint: &'static str,
+    /// Prefixes of times on the current and the previous day, e.g. `heute 14:05`.
+    pub today_at: &'static str,
+    pub yesterday_at: &'static str,
+
+    pub already_status: fn(&str) -> String,
+    pub status_set: fn(&str) -> String,
+    pub undone: &'static str,
+    pub assigned_to: fn(&str) -> String,
+    pub unassigned: &'static str,
+    pub bulk_changed: fn(usize) -> String,
+    pub bulk_unchanged: fn(usize) -> String,
+    pub bulk_conflicts: fn(usize) -> String,
+
+    pub call_title: &'static str,
+    pub close: &'static str,
+    pub loading: &'static str,
+    pub set_status: &'static str,
+    pub details: &'static str,
+    pub field_received: &'static str,
+    pub field_name: &'static str,
+    pub field_number: &'static str,
+    pub field_priority: &'static str,
+    pub field_source: &'static str,
+    pub field_version: &'static str,
+    pub field_event_id: &'static str,
+    pub field_imported: &'static str,
+    pub import_warnings: &'static str,
+    pub notes: &'static str,
+    pub no_notes: &'static str,
+    pub not_signed_in: &'static str,
+    pub status_history: &'static str,
+    pub status_unchanged: &'static str,
+    pub audit: &'static str,
+    pub audit_time: &'static str,
+    pub audit_action: &'static str,
+    pub audit_by: &'static str,
+    pub audit_change: &'static str,
+    pub raw_payload: &'static str,
+    pub add_note: &'static str,
+    pub save_note: &'static str,
+    pub note_saved: &'static str,
+
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub to_call_list: &'static str,
+
+    pub error_internal: &'static str,
+    pub error_transport: fn(&str) -> String,
+    pub error_not_found: &'static str,
+    pub error_conflict: &'static str,
+
+    status_label: fn(CallStatus) -> &'static str,
+    priority_label: fn(Priority) -> &'static str,
+    sort_label: fn(CallSort) -> &'static str,
+}
+
+impl Texts {
+    pub fn status(&self, status: CallStatus) -> &'static str {
+        (self.status_label)(status)
+    }
+
+    pub fn priority(&self, priority: Priority) -> &'static str {
+        (self.priority_label)(priority)
+    }
+
+    pub fn sort(&self, sort: CallSort) -> &'static str {
+        (self.sort_label)(sort)
+    }
+
+    /// What went wrong, for the user. Messages about an invalid field come from the server.
+    pub fn error(&self, error: &AppError) -> String {
+        match error {
+            AppError::Internal => self.error_internal.to_owned(),
+            AppError::Transport(detail) => (self.error_transport)(detail),
+            AppError::NotFound => self.error_not_found.to_owned(),
+            AppError::Conflict(_) => self.error_conflict.to_owned(),
+            AppError::Invalid { message, .. } => message.clone(),
+        }
+    }
+}
+
+static DE: Texts = Texts {
+    loading_calls: "Anrufe werden geladen …",
+    count_exact: |shown, count| format!("{shown} von {count} Anrufen"),
+    count_estimated: |shown, count| format!("{shown} von etwa {count} Anrufen (geschätzt)"),
+    empty_search: |search| format!("Keine Anrufe zu „{search}“."),
+    empty_range: "Keine Anrufe in diesem Zeitraum.",
+    empty_status: |status| format!("Keine Anrufe mit Status „{status}“."),
+    empty_all: "Noch keine Anrufe eingegangen.",
+    empty_open: "Keine offenen Anrufe.",
+    live: "Live",
+    offline: "Offline – Verbindung wird aufgebaut …",
+    load_failed: "Die Anrufe konnten nicht geladen werden.",
+    language: "Sprache",
+
+    filters: "Filter",
+    quick_filters: "Schnellfilter",
+    today: "Heute",
+    last_hour: "Letzte Stunde",
+    open: "Offen",
+    all: "Alle",
+    search: "Suche",
+    search_placeholder: "Name, Nummer, Anliegen oder Notiz (/)",
+    from: "Von",
+    to: "Bis",
+    sort_order: "Sortierung",
+    apply: "Anwenden",
+
+    pages: "Seiten",
+    first_page: "« Erste Seite",
+    previous_page: "‹ Zurück",
+    next_page: "Weiter ›",
+    last_page: "Letzte Seite »",
+
+    undo: "Rückgängig",
+    dismiss: "Meldung schließen",
+
+    selection: "Auswahl",
+    selected: |count| format!("{count} ausgewählt"),
+    assign_to: "Zuweisen an",
+    assign_to_choose: "Zuweisen an …",
+    nobody: "— niemand —",
+    clear_selection: "Auswahl aufheben",
+
+    select_all: "Alle auf dieser Seite auswählen",
+    select_row: "Auswählen",
+    col_time: "Zeitpunkt",
+    col_caller: "Name / Nummer",
+    col_concern: "Anliegen",
+    col_date_of_birth: "Geburtsdatum",
+    col_source_priority: "Quelle / Priorität",
+    col_status: "Status",
+    col_assignee: "Zugewiesen an",
+    col_updated: "Letzte Änderung",
+    actions: "Aktionen",
+    anonymous: "Anonym",
+    mark_done_hint: "Als erledigt markieren (d)",
+    today_at: "heute",
+    yesterday_at: "gestern",
+
+    already_status: |status| format!("War bereits „{status}“."),
+    status_set: |status| format!("„{status}“ gesetzt."),
+    undone: "Rückgängig gemacht.",
+    assigned_to: |name| format!("Zugewiesen an {name}."),
+    unassigned: "Zuweisung aufgehoben.",
+    bulk_changed: |count| format!("{count} Anrufe geändert."),
+    bulk_unchanged: |count| format!(" {count} waren schon so."),
+    bulk_conflicts: |count| {
+        format!(" {count} wurden inzwischen von jemand anderem geändert und blieben unverändert.")
+    },
+
+    call_title: "Anruf",
+    close: "Schließen (Esc)",
+    loading: "Wird geladen …",
+    set_status: "Status setzen",
+    details: "Daten",
+    field_received: "Eingegangen",
+    field_name: "Name",
+    field_number: "Nummer",
+    field_priority: "Priorität",
+    field_source: "Quelle",
+    field_version: "Version",
+    field_event_id: "Ereignis-ID",
+    field_imported: "Importiert",
+    import_warnings: "Hinweise des Imports",
+    notes: "Notizen",
+    no_notes: "Noch keine Notizen.",
+    not_signed_in: "ohne Anmeldung",
+    status_history: "Statusverlauf",
+    status_unchanged: "Status seit Eingang unverändert.",
+    audit: "Protokoll",
+    audit_time: "Zeit",
+    audit_action: "Aktion",
+    audit_by: "Von",
+    audit_change: "Änderung",
+    raw_payload: "Rohdaten (nur lesen)",
+    add_note: "Notiz hinzufügen",
+    save_note: "Notiz speichern",
+    note_saved: "Notiz gespeichert.",
+
+    not_found_title: "Seite nicht gefunden",
+    not_found_text: "Diese Adresse gibt es in Anrufe nicht.",
+    to_call_list: "Zur Anrufliste",
+
+    error_internal: "Auf dem Server ist ein Fehler aufgetreten. Bitte versuchen Sie es gleich noch einmal.",
+    error_transport: |detail| {
+        format!("Der Server ist nicht erreichbar ({detail}). Bitte prüfen Sie die Verbindung.")
+    },
+    error_not_found: "Diesen Anruf gibt es nicht (mehr).",
+    error_conflict: "Jemand anderes hat diesen Anruf inzwischen geändert. Die aktuelle Fassung wird angezeigt; bitte prüfen Sie Ihre Änderung.",
+
+    status_label: |status| match status {
+        CallStatus::New => "Neu",
+        CallStatus::InProgress => "In Bearbeitung",
+        CallStatus::Done => "Erledigt",
+    },
+    priority_label: |priority| match priority {
+        Priority::Low => "niedrig",
+        Priority::Normal => "normal",
+        Priority::High => "hoch",
+        Priority::Urgent => "dringend",
+    },
+    sort_label: |sort| match sort {
+        CallSort::Newest => "Neueste zuerst",
+        CallSort::Oldest => "Älteste zuerst",
+        CallSort::Priority => "Dringende zuerst",
+    },
+};
+
+static EN: Texts = Texts {
+    loading_calls: "Loading calls …",
+    count_exact: |shown, count| format!("{shown} of {count} calls"),
+    count_estimated: |shown, count| format!("{shown} of about {count} calls (estimated)"),
+    empty_search: |search| format!("No calls matching “{search}”."),
+    empty_range: "No calls in this period.",
+    empty_status: |status| format!("No calls with status “{status}”."),
+    empty_all: "No calls have come in yet.",
+    empty_open: "No open calls.",
+    live: "Live",
+    offline: "Offline – reconnecting …",
+    load_failed: "The calls could not be loaded.",
+    language: "Language",
+
+    filters: "Filters",
+    quick_filters: "Quick filters",
+    today: "Today",
+    last_hour: "Last hour",
+    open: "Open",
+    all: "All",
+    search: "Search",
+    search_placeholder: "Name, number, concern or note (/)",
+    from: "From",
+    to: "To",
+    sort_order: "Sort order",
+    apply: "Apply",
+
+    pages: "Pages",
+    first_page: "« First page",
+    previous_page: "‹ Previous",
+    next_page: "Next ›",
+    last_page: "Last page »",
+
+    undo: "Undo",
+    dismiss: "Dismiss message",
+
+    selection: "Selection",
+    selected: |count| format!("{count} selected"),
+    assign_to: "Assign to",
+    assign_to_choose: "Assign to …",
+    nobody: "— nobody —",
+    clear_selection: "Clear selection",
+
+    select_all: "Select all on this page",
+    select_row: "Select",
+    col_time: "Time",
+    col_caller: "Name / number",
+    col_concern: "Concern",
+    col_date_of_birth: "Date of birth",
+    col_source_priority: "Source / priority",
+    col_status: "Status",
+    col_assignee: "Assigned to",
+    col_updated: "Last change",
+    actions: "Actions",
+    anonymous: "Anonymous",
+    mark_done_hint: "Mark as done (d)",
+    today_at: "today",
+    yesterday_at: "yesterday",
+
+    already_status: |status| format!("Was already “{status}”."),
+    status_set: |status| format!("Set to “{status}”."),
+    undone: "Undone.",
+    assigned_to: |name| format!("Assigned to {name}."),
+    unassigned: "Unassigned.",
+    bulk_changed: |count| format!("{count} calls changed."),
+    bulk_unchanged: |count| format!(" {count} were so already."),
+    bulk_conflicts: |count| {
+        format!(" {count} were changed by someone else meanwhile and were left as they are.")
+    },
+
+    call_title: "Call",
+    close: "Close (Esc)",
+    loading: "Loading …",
+    set_status: "Set status",
+    details: "Details",
+    field_received: "Received",
+    field_name: "Name",
+    field_number: "Number",
+    field_priority: "Priority",
+    field_source: "Source",
+    field_version: "Version",
+    field_event_id: "Event ID",
+    field_imported: "Imported",
+    import_warnings: "Import warnings",
+    notes: "Notes",
+    no_notes: "No notes yet.",
+    not_signed_in: "not signed in",
+    status_history: "Status history",
+    status_unchanged: "Status unchanged since the call came in.",
+    audit: "Audit log",
+    audit_time: "Time",
+    audit_action: "Action",
+    audit_by: "By",
+    audit_change: "Change",
+    raw_payload: "Raw data (read-only)",
+    add_note: "Add a note",
+    save_note: "Save note",
+    note_saved: "Note saved.",
+
+    not_found_title: "Page not found",
+    not_found_text: "Anrufe has no page at this address.",
+    to_call_list: "To the call list",
+
+    error_internal: "Something went wrong on the server. Please try again in a moment.",
+    error_transport: |detail| {
+        format!("The server cannot be reached ({detail}). Please check the connection.")
+    },
+    error_not_found: "This call does not exist (any more).",
+    error_conflict: "Someone else has changed this call meanwhile. The current version is shown; please check your change.",
+
+    status_label: |status| match status {
+        CallStatus::New => "New",
+        CallStatus::InProgress => "In progress",
+        CallStatus::Done => "Done",
+    },
+    priority_label: |priority| match priority {
+        Priority::Low => "low",
+        Priority::Normal => "normal",
+        Priority::High => "high",
+        Priority::Urgent => "urgent",
+    },
+    sort_label: |sort| match sort {
+        CallSort::Newest => "Newest first",
+        CallSort::Oldest => "Oldest first",
+        CallSort::Priority => "Most urgent first",
+    },
+};
+
+/// Offers the languages; choosing one stores it in the cookie and renders the page again.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let current = use_context::<Lang>().unwrap_or_default();
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some(lang) = Lang::from_code(&event_target_value(&ev)) {
+            choose(lang);
+        }
+    };
+    view! {
+        <label class="language">
+            <span class="visually-hidden">{current.texts().language}</span>
+            <select on:change=on_change>
+                {Lang::ALL.into_iter().map(|lang| view! {
+                    <option value=lang.code() selected=lang == current lang=lang.code()>
+                        {lang.name()}
+                    </option>
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// Remembers the language for a year and reloads the page in it.
+fn choose(lang: Lang) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        const YEAR: u32 = 365 * 24 * 60 * 60;
+        let cookie = format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age={YEAR}; SameSite=Lax",
+            lang.code()
+        );
+        if let Ok(html) = document().dyn_into::<web_sys::HtmlDocument>() {
+            // Only fails in a document without cookies (sandboxed frames); nothing to store then.
+            let _ = html.set_cookie(&cookie);
+        }
+        let _ = window().location().reload();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = lang;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_a_code_that_reads_back() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+        }
+        assert_eq!(Lang::from_code("fr"), None);
+    }
+
+    #[test]
+    fn enum_labels_are_translated() {
+        assert_eq!(DE.status(CallStatus::InProgress), "In Bearbeitung");
+        assert_eq!(EN.status(CallStatus::Done), "Done");
+        assert_eq!(DE.priority(Priority::Urgent), "dringend");
+        assert_eq!(EN.priority(Priority::Low), "low");
+        assert_eq!(EN.sort(CallSort::Priority), "Most urgent first");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_cookie_chooses_the_language_and_german_is_the_default() {
+        assert_eq!(Lang::from_cookie_header("anrufe_lang=en"), Lang::En);
+        assert_eq!(
+            Lang::from_cookie_header("theme=dark; anrufe_lang=en; x=1"),
+            Lang::En
+        );
+        assert_eq!(Lang::from_cookie_header("anrufe_lang=fr"), Lang::De);
+        assert_eq!(Lang::from_cookie_header("other=en"), Lang::De);
+        assert_eq!(Lang::from_cookie_header(""), Lang::De);
+    }
+}
