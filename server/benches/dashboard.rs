@@ -1,6 +1,7 @@
 //! How fast the calls table answers at 100 000 and 1 000 000 calls, against its own SQL as the
 //! limit and the common naive implementation as the peer, on the same data in the same run;
-//! then what 500 live connections cost.
+//! then what 500 live connections cost. The application runs as the real `server` binary in
+//! its own process, so its memory is measured alone.
 //!
 //! `DATABASE_URL=postgres://…/postgres cargo bench -p server --bench dashboard`
 //! (BENCH_CALLS=100000,1000000 by default). It creates the database `anrufe_bench_dashboard`
@@ -14,6 +15,7 @@
 
 use std::{
     io::Write,
+    process::{Child, Command},
     time::{Duration, Instant},
 };
 
@@ -21,9 +23,6 @@ use anyhow::Context;
 use app::domain::{CallQuery, CallStatus, PageAt, TimeRange};
 use chrono::{Days, Utc};
 use futures_util::StreamExt;
-use leptos::prelude::LeptosOptions;
-use metrics_exporter_prometheus::PrometheusBuilder;
-use server::{live::LiveHub, router::router, state::AppState};
 use sqlx::{Connection, PgConnection, PgPool};
 
 const DATABASE: &str = "anrufe_bench_dashboard";
@@ -49,9 +48,10 @@ async fn main() -> anyhow::Result<()> {
         .collect::<anyhow::Result<_>>()?;
 
     for (index, &calls) in sizes.iter().enumerate() {
-        let pool = fresh_database(&server).await?;
+        let (pool, url) = fresh_database(&server).await?;
         fill(&pool, calls).await?;
-        let base = serve(pool.clone()).await?;
+        let app = ServerProcess::start(&url).await?;
+        let base = &app.base;
         println!(
             "\n{calls} calls (p50 / p95 in ms over {SAMPLES} requests; naive over {NAIVE_SAMPLES})"
         );
@@ -60,7 +60,7 @@ async fn main() -> anyhow::Result<()> {
             "", "API (HTTP)", "SQL (limit)", "naive (peer)", "API/SQL"
         );
         for scenario in scenarios(&pool).await? {
-            let api = time_api(&base, &scenario).await?;
+            let api = time_api(base, &scenario).await?;
             let sql = time_sql(&pool, &scenario).await?;
             let naive = time_naive(&pool, &scenario).await?;
             println!(
@@ -76,8 +76,9 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         if index + 1 == sizes.len() {
-            live_connections(&base, &pool).await?;
+            live_connections(&app, &pool).await?;
         }
+        drop(app);
         pool.close().await;
     }
     drop_database(&server).await?;
@@ -248,19 +249,22 @@ async fn time_naive(pool: &PgPool, scenario: &Scenario) -> anyhow::Result<Figure
     Ok(figures(millis))
 }
 
-/// Connects 500 live clients, reports this process's memory before and after (server and
-/// clients share it, so the difference is an upper bound for the server's share) and how
+/// Connects 500 live clients, reports the server process's memory before and after, and how
 /// long one change takes to reach all of them.
-async fn live_connections(base: &str, pool: &PgPool) -> anyhow::Result<()> {
-    let url = format!("{}{}", base.replacen("http", "ws", 1), app::live::LIVE_PATH);
-    let before = rss_mb("VmRSS:");
+async fn live_connections(app: &ServerProcess, pool: &PgPool) -> anyhow::Result<()> {
+    let url = format!(
+        "{}{}",
+        app.base.replacen("http", "ws", 1),
+        app::live::LIVE_PATH
+    );
+    let before = app.memory_mb("VmRSS:");
     let mut clients = Vec::with_capacity(LIVE_CLIENTS);
     for _ in 0..LIVE_CLIENTS {
         let (socket, _) = tokio_tungstenite::connect_async(&url).await?;
         clients.push(socket);
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let after = rss_mb("VmRSS:");
+    let after = app.memory_mb("VmRSS:");
 
     let started = Instant::now();
     sqlx::query("select pg_notify($1, '{\"changed\":[1]}')")
@@ -277,28 +281,72 @@ async fn live_connections(base: &str, pool: &PgPool) -> anyhow::Result<()> {
     let last = reached.iter().copied().fold(0.0, f64::max);
     let fan_out = figures(reached);
     println!(
-        "\n{LIVE_CLIENTS} live connections: process RSS {before:.0} MB → {after:.0} MB \
-         (server and clients in one process); one change reached them in p50 {:.1} ms, \
-         p95 {:.1} ms, all within {last:.1} ms",
-        fan_out.p50, fan_out.p95
+        "\n{LIVE_CLIENTS} live connections: server RSS {before:.1} MB → {after:.1} MB \
+         (peak {:.1} MB); one change reached them in p50 {:.1} ms, p95 {:.1} ms, \
+         all within {last:.1} ms",
+        app.memory_mb("VmHWM:"),
+        fan_out.p50,
+        fan_out.p95
     );
     Ok(())
 }
 
-/// Serves the application on a free local port, as the binary does.
-async fn serve(pool: PgPool) -> anyhow::Result<String> {
-    let live = LiveHub::default();
-    live.spawn_listener(pool.clone());
-    let state = AppState {
-        pool,
-        leptos_options: LeptosOptions::builder().output_name("anrufe").build(),
-        metrics: PrometheusBuilder::new().build_recorder().handle(),
-        live,
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move { axum::serve(listener, router(state)).await });
-    Ok(format!("http://{addr}"))
+/// The `server` binary, built with the bench's profile, serving one database on a free local
+/// port; killed when dropped.
+struct ServerProcess {
+    child: Child,
+    base: String,
+}
+
+impl ServerProcess {
+    async fn start(database_url: &str) -> anyhow::Result<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_server"))
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+            .env_remove("IMPORT_DIR")
+            .env_remove("DEMO_CALLS")
+            .env("DATABASE_URL", database_url)
+            .env("LEPTOS_OUTPUT_NAME", "anrufe")
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "warn")
+            .spawn()
+            .context("could not start the server binary")?;
+        let server = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let client = reqwest::Client::new();
+        for _ in 0..300 {
+            if client.get(&server.base).send().await.is_ok() {
+                return Ok(server);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("the server did not answer at {} within 30 s", server.base)
+    }
+
+    /// A memory figure of the server process from `/proc/<pid>/status`, in MB.
+    fn memory_mb(&self, field: &str) -> f64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(field))
+                    .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<f64>().ok())
+            })
+            .map_or(0.0, |kb| kb / 1024.0)
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        // The process may have exited already; then there is nothing to stop.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// Imports `calls` demo calls, spread evenly over the [`DAYS`] before today (each day's over
@@ -338,7 +386,7 @@ async fn fill(pool: &PgPool, calls: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn fresh_database(server: &str) -> anyhow::Result<PgPool> {
+async fn fresh_database(server: &str) -> anyhow::Result<(PgPool, String)> {
     drop_database(server).await?;
     let mut admin = PgConnection::connect(server).await?;
     sqlx::query(&format!("create database {DATABASE}"))
@@ -348,7 +396,7 @@ async fn fresh_database(server: &str) -> anyhow::Result<PgPool> {
         "{}/{DATABASE}",
         server.rsplit_once('/').map_or(server, |(base, _)| base)
     );
-    Ok(app::db::connect(&url, 10).await?)
+    Ok((app::db::connect(&url, 10).await?, url))
 }
 
 async fn drop_database(server: &str) -> anyhow::Result<()> {
@@ -357,17 +405,4 @@ async fn drop_database(server: &str) -> anyhow::Result<()> {
         .execute(&mut admin)
         .await?;
     Ok(())
-}
-
-/// A memory figure of this process from `/proc/self/status`, in MB.
-fn rss_mb(field: &str) -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix(field))
-                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
 }
