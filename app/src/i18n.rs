@@ -190,6 +190,7 @@ pub struct Texts {
     pub status_history: &'static str,
     pub status_unchanged: &'static str,
     pub audit: &'static str,
+    pub no_audit: &'static str,
     pub audit_time: &'static str,
     pub audit_action: &'static str,
     pub audit_by: &'static str,
@@ -328,6 +329,7 @@ static DE: Texts = Texts {
     status_history: "Statusverlauf",
     status_unchanged: "Status seit Eingang unverändert.",
     audit: "Protokoll",
+    no_audit: "Noch keine Änderungen protokolliert.",
     audit_time: "Zeit",
     audit_action: "Aktion",
     audit_by: "Von",
@@ -456,6 +458,7 @@ static EN: Texts = Texts {
     status_history: "Status history",
     status_unchanged: "Status unchanged since the call came in.",
     audit: "Audit log",
+    no_audit: "No changes logged yet.",
     audit_time: "Time",
     audit_action: "Action",
     audit_by: "By",
@@ -494,26 +497,26 @@ static EN: Texts = Texts {
     },
 };
 
-/// Offers the languages; choosing one stores it in the cookie and renders the page again.
+/// Offers the other language, named in itself; choosing it stores it in the cookie and
+/// renders the page again. A button rather than a menu: one key press, no reload while a
+/// keyboard user is still looking through options.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let current = use_context::<Lang>().unwrap_or_default();
-    let on_change = move |ev: leptos::ev::Event| {
-        if let Some(lang) = Lang::from_code(&event_target_value(&ev)) {
-            choose(lang);
-        }
-    };
+    let other = Lang::ALL
+        .into_iter()
+        .find(|lang| *lang != current)
+        .unwrap_or_default();
     view! {
-        <label class="language">
-            <span class="visually-hidden">{current.texts().language}</span>
-            <select on:change=on_change>
-                {Lang::ALL.into_iter().map(|lang| view! {
-                    <option value=lang.code() selected=lang == current lang=lang.code()>
-                        {lang.name()}
-                    </option>
-                }).collect_view()}
-            </select>
-        </label>
+        <button
+            type="button"
+            class="button-quiet language"
+            lang=other.code()
+            title=current.texts().language
+            on:click=move |_| choose(other)
+        >
+            {other.name()}
+        </button>
     }
 }
 
