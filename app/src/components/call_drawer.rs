@@ -164,22 +164,28 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
         </section>
         <section aria-labelledby="drawer-audit">
             <h3 id="drawer-audit">{t.audit}</h3>
-            <table class="audit">
-                <thead><tr>
-                    <th>{t.audit_time}</th><th>{t.audit_action}</th>
-                    <th>{t.audit_by}</th><th>{t.audit_change}</th>
-                </tr></thead>
-                <tbody>
-                    {detail.audit.iter().map(|entry| view! {
-                        <tr>
-                            <td class="nowrap">{format_berlin(entry.occurred_at)}</td>
-                            <td>{entry.action.clone()}</td>
-                            <td>{entry.actor.clone()}</td>
-                            <td class="mono">{entry.diff.clone()}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            {if detail.audit.is_empty() {
+                view! { <p class="muted">{t.no_audit}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="audit">
+                        <thead><tr>
+                            <th>{t.audit_time}</th><th>{t.audit_action}</th>
+                            <th>{t.audit_by}</th><th>{t.audit_change}</th>
+                        </tr></thead>
+                        <tbody>
+                            {detail.audit.iter().map(|entry| view! {
+                                <tr>
+                                    <td class="nowrap">{format_berlin(entry.occurred_at)}</td>
+                                    <td>{entry.action.clone()}</td>
+                                    <td>{entry.actor.clone()}</td>
+                                    <td class="mono">{entry.diff.clone()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
         </section>
         <details class="raw">
             <summary>{t.raw_payload}</summary>
