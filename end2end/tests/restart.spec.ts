@@ -7,7 +7,11 @@ import { expect, test } from '@playwright/test';
 // first one (started by cargo leptos) keeps importing. Whatever happens while the second is
 // down must be on the page once the browser has reconnected to it.
 const root = resolve(__dirname, '..', '..');
-const binary = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'server');
+// The debug build scripts/test serves; E2E_SERVER_BIN names another, e.g. target/release/server
+// for `cargo leptos end-to-end --release` (a server must match the WASM bundle it serves).
+const binary = process.env.E2E_SERVER_BIN
+  ? resolve(root, process.env.E2E_SERVER_BIN)
+  : join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'server');
 const addr = `127.0.0.1:${process.env.E2E_RESTART_PORT ?? '3056'}`;
 
 let server: ChildProcess | undefined;
