@@ -8,6 +8,7 @@ use axum::{
     http::{Request, StatusCode, header},
 };
 use common::{body_text, send};
+use leptos::prelude::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusBuilder;
 use sqlx::PgPool;
 
@@ -137,4 +138,43 @@ async fn a_stale_status_change_answers_with_the_conflict_and_the_current_call(po
     let error: serde_json::Value = serde_json::from_str(&body_text(response).await).expect("JSON");
     assert_eq!(error["Conflict"]["status"], "IN_PROGRESS");
     assert_eq!(error["Conflict"]["version"], 2);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_bundle_is_sent_precompressed_to_browsers_that_accept_brotli(pool: PgPool) {
+    let site = tempfile::tempdir().expect("site dir");
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir(&pkg).expect("pkg dir");
+    std::fs::write(pkg.join("anrufe.wasm"), vec![b'a'; 4096]).expect("bundle");
+    std::fs::write(pkg.join("anrufe.wasm.br"), b"brotli bytes").expect("brotli copy");
+    let options = LeptosOptions::builder()
+        .output_name("anrufe")
+        .site_root(site.path().to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .build();
+    let app = common::app_with_options(
+        pool,
+        PrometheusBuilder::new().build_recorder().handle(),
+        options,
+    );
+    let get = |encodings: &str| {
+        Request::get("/pkg/anrufe.wasm")
+            .header(header::ACCEPT_ENCODING, encodings)
+            .body(Body::empty())
+            .expect("request")
+    };
+
+    let brotli = send(app.clone(), get("gzip, deflate, br")).await;
+    assert_eq!(brotli.status(), StatusCode::OK);
+    assert_eq!(brotli.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(brotli.headers()[header::CONTENT_TYPE], "application/wasm");
+    assert_eq!(body_text(brotli).await, "brotli bytes");
+
+    let gzip = send(app, get("gzip")).await;
+    assert_eq!(gzip.status(), StatusCode::OK);
+    assert_eq!(
+        gzip.headers()[header::CONTENT_ENCODING],
+        "gzip",
+        "compressed on the fly"
+    );
 }

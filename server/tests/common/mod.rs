@@ -30,7 +30,19 @@ pub async fn import_demo_calls(pool: &PgPool, count: usize, extra: &[(&str, &str
 
 /// The application as the binary serves it.
 pub fn app(pool: PgPool, metrics: PrometheusHandle) -> Router {
-    let leptos_options = LeptosOptions::builder().output_name("anrufe").build();
+    app_with_options(
+        pool,
+        metrics,
+        LeptosOptions::builder().output_name("anrufe").build(),
+    )
+}
+
+/// The application with other Leptos settings, e.g. another site directory.
+pub fn app_with_options(
+    pool: PgPool,
+    metrics: PrometheusHandle,
+    leptos_options: LeptosOptions,
+) -> Router {
     router(AppState {
         pool,
         leptos_options,
