@@ -26,6 +26,7 @@ async fn main() -> anyhow::Result<()> {
     importer::metrics::describe();
     let pool = app::db::connect(config.database_url.expose(), 10).await?;
 
+    let mut importing = None;
     if let Some(dir) = &config.import_dir {
         if let Some(count) = config.demo_calls {
             write_demo_calls_once(dir, count)?;
@@ -35,7 +36,9 @@ async fn main() -> anyhow::Result<()> {
         }
         let importer = importer::Importer::new(pool.clone(), dir);
         tracing::info!(dir = %dir.display(), "importing call files");
-        tokio::spawn(async move { importer.follow(Duration::from_secs(1)).await });
+        importing = Some(tokio::spawn(async move {
+            importer.follow(Duration::from_secs(1)).await
+        }));
     }
 
     let live = LiveHub::default();
@@ -51,13 +54,21 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("could not listen on {addr}"))?;
     tracing::info!("Anrufe is ready at http://{addr}");
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(async {
             // Without a signal handler the server simply runs until killed.
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
-        .context("the server stopped unexpectedly")
+        .context("the server stopped unexpectedly");
+    // Stop the importer before the runtime goes: a pass cut off here rolls back its
+    // transaction and is read again at the next start, as after a crash.
+    if let Some(importing) = importing {
+        importing.abort();
+        let _ = importing.await;
+    }
+    tracing::info!("Anrufe stopped");
+    served
 }
 
 /// Demo data is written only into a directory without call files, so a restart reuses it.
