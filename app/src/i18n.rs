@@ -54,26 +54,29 @@ impl Lang {
         }
     }
 
-    /// The language chosen in a request's `Cookie` header; German when none (or an unknown
-    /// one) is chosen.
+    /// The language chosen in one `Cookie` header of a request, if it names a known one.
     #[cfg(feature = "ssr")]
-    pub fn from_cookie_header(header: &str) -> Self {
+    pub fn from_cookie_header(header: &str) -> Option<Self> {
         cookie::Cookie::split_parse(header)
             .filter_map(Result::ok)
             .find(|cookie| cookie.name() == LANG_COOKIE)
             .and_then(|cookie| Self::from_code(cookie.value()))
-            .unwrap_or_default()
     }
 
-    /// The language of the page being rendered: on the server from the request's cookie, in
-    /// the browser from `<html lang>` the server wrote.
+    /// The language of the page being rendered: on the server from the request's cookie
+    /// (German when none is chosen), in the browser from `<html lang>` the server wrote.
     pub fn current() -> Self {
         #[cfg(feature = "ssr")]
         {
+            // HTTP/2 may split the cookies over several headers.
             use_context::<http::request::Parts>()
                 .and_then(|parts| {
-                    let header = parts.headers.get(http::header::COOKIE)?;
-                    Some(Self::from_cookie_header(header.to_str().ok()?))
+                    parts
+                        .headers
+                        .get_all(http::header::COOKIE)
+                        .iter()
+                        .filter_map(|header| header.to_str().ok())
+                        .find_map(Self::from_cookie_header)
                 })
                 .unwrap_or_default()
         }
@@ -89,10 +92,8 @@ impl Lang {
 }
 
 /// Provides the page's language to every view below.
-pub fn provide_lang() -> Lang {
-    let lang = Lang::current();
-    provide_context(lang);
-    lang
+pub fn provide_lang() {
+    provide_context(Lang::current());
 }
 
 /// The words of the page's language.
@@ -563,14 +564,14 @@ mod tests {
 
     #[cfg(feature = "ssr")]
     #[test]
-    fn the_cookie_chooses_the_language_and_german_is_the_default() {
-        assert_eq!(Lang::from_cookie_header("anrufe_lang=en"), Lang::En);
+    fn the_cookie_names_the_chosen_language() {
+        assert_eq!(Lang::from_cookie_header("anrufe_lang=en"), Some(Lang::En));
         assert_eq!(
             Lang::from_cookie_header("theme=dark; anrufe_lang=en; x=1"),
-            Lang::En
+            Some(Lang::En)
         );
-        assert_eq!(Lang::from_cookie_header("anrufe_lang=fr"), Lang::De);
-        assert_eq!(Lang::from_cookie_header("other=en"), Lang::De);
-        assert_eq!(Lang::from_cookie_header(""), Lang::De);
+        assert_eq!(Lang::from_cookie_header("anrufe_lang=fr"), None);
+        assert_eq!(Lang::from_cookie_header("other=en"), None);
+        assert_eq!(Lang::from_cookie_header(""), None);
     }
 }
