@@ -52,7 +52,16 @@ pub fn CallDrawer(
 fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let t = use_texts();
-    let call = detail.call.clone();
+    let CallDetail {
+        call,
+        event_id,
+        imported_at,
+        warnings,
+        status_history,
+        notes,
+        audit,
+        raw_payload,
+    } = detail;
     let status_buttons = CallStatus::ALL
         .into_iter()
         .map(|status| {
@@ -109,88 +118,87 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
                 <dt>{t.field_source}</dt><dd>{call.source.clone()}</dd>
                 <dt>{t.col_status}</dt><dd>{t.status(call.status)}</dd>
                 <dt>{t.field_version}</dt><dd>{call.version}</dd>
-                <dt>{t.field_event_id}</dt><dd class="mono">{detail.event_id.clone()}</dd>
-                <dt>{t.field_imported}</dt><dd>{format_berlin(detail.imported_at)}</dd>
+                <dt>{t.field_event_id}</dt><dd class="mono">{event_id}</dd>
+                <dt>{t.field_imported}</dt><dd>{format_berlin(imported_at)}</dd>
             </dl>
         </section>
-        {(!detail.warnings.is_empty()).then(|| view! {
+        {(!warnings.is_empty()).then(|| view! {
             <section class="warnings" aria-labelledby="drawer-warnings">
                 <h3 id="drawer-warnings">{t.import_warnings}</h3>
                 <ul>
-                    {detail.warnings.iter().map(|w| view! {
+                    {warnings.iter().map(|w| view! {
                         <li><strong>{w.field.clone()}</strong>": "{w.detail.clone()}</li>
                     }).collect_view()}
                 </ul>
             </section>
         })}
         <NoteForm call_id=call.id />
-        <section aria-labelledby="drawer-notes">
-            <h3 id="drawer-notes">{t.notes}</h3>
-            {if detail.notes.is_empty() {
-                view! { <p class="muted">{t.no_notes}</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="timeline">
-                        {detail.notes.iter().map(|note| view! {
-                            <li>
-                                <p class="note-body">{note.body.clone()}</p>
-                                <p class="muted">
-                                    {note.author.clone().unwrap_or_else(|| t.not_signed_in.into())}
-                                    " · " {format_berlin(note.created_at)}
-                                </p>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-        </section>
-        <section aria-labelledby="drawer-history">
-            <h3 id="drawer-history">{t.status_history}</h3>
-            {if detail.status_history.is_empty() {
-                view! { <p class="muted">{t.status_unchanged}</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="timeline">
-                        {detail.status_history.iter().map(|entry| view! {
-                            <li>
-                                {t.status(entry.status)} " · " {format_berlin(entry.changed_at)}
-                                " · " {entry.changed_by.clone().unwrap_or_else(|| t.not_signed_in.into())}
-                                {entry.comment.clone().map(|c| view! { <span class="muted">" — " {c}</span> })}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-        </section>
-        <section aria-labelledby="drawer-audit">
-            <h3 id="drawer-audit">{t.audit}</h3>
-            {if detail.audit.is_empty() {
-                view! { <p class="muted">{t.no_audit}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="audit">
-                        <thead><tr>
-                            <th>{t.audit_time}</th><th>{t.audit_action}</th>
-                            <th>{t.audit_by}</th><th>{t.audit_change}</th>
-                        </tr></thead>
-                        <tbody>
-                            {detail.audit.iter().map(|entry| view! {
-                                <tr>
-                                    <td class="nowrap">{format_berlin(entry.occurred_at)}</td>
-                                    <td>{entry.action.clone()}</td>
-                                    <td>{entry.actor.clone()}</td>
-                                    <td class="mono">{entry.diff.clone()}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-        </section>
+        <DrawerList id="drawer-notes" title=t.notes empty=notes.is_empty().then_some(t.no_notes)>
+            <ul class="timeline">
+                {notes.into_iter().map(|note| view! {
+                    <li>
+                        <p class="note-body">{note.body}</p>
+                        <p class="muted">
+                            {note.author.unwrap_or_else(|| t.not_signed_in.into())}
+                            " · " {format_berlin(note.created_at)}
+                        </p>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </DrawerList>
+        <DrawerList id="drawer-history" title=t.status_history
+            empty=status_history.is_empty().then_some(t.status_unchanged)>
+            <ul class="timeline">
+                {status_history.into_iter().map(|entry| view! {
+                    <li>
+                        {t.status(entry.status)} " · " {format_berlin(entry.changed_at)}
+                        " · " {entry.changed_by.unwrap_or_else(|| t.not_signed_in.into())}
+                        {entry.comment.map(|c| view! { <span class="muted">" — " {c}</span> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </DrawerList>
+        <DrawerList id="drawer-audit" title=t.audit empty=audit.is_empty().then_some(t.no_audit)>
+            <table class="audit">
+                <thead><tr>
+                    <th>{t.audit_time}</th><th>{t.audit_action}</th>
+                    <th>{t.audit_by}</th><th>{t.audit_change}</th>
+                </tr></thead>
+                <tbody>
+                    {audit.into_iter().map(|entry| view! {
+                        <tr>
+                            <td class="nowrap">{format_berlin(entry.occurred_at)}</td>
+                            <td>{entry.action}</td>
+                            <td>{entry.actor}</td>
+                            <td class="mono">{entry.diff}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </DrawerList>
         <details class="raw">
             <summary>{t.raw_payload}</summary>
-            <pre class="mono">{detail.raw_payload.clone()}</pre>
+            <pre class="mono">{raw_payload}</pre>
         </details>
+    }
+}
+
+/// A titled part of the drawer, or the sentence `empty` when it has nothing to list.
+#[component]
+fn DrawerList(
+    id: &'static str,
+    title: &'static str,
+    empty: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <section aria-labelledby=id>
+            <h3 id=id>{title}</h3>
+            {match empty {
+                Some(sentence) => view! { <p class="muted">{sentence}</p> }.into_any(),
+                None => children().into_any(),
+            }}
+        </section>
     }
 }
 
