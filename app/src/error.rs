@@ -19,6 +19,24 @@ pub enum AppError {
     /// The request did not reach the server or its answer could not be read.
     #[error("Der Server ist nicht erreichbar ({0}). Bitte prüfen Sie die Verbindung.")]
     Transport(String),
+    /// No valid session: never logged in, logged out, or the session ended.
+    #[error("Bitte melden Sie sich an; Ihre Sitzung ist abgelaufen oder wurde beendet.")]
+    Unauthenticated,
+    /// Logged in, but the role does not allow this.
+    #[error("Dafür fehlt Ihnen die Berechtigung.")]
+    Forbidden,
+    /// A login with an unknown address, a wrong password or a deactivated account; which one
+    /// is not said.
+    #[error("E-Mail-Adresse oder Passwort ist falsch.")]
+    LoginRejected,
+    /// Too many failed logins in a row.
+    #[error(
+        "Zu viele Fehlversuche: Das Konto ist für {minutes} Minuten gesperrt. Bitte versuchen Sie es später noch einmal."
+    )]
+    AccountLocked { minutes: i32 },
+    /// Too many attempts in a short time (logins, API requests).
+    #[error("Zu viele Versuche in kurzer Zeit. Bitte warten Sie eine Minute.")]
+    TooManyRequests,
     #[error("Diesen Anruf gibt es nicht (mehr).")]
     NotFound,
     /// Someone else changed the call first; carries the call as it is now.
@@ -46,6 +64,11 @@ impl AppError {
         match self {
             Self::Internal => http::StatusCode::INTERNAL_SERVER_ERROR,
             Self::Transport(_) => http::StatusCode::BAD_GATEWAY,
+            Self::Unauthenticated => http::StatusCode::UNAUTHORIZED,
+            Self::Forbidden => http::StatusCode::FORBIDDEN,
+            Self::LoginRejected => http::StatusCode::UNAUTHORIZED,
+            Self::AccountLocked { .. } => http::StatusCode::LOCKED,
+            Self::TooManyRequests => http::StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound => http::StatusCode::NOT_FOUND,
             Self::Conflict(_) => http::StatusCode::CONFLICT,
             Self::Invalid { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,

@@ -209,6 +209,21 @@ pub struct Texts {
     pub error_transport: fn(&str) -> String,
     pub error_not_found: &'static str,
     pub error_conflict: &'static str,
+    pub error_unauthenticated: &'static str,
+    pub error_forbidden: &'static str,
+    pub error_login_rejected: &'static str,
+    pub error_account_locked: fn(i32) -> String,
+    pub error_too_many: &'static str,
+
+    pub login_title: &'static str,
+    pub login_intro: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub log_in: &'static str,
+    pub logging_in: &'static str,
+    pub log_out: &'static str,
+    pub signed_in_as: &'static str,
+    pub mine: &'static str,
 
     status_label: fn(CallStatus) -> &'static str,
     priority_label: fn(Priority) -> &'static str,
@@ -236,6 +251,11 @@ impl Texts {
             AppError::NotFound => self.error_not_found.to_owned(),
             AppError::Conflict(_) => self.error_conflict.to_owned(),
             AppError::Invalid { message, .. } => message.clone(),
+            AppError::Unauthenticated => self.error_unauthenticated.to_owned(),
+            AppError::Forbidden => self.error_forbidden.to_owned(),
+            AppError::LoginRejected => self.error_login_rejected.to_owned(),
+            AppError::AccountLocked { minutes } => (self.error_account_locked)(*minutes),
+            AppError::TooManyRequests => self.error_too_many.to_owned(),
         }
     }
 }
@@ -350,6 +370,26 @@ static DE: Texts = Texts {
     },
     error_not_found: "Diesen Anruf gibt es nicht (mehr).",
     error_conflict: "Jemand anderes hat diesen Anruf inzwischen geändert. Die aktuelle Fassung wird angezeigt; bitte prüfen Sie Ihre Änderung.",
+
+    error_unauthenticated: "Bitte melden Sie sich an; Ihre Sitzung ist abgelaufen oder wurde beendet.",
+    error_forbidden: "Dafür fehlt Ihnen die Berechtigung.",
+    error_login_rejected: "E-Mail-Adresse oder Passwort ist falsch.",
+    error_account_locked: |minutes| {
+        format!(
+            "Zu viele Fehlversuche: Das Konto ist für {minutes} Minuten gesperrt. Bitte versuchen Sie es später noch einmal."
+        )
+    },
+    error_too_many: "Zu viele Versuche in kurzer Zeit. Bitte warten Sie eine Minute.",
+
+    login_title: "Anmelden",
+    login_intro: "Melden Sie sich mit Ihrer E-Mail-Adresse und Ihrem Passwort an.",
+    email: "E-Mail-Adresse",
+    password: "Passwort",
+    log_in: "Anmelden",
+    logging_in: "Anmeldung läuft …",
+    log_out: "Abmelden",
+    signed_in_as: "Angemeldet als",
+    mine: "Meine",
 
     status_label: |status| match status {
         CallStatus::New => "Neu",
@@ -479,6 +519,26 @@ static EN: Texts = Texts {
     },
     error_not_found: "This call does not exist (any more).",
     error_conflict: "Someone else has changed this call meanwhile. The current version is shown; please check your change.",
+
+    error_unauthenticated: "Please log in; your session has expired or was ended.",
+    error_forbidden: "You are not allowed to do this.",
+    error_login_rejected: "Wrong e-mail address or password.",
+    error_account_locked: |minutes| {
+        format!(
+            "Too many failed attempts: the account is locked for {minutes} minutes. Please try again later."
+        )
+    },
+    error_too_many: "Too many attempts in a short time. Please wait a minute.",
+
+    login_title: "Log in",
+    login_intro: "Log in with your e-mail address and password.",
+    email: "E-mail address",
+    password: "Password",
+    log_in: "Log in",
+    logging_in: "Logging in …",
+    log_out: "Log out",
+    signed_in_as: "Logged in as",
+    mine: "Mine",
 
     status_label: |status| match status {
         CallStatus::New => "New",

@@ -2,7 +2,13 @@
 //! Compiled twice: with `ssr` into the server, with `hydrate` into the WASM bundle.
 
 pub mod api;
+#[cfg(feature = "backend")]
+pub mod audit;
+#[cfg(feature = "backend")]
+pub mod auth;
 mod components;
+#[cfg(feature = "ssr")]
+pub mod csp;
 #[cfg(feature = "backend")]
 pub mod db;
 pub mod domain;
@@ -25,6 +31,13 @@ pub use error::AppError;
 /// The HTML document around the app, rendered by the server in the request's language.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = i18n::Lang::current();
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        let policy = csp::content_security_policy(leptos::nonce::use_nonce().as_deref());
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -55,6 +68,7 @@ pub fn App() -> impl IntoView {
             <main>
                 <Routes fallback=pages::NotFoundPage>
                     <Route path=StaticSegment("") view=pages::CallsPage />
+                    <Route path=StaticSegment("login") view=pages::LoginPage />
                 </Routes>
             </main>
         </Router>

@@ -5,37 +5,14 @@
 //! queues one `NOTIFY` for the live table. A stale version is a conflict that carries the
 //! current row, so nothing is overwritten unseen.
 
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 
 use crate::{
+    audit::{self, Actor},
     db,
-    domain::{BulkOutcome, CallListItem, CallStatus, NoteEntry},
+    domain::{AuditAction, BulkOutcome, CallListItem, CallStatus, NoteEntry},
 };
-
-/// Who makes a change, as recorded in the audit trail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Actor {
-    User(i64),
-    /// A browser or client without login; recorded as such.
-    Anonymous,
-}
-
-impl Actor {
-    fn kind(self) -> &'static str {
-        match self {
-            Self::User(_) => "user",
-            Self::Anonymous => "anonymous",
-        }
-    }
-
-    fn user_id(self) -> Option<i64> {
-        match self {
-            Self::User(id) => Some(id),
-            Self::Anonymous => None,
-        }
-    }
-}
 
 /// Why a change was not made.
 #[derive(Debug, thiserror::Error)]
@@ -161,11 +138,11 @@ pub async fn add_note(
     sqlx::query!("update calls set updated_at = now() where id = $1", call_id)
         .execute(&mut *tx)
         .await?;
-    audit(
+    audit::record(
         &mut tx,
         actor,
-        call_id,
-        "note",
+        AuditAction::Note,
+        Some(call_id),
         json!({ "note_id": { "new": note.id } }),
     )
     .await?;
@@ -269,7 +246,7 @@ async fn apply(
             .execute(&mut *tx)
             .await?;
             let diff = json!({ "status": { "old": current.status, "new": status } });
-            ("status_change", diff)
+            (AuditAction::StatusChange, diff)
         }
         Change::Assignee(assignee) => {
             if let Some(user) = assignee {
@@ -283,10 +260,10 @@ async fn apply(
             .execute(&mut *tx)
             .await?;
             let diff = json!({ "assignee_id": { "old": current.assignee_id, "new": assignee } });
-            ("assign", diff)
+            (AuditAction::Assign, diff)
         }
     };
-    audit(tx, actor, call_id, action, diff).await?;
+    audit::record(tx, actor, action, Some(call_id), diff).await?;
     Ok(Applied::Changed(fetch(tx, call_id).await?))
 }
 
@@ -305,27 +282,6 @@ async fn fetch(tx: &mut PgConnection, call_id: i64) -> Result<CallListItem, Acti
     db::calls::item(tx, call_id)
         .await?
         .ok_or(ActionError::NotFound(call_id))
-}
-
-async fn audit(
-    tx: &mut PgConnection,
-    actor: Actor,
-    call_id: i64,
-    action: &str,
-    diff: Value,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "insert into actions_audit (call_id, action_type, actor_kind, actor_id, diff)
-         values ($1, $2, $3, $4, $5)",
-        call_id,
-        action,
-        actor.kind(),
-        actor.user_id(),
-        diff,
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
 }
 
 /// Tells the live tables which calls changed; delivered at commit. Ids only, and only a

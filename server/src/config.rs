@@ -1,10 +1,14 @@
 //! Configuration from the command line and the environment. `--help` lists every setting.
 
-use std::{fmt, path::PathBuf};
+use std::{fmt, num::NonZeroU32, path::PathBuf, time::Duration};
 
-use clap::Parser;
+use app::{
+    auth::{SessionPolicy, SessionSettings},
+    domain::Role,
+};
+use clap::{Args, Parser, Subcommand};
 
-/// Serves the Anrufe dashboard.
+/// Serves the Anrufe dashboard; with a command, administers it.
 ///
 /// The address comes from LEPTOS_SITE_ADDR (default 127.0.0.1:3000, set by cargo-leptos).
 #[derive(Parser, Debug)]
@@ -13,13 +17,102 @@ pub struct Config {
     /// PostgreSQL connection URL.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: DatabaseUrl,
+    #[command(flatten)]
+    pub serve: ServeConfig,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// How the dashboard is served (without a command).
+#[derive(Args, Debug)]
+pub struct ServeConfig {
     /// Directory of daily call files `calls-YYYY-MM-DD.jsonl` to import continuously.
     #[arg(long, env = "IMPORT_DIR")]
     pub import_dir: Option<PathBuf>,
     /// Write this many demo calls into IMPORT_DIR first, if it holds no call files yet, and add
-    /// a demo team of three people to assign calls to.
+    /// a demo admin, a demo agent (both printed at start) and a demo team to assign calls to.
     #[arg(long, env = "DEMO_CALLS", requires = "import_dir")]
     pub demo_calls: Option<usize>,
+    /// The address people open, e.g. https://anrufe.praxis.example. With https the session
+    /// cookie is Secure and `__Host-` prefixed and HSTS is sent (put TLS in front of the server).
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+    /// Minutes without any request after which a session ends.
+    #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub session_idle_minutes: u64,
+    /// Hours after login after which a session ends, however busy.
+    #[arg(long, env = "SESSION_MAX_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=168))]
+    pub session_max_hours: u64,
+    /// Login attempts per minute from one client address.
+    #[arg(long, env = "LOGIN_ATTEMPTS_PER_MINUTE", default_value = "10")]
+    pub login_attempts_per_minute: NonZeroU32,
+    /// REST API requests per minute for one user's tokens.
+    #[arg(long, env = "API_REQUESTS_PER_MINUTE", default_value = "600")]
+    pub api_requests_per_minute: NonZeroU32,
+}
+
+impl ServeConfig {
+    pub fn sessions(&self) -> SessionSettings {
+        SessionSettings {
+            policy: SessionPolicy {
+                idle: Duration::from_secs(self.session_idle_minutes * 60),
+                absolute: Duration::from_secs(self.session_max_hours * 60 * 60),
+            },
+            secure: self
+                .public_url
+                .as_ref()
+                .is_some_and(|url| url.scheme() == "https"),
+        }
+    }
+}
+
+/// Administration from the command line, for whoever runs the server.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Manage the people who log in.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens for other programs.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a local account. The password is read from standard input (at a terminal: typed
+    /// without echo), at least 12 characters.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// `admin` or `agent`.
+        #[arg(long)]
+        role: Role,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token acting as a user; prints the token once.
+    Add {
+        /// The e-mail address of the user the token acts as.
+        #[arg(long)]
+        user: String,
+        /// What the token is for, e.g. "Praxissoftware".
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Recompute the audit trail's hash chain and name the first broken row; exits with 1
+    /// when the chain is broken.
+    Verify,
 }
 
 /// A database URL whose `Debug` output hides the password.

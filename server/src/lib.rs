@@ -1,7 +1,12 @@
 //! The Anrufe server as a library, so that tests can build the same router the binary serves.
 
+pub mod auth;
+pub mod cli;
 pub mod config;
+pub mod demo;
+pub mod limits;
 pub mod live;
 pub mod rest;
 pub mod router;
+pub mod security;
 pub mod state;

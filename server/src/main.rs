@@ -1,4 +1,5 @@
-//! `server`: serves the dashboard and, with IMPORT_DIR, imports calls in the same process.
+//! `server`: serves the dashboard and, with IMPORT_DIR, imports calls in the same process;
+//! with a command, administers it (see `server --help`).
 
 use std::{path::Path, time::Duration};
 
@@ -6,7 +7,13 @@ use anyhow::Context;
 use clap::Parser;
 use leptos::config::get_configuration;
 use metrics_exporter_prometheus::PrometheusBuilder;
-use server::{config::Config, live::LiveHub, router::router, state::AppState};
+use server::{
+    config::{Config, ServeConfig},
+    limits::Limits,
+    live::LiveHub,
+    router::router,
+    state::AppState,
+};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -17,6 +24,16 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let config = Config::parse();
+    if let Some(command) = config.command {
+        let pool = app::db::connect(config.database_url.expose(), 2).await?;
+        let fine = server::cli::run(&pool, command).await?;
+        std::process::exit(if fine { 0 } else { 1 });
+    }
+    serve(config).await
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let settings = config.serve;
     let leptos_options = get_configuration(None)
         .context("could not read the Leptos configuration")?
         .leptos_options;
@@ -27,12 +44,12 @@ async fn main() -> anyhow::Result<()> {
     let pool = app::db::connect(config.database_url.expose(), 10).await?;
 
     let mut importing = None;
-    if let Some(dir) = &config.import_dir {
-        if let Some(count) = config.demo_calls {
+    if let Some(dir) = &settings.import_dir {
+        if let Some(count) = settings.demo_calls {
             write_demo_calls_once(dir, count)?;
-            app::db::users::create_demo_team(&pool)
+            server::demo::create_accounts(&pool)
                 .await
-                .context("could not create the demo team")?;
+                .context("could not create the demo accounts")?;
         }
         let importer = importer::Importer::new(pool.clone(), dir);
         tracing::info!(dir = %dir.display(), "importing call files");
@@ -44,16 +61,23 @@ async fn main() -> anyhow::Result<()> {
     let live = LiveHub::default();
     live.spawn_listener(pool.clone());
     let addr = leptos_options.site_addr;
+    spawn_session_purge(pool.clone(), &settings);
     let app = router(AppState {
         pool,
         leptos_options,
         metrics,
         live,
+        sessions: settings.sessions(),
+        limits: Limits::per_minute(
+            settings.login_attempts_per_minute,
+            settings.api_requests_per_minute,
+        ),
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("could not listen on {addr}"))?;
     tracing::info!("Anrufe is ready at http://{addr}");
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async {
             // Without a signal handler the server simply runs until killed.
@@ -69,6 +93,21 @@ async fn main() -> anyhow::Result<()> {
     }
     tracing::info!("Anrufe stopped");
     served
+}
+
+/// Removes ended sessions every hour, so the table holds only sessions that can still be used.
+fn spawn_session_purge(pool: sqlx::PgPool, settings: &ServeConfig) {
+    let policy = settings.sessions().policy;
+    tokio::spawn(async move {
+        let mut hourly = tokio::time::interval(Duration::from_secs(60 * 60));
+        loop {
+            hourly.tick().await;
+            match app::auth::sessions::purge_ended(&pool, policy).await {
+                Ok(removed) => tracing::debug!(removed, "removed ended sessions"),
+                Err(error) => tracing::warn!(%error, "could not remove ended sessions"),
+            }
+        }
+    });
 }
 
 /// Demo data is written only into a directory without call files, so a restart reuses it.

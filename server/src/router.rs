@@ -2,18 +2,22 @@
 //! WebSocket and static files.
 
 use app::{App, shell};
-use axum::{Router, extract::State, routing::get};
+use axum::{Router, extract::State, middleware, routing::get};
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower_http::{compression::CompressionLayer, services::ServeDir, trace::TraceLayer};
 
-use crate::{live, rest, state::AppState};
+use crate::{auth, limits, live, rest, security, state::AppState};
 
 /// Builds the whole application; the binary serves it and tests call it with `oneshot`.
+///
+/// Every request passes, outermost first: tracing, security headers, compression, the
+/// cross-site check, identification of the caller, the access guard and the rate limits.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let pool = state.pool.clone();
+    let sessions = state.sessions;
     let options = state.leptos_options.clone();
     Router::new()
         .nest_service(
@@ -26,11 +30,28 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(pool.clone()),
+            move || {
+                provide_context(pool.clone());
+                provide_context(sessions);
+            },
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(
+            state.limits.clone(),
+            limits::limit,
+        ))
+        .layer(middleware::from_fn(auth::guard))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::identify,
+        ))
+        .layer(middleware::from_fn(auth::same_origin))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(
+            sessions.secure,
+            security::headers,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

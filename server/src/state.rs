@@ -5,7 +5,9 @@ use leptos::prelude::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::PgPool;
 
-use crate::live::LiveHub;
+use app::auth::SessionSettings;
+
+use crate::{limits::Limits, live::LiveHub};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -15,4 +17,7 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Change notifications for the browsers' live connections.
     pub live: LiveHub,
+    /// How long sessions last and how their cookie is set.
+    pub sessions: SessionSettings,
+    pub limits: Limits,
 }

@@ -5,8 +5,9 @@ mod common;
 
 use app::{
     db::NOTIFY_CHANNEL,
-    domain::CallStatus,
-    service::{self, ActionError, Actor},
+    domain::{CallStatus, Role},
+    audit::Actor,
+    service::{self, ActionError},
 };
 use common::calls::{NewCall, insert_call, insert_user};
 use sqlx::{PgPool, postgres::PgListener};
@@ -19,6 +20,11 @@ async fn audit_rows(pool: &PgPool, call_id: i64) -> Vec<(String, String, serde_j
     .fetch_all(pool)
     .await
     .expect("audit")
+}
+
+/// A logged-in agent making the change.
+async fn agent(pool: &PgPool) -> Actor {
+    Actor::User(common::login(pool, Role::Agent).await.user_id)
 }
 
 async fn history(pool: &PgPool, call_id: i64) -> Vec<String> {
@@ -37,7 +43,7 @@ async fn marking_done_writes_the_call_its_history_its_audit_and_one_notification
 
     let call = service::set_status(
         &pool,
-        Actor::Anonymous,
+        agent(&pool).await,
         id,
         1,
         CallStatus::Done,
@@ -59,7 +65,7 @@ async fn marking_done_writes_the_call_its_history_its_audit_and_one_notification
     assert_eq!(audit.len(), 1);
     assert_eq!(
         (audit[0].0.as_str(), audit[0].1.as_str()),
-        ("status_change", "anonymous")
+        ("status_change", "user")
     );
     assert_eq!(audit[0].2["status"]["old"], "NEW");
     assert_eq!(audit[0].2["status"]["new"], "DONE");
@@ -70,11 +76,11 @@ async fn marking_done_writes_the_call_its_history_its_audit_and_one_notification
 #[sqlx::test(migrations = "../migrations")]
 async fn a_change_on_a_stale_version_is_a_conflict_carrying_the_current_row(pool: PgPool) {
     let id = insert_call(&pool, NewCall::default()).await;
-    service::set_status(&pool, Actor::Anonymous, id, 1, CallStatus::InProgress, None)
+    service::set_status(&pool, agent(&pool).await, id, 1, CallStatus::InProgress, None)
         .await
         .expect("first change");
 
-    let stale = service::set_status(&pool, Actor::Anonymous, id, 1, CallStatus::Done, None).await;
+    let stale = service::set_status(&pool, agent(&pool).await, id, 1, CallStatus::Done, None).await;
 
     match stale {
         Err(ActionError::Conflict(current)) => {
@@ -96,11 +102,11 @@ async fn a_change_on_a_stale_version_is_a_conflict_carrying_the_current_row(pool
 #[sqlx::test(migrations = "../migrations")]
 async fn marking_done_twice_is_harmless_even_with_an_old_version(pool: PgPool) {
     let id = insert_call(&pool, NewCall::default()).await;
-    service::set_status(&pool, Actor::Anonymous, id, 1, CallStatus::Done, None)
+    service::set_status(&pool, agent(&pool).await, id, 1, CallStatus::Done, None)
         .await
         .expect("done");
 
-    let again = service::set_status(&pool, Actor::Anonymous, id, 1, CallStatus::Done, None)
+    let again = service::set_status(&pool, agent(&pool).await, id, 1, CallStatus::Done, None)
         .await
         .expect("done again");
 
@@ -119,13 +125,13 @@ async fn undo_puts_the_previous_status_back_as_a_new_audited_change(pool: PgPool
         },
     )
     .await;
-    let done = service::set_status(&pool, Actor::Anonymous, id, 1, CallStatus::Done, None)
+    let done = service::set_status(&pool, agent(&pool).await, id, 1, CallStatus::Done, None)
         .await
         .expect("done");
 
     let undone = service::set_status(
         &pool,
-        Actor::Anonymous,
+        agent(&pool).await,
         id,
         done.version,
         CallStatus::InProgress,
@@ -145,7 +151,7 @@ async fn calls_are_assigned_only_to_active_users(pool: PgPool) {
     let anna = insert_user(&pool, "Anna Schmidt", true).await;
     let gone = insert_user(&pool, "Ex Kollege", false).await;
 
-    let refused = service::assign(&pool, Actor::Anonymous, id, 1, Some(gone)).await;
+    let refused = service::assign(&pool, agent(&pool).await, id, 1, Some(gone)).await;
     assert!(
         matches!(
             refused,
@@ -156,13 +162,13 @@ async fn calls_are_assigned_only_to_active_users(pool: PgPool) {
         ),
         "{refused:?}"
     );
-    let unknown = service::assign(&pool, Actor::Anonymous, id, 1, Some(anna + 100)).await;
+    let unknown = service::assign(&pool, agent(&pool).await, id, 1, Some(anna + 100)).await;
     assert!(
         matches!(unknown, Err(ActionError::Invalid { .. })),
         "{unknown:?}"
     );
 
-    let call = service::assign(&pool, Actor::Anonymous, id, 1, Some(anna))
+    let call = service::assign(&pool, agent(&pool).await, id, 1, Some(anna))
         .await
         .expect("assign");
     assert_eq!(call.assignee_name.as_deref(), Some("Anna Schmidt"));
@@ -172,7 +178,7 @@ async fn calls_are_assigned_only_to_active_users(pool: PgPool) {
     assert_eq!(audit[0].0, "assign");
     assert_eq!(audit[0].2["assignee_id"]["new"], anna);
 
-    let cleared = service::assign(&pool, Actor::Anonymous, id, 2, None)
+    let cleared = service::assign(&pool, agent(&pool).await, id, 2, None)
         .await
         .expect("unassign");
     assert_eq!(cleared.assignee_id, None);
@@ -182,14 +188,14 @@ async fn calls_are_assigned_only_to_active_users(pool: PgPool) {
 async fn notes_are_checked_stored_audited_and_searchable(pool: PgPool) {
     let id = insert_call(&pool, NewCall::default()).await;
 
-    let empty = service::add_note(&pool, Actor::Anonymous, id, "   ").await;
+    let empty = service::add_note(&pool, agent(&pool).await, id, "   ").await;
     assert!(
         matches!(empty, Err(ActionError::Invalid { field: "note", .. })),
         "{empty:?}"
     );
-    let long = service::add_note(&pool, Actor::Anonymous, id, &"x".repeat(4001)).await;
+    let long = service::add_note(&pool, agent(&pool).await, id, &"x".repeat(4001)).await;
     assert!(matches!(long, Err(ActionError::Invalid { .. })), "{long:?}");
-    let missing = service::add_note(&pool, Actor::Anonymous, id + 1, "Hallo").await;
+    let missing = service::add_note(&pool, agent(&pool).await, id + 1, "Hallo").await;
     assert!(
         matches!(missing, Err(ActionError::NotFound(_))),
         "{missing:?}"
@@ -197,7 +203,7 @@ async fn notes_are_checked_stored_audited_and_searchable(pool: PgPool) {
 
     let note = service::add_note(
         &pool,
-        Actor::Anonymous,
+        agent(&pool).await,
         id,
         " Patientin ruft wegen Laborwerten zurück ",
     )
@@ -241,7 +247,7 @@ async fn a_bulk_change_applies_what_it_can_and_reports_the_rest(pool: PgPool) {
     let changed_meanwhile = insert_call(&pool, NewCall::default()).await;
     service::set_status(
         &pool,
-        Actor::Anonymous,
+        agent(&pool).await,
         changed_meanwhile,
         1,
         CallStatus::InProgress,
@@ -254,7 +260,7 @@ async fn a_bulk_change_applies_what_it_can_and_reports_the_rest(pool: PgPool) {
 
     let outcome = service::bulk_set_status(
         &pool,
-        Actor::Anonymous,
+        agent(&pool).await,
         &[
             (fresh, 1),
             (already, 1),

@@ -3,6 +3,7 @@
 
 mod common;
 
+use app::domain::Role;
 use axum::{
     Router,
     body::Body,
@@ -28,7 +29,11 @@ async fn call_api(
     uri: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let request = Request::builder().method(method).uri(uri);
+    let bearer = common::login(pool, Role::Agent).await.bearer;
+    let request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, bearer);
     let request = match body {
         Some(body) => request
             .header(header::CONTENT_TYPE, "application/json")
@@ -237,6 +242,7 @@ async fn bodies_of_the_wrong_shape_are_rejected_with_the_error_shape(pool: PgPoo
         assert_eq!(answer["error"]["code"], "invalid", "{body}");
     }
     let request = Request::patch(&uri)
+        .header(header::AUTHORIZATION, common::login(&pool, Role::Agent).await.bearer)
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from("{\"status\": "))
         .expect("request");

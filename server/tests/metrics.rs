@@ -2,7 +2,11 @@
 
 mod common;
 
-use axum::{body::Body, http::Request};
+use app::domain::Role;
+use axum::{
+    body::Body,
+    http::{Request, header},
+};
 use common::{body_text, send};
 use metrics_exporter_prometheus::PrometheusBuilder;
 use sqlx::PgPool;
@@ -15,9 +19,11 @@ async fn metrics_show_the_lines_and_calls_the_importer_stored(pool: PgPool) {
     importer::metrics::describe();
     common::import_demo_calls(&pool, 40, &[("calls-2026-01-01.jsonl", "{kaputt\n")]).await;
 
+    let bearer = common::login(&pool, Role::Admin).await.bearer;
     let response = send(
         common::app(pool, metrics),
         Request::get("/metrics")
+            .header(header::AUTHORIZATION, bearer)
             .body(Body::empty())
             .expect("request"),
     )

@@ -2,6 +2,7 @@
 
 mod common;
 
+use app::domain::Role;
 use axum::{
     Router,
     body::Body,
@@ -12,16 +13,23 @@ use leptos::prelude::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusBuilder;
 use sqlx::PgPool;
 
-async fn app_with_demo_calls(pool: PgPool, count: usize) -> Router {
+/// The app with `count` demo calls, and the session cookie of a logged-in agent.
+async fn app_with_demo_calls(pool: PgPool, count: usize) -> (Router, String) {
     common::import_demo_calls(&pool, count, &[]).await;
-    common::app(pool, PrometheusBuilder::new().build_recorder().handle())
+    let cookie = common::login(&pool, Role::Agent).await.cookie;
+    let app = common::app(pool, PrometheusBuilder::new().build_recorder().handle());
+    (app, cookie)
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_start_page_renders_the_calls_table_on_the_server(pool: PgPool) {
-    let app = app_with_demo_calls(pool, 25).await;
+    let (app, cookie) = app_with_demo_calls(pool, 25).await;
 
-    let response = send(app, Request::get("/").body(Body::empty()).expect("request")).await;
+    let request = Request::get("/")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("request");
+    let response = send(app, request).await;
 
     assert_eq!(response.status(), StatusCode::OK);
     let html = body_text(response).await;
@@ -33,11 +41,12 @@ async fn the_start_page_renders_the_calls_table_on_the_server(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_language_cookie_renders_the_page_in_english(pool: PgPool) {
-    let app = app_with_demo_calls(pool, 3).await;
+    let (app, cookie) = app_with_demo_calls(pool, 3).await;
     // Two `Cookie` headers, as HTTP/2 clients may send them.
     let request = Request::get("/")
         .header(header::COOKIE, "theme=dark")
         .header(header::COOKIE, "anrufe_lang=en; x=1")
+        .header(header::COOKIE, cookie)
         .body(Body::empty())
         .expect("request");
 
@@ -54,7 +63,7 @@ async fn the_language_cookie_renders_the_page_in_english(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_list_server_function_filters_by_status(pool: PgPool) {
-    let app = app_with_demo_calls(pool.clone(), 20).await;
+    let (app, cookie) = app_with_demo_calls(pool.clone(), 20).await;
     sqlx::query(
         "update calls set status = 'DONE' where id in (select id from calls order by id limit 3)",
     )
@@ -63,6 +72,7 @@ async fn the_list_server_function_filters_by_status(pool: PgPool) {
     .expect("mark three done");
 
     let request = Request::post("/api/list_calls")
+        .header(header::COOKIE, &cookie)
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(
             r#"{"query": {"statuses": ["DONE"]}, "at": "first"}"#,
@@ -87,11 +97,12 @@ async fn the_list_server_function_filters_by_status(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn an_unknown_address_answers_404_with_a_german_page(pool: PgPool) {
-    let app = app_with_demo_calls(pool, 1).await;
+    let (app, cookie) = app_with_demo_calls(pool, 1).await;
 
     let response = send(
         app,
         Request::get("/gibt-es-nicht")
+            .header(header::COOKIE, cookie)
             .body(Body::empty())
             .expect("request"),
     )
@@ -103,9 +114,10 @@ async fn an_unknown_address_answers_404_with_a_german_page(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_list_server_function_without_a_status_lists_every_call(pool: PgPool) {
-    let app = app_with_demo_calls(pool, 12).await;
+    let (app, cookie) = app_with_demo_calls(pool, 12).await;
 
     let request = Request::post("/api/list_calls")
+        .header(header::COOKIE, &cookie)
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(r#"{"query": {}, "at": "first"}"#))
         .expect("request");
@@ -118,7 +130,7 @@ async fn the_list_server_function_without_a_status_lists_every_call(pool: PgPool
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_stale_status_change_answers_with_the_conflict_and_the_current_call(pool: PgPool) {
-    let app = app_with_demo_calls(pool.clone(), 3).await;
+    let (app, cookie) = app_with_demo_calls(pool.clone(), 3).await;
     let id: i64 = sqlx::query_scalar("select min(id) from calls")
         .fetch_one(&pool)
         .await
@@ -131,6 +143,7 @@ async fn a_stale_status_change_answers_with_the_conflict_and_the_current_call(po
 
     let body = format!(r#"{{"id": {id}, "version": 1, "status": "DONE", "comment": null}}"#);
     let request = Request::post("/api/set_call_status")
+        .header(header::COOKIE, &cookie)
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(body))
         .expect("request");

@@ -12,6 +12,7 @@ use crate::{
 /// One page of the calls that match `query`.
 #[server(endpoint = "list_calls", input = Json)]
 pub async fn list_calls(query: CallQuery, at: PageAt) -> Result<CallPage, AppError> {
+    super::caller(crate::domain::Role::Agent)?;
     let pool = super::pool()?;
     Ok(crate::db::calls::list(
         &pool,
@@ -26,6 +27,7 @@ pub async fn list_calls(query: CallQuery, at: PageAt) -> Result<CallPage, AppErr
 /// Everything about one call, for the detail drawer.
 #[server(endpoint = "call_detail", input = Json)]
 pub async fn get_call_detail(id: i64) -> Result<CallDetail, AppError> {
+    super::caller(crate::domain::Role::Agent)?;
     let pool = super::pool()?;
     let detail = crate::db::detail::call_detail(&pool, id).await?;
     super::answer(detail.ok_or(AppError::NotFound))
@@ -39,8 +41,8 @@ pub async fn set_call_status(
     status: CallStatus,
     comment: Option<String>,
 ) -> Result<CallListItem, AppError> {
+    let actor = super::actor(crate::domain::Role::Agent)?;
     let pool = super::pool()?;
-    let actor = super::actor();
     super::answer(crate::service::set_status(&pool, actor, id, version, status, comment).await)
 }
 
@@ -51,14 +53,16 @@ pub async fn assign_call(
     version: i32,
     assignee: Option<i64>,
 ) -> Result<CallListItem, AppError> {
+    let actor = super::actor(crate::domain::Role::Agent)?;
     let pool = super::pool()?;
-    super::answer(crate::service::assign(&pool, super::actor(), id, version, assignee).await)
+    super::answer(crate::service::assign(&pool, actor, id, version, assignee).await)
 }
 
 #[server(endpoint = "add_call_note", input = Json)]
 pub async fn add_call_note(id: i64, note: String) -> Result<NoteEntry, AppError> {
+    let actor = super::actor(crate::domain::Role::Agent)?;
     let pool = super::pool()?;
-    super::answer(crate::service::add_note(&pool, super::actor(), id, &note).await)
+    super::answer(crate::service::add_note(&pool, actor, id, &note).await)
 }
 
 /// Sets the status of the selected calls, each last seen at its version.
@@ -67,8 +71,9 @@ pub async fn bulk_set_status(
     targets: Vec<(i64, i32)>,
     status: CallStatus,
 ) -> Result<BulkOutcome, AppError> {
+    let actor = super::actor(crate::domain::Role::Agent)?;
     let pool = super::pool()?;
-    super::answer(crate::service::bulk_set_status(&pool, super::actor(), &targets, status).await)
+    super::answer(crate::service::bulk_set_status(&pool, actor, &targets, status).await)
 }
 
 /// Assigns the selected calls, each last seen at its version.
@@ -77,6 +82,7 @@ pub async fn bulk_assign(
     targets: Vec<(i64, i32)>,
     assignee: Option<i64>,
 ) -> Result<BulkOutcome, AppError> {
+    let actor = super::actor(crate::domain::Role::Agent)?;
     let pool = super::pool()?;
-    super::answer(crate::service::bulk_assign(&pool, super::actor(), &targets, assignee).await)
+    super::answer(crate::service::bulk_assign(&pool, actor, &targets, assignee).await)
 }

@@ -1,5 +1,6 @@
 //! Server functions: each checks access, calls `db` or `service`, and returns domain types.
 
+pub mod auth;
 pub mod calls;
 pub mod users;
 
@@ -11,10 +12,24 @@ fn pool() -> Result<sqlx::PgPool, crate::AppError> {
     })
 }
 
-/// Who is making a change. There is no login yet, so every change is recorded as anonymous.
+/// The logged-in user making this request, if their role allows `required`. The server's
+/// guard has already turned away anonymous requests; this is the check where the work is done.
 #[cfg(feature = "ssr")]
-fn actor() -> crate::service::Actor {
-    crate::service::Actor::Anonymous
+fn caller(required: crate::domain::Role) -> Result<crate::domain::SessionUser, crate::AppError> {
+    let caller = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::auth::Caller>().cloned());
+    let result = match caller {
+        Some(caller) if caller.user.role.allows(required) => Ok(caller.user),
+        Some(_) => Err(crate::AppError::Forbidden),
+        None => Err(crate::AppError::Unauthenticated),
+    };
+    answer(result)
+}
+
+/// [`caller`] for changes: who the audit trail names.
+#[cfg(feature = "ssr")]
+fn actor(required: crate::domain::Role) -> Result<crate::audit::Actor, crate::AppError> {
+    caller(required).map(|user| crate::audit::Actor::User(user.id))
 }
 
 /// Passes a server function's result on, giving a failure the HTTP status of its error, so a

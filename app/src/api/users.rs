@@ -7,6 +7,7 @@ use crate::{AppError, domain::UserSummary};
 /// The people calls can be assigned to.
 #[server(endpoint = "assignable_users", input = Json)]
 pub async fn assignable_users() -> Result<Vec<UserSummary>, AppError> {
+    super::caller(crate::domain::Role::Agent)?;
     let pool = super::pool()?;
     Ok(crate::db::users::assignable(&pool).await?)
 }

@@ -14,7 +14,11 @@ use crate::{
 pub const SEARCH_INPUT_ID: &str = "search";
 
 #[component]
-pub fn FilterBar(query: Memo<CallQuery>) -> impl IntoView {
+pub fn FilterBar(
+    query: Memo<CallQuery>,
+    /// The logged-in user's id, for "Meine".
+    me: Signal<Option<i64>>,
+) -> impl IntoView {
     let t = use_texts();
     view! {
         <nav class="filters" aria-label=t.filters>
@@ -25,6 +29,7 @@ pub fn FilterBar(query: Memo<CallQuery>) -> impl IntoView {
                     toggle=|q, on| q.range = on.then_some(TimeRange::LastHour) />
                 <QuickFilter query label=t.open active=CallQuery::is_open_only
                     toggle=|q, on| q.statuses = if on { OPEN_STATUSES.to_vec() } else { Vec::new() } />
+                <MineFilter query me />
             </div>
             <StatusLinks query />
             <SearchForm query />
@@ -49,6 +54,26 @@ fn QuickFilter(
     view! {
         <A href=href attr:class="chip" attr:aria-pressed=move || is_active().to_string()>
             {label}
+        </A>
+    }
+}
+
+/// The calls assigned to the logged-in user.
+#[component]
+fn MineFilter(query: Memo<CallQuery>, me: Signal<Option<i64>>) -> impl IntoView {
+    let t = use_texts();
+    let is_active = move || me.get().is_some() && query.with(|q| q.assignee) == me.get();
+    let href = move || {
+        let assignee = if is_active() { None } else { me.get() };
+        CallQuery {
+            assignee,
+            ..query.get()
+        }
+        .href()
+    };
+    view! {
+        <A href=href attr:class="chip" attr:aria-pressed=move || is_active().to_string()>
+            {t.mine}
         </A>
     }
 }

@@ -1,5 +1,6 @@
 //! Display components: data comes in through props and the page's [`Desk`].
 
+mod account;
 mod bulk_bar;
 mod call_drawer;
 mod calls_table;
@@ -9,6 +10,7 @@ mod keyboard;
 mod pager;
 mod toast;
 
+pub use account::{AccountMenu, go_to};
 pub use bulk_bar::BulkBar;
 pub use call_drawer::{ASSIGN_SELECT_ID, CallDrawer, NOTE_INPUT_ID};
 pub use calls_table::CallsTable;

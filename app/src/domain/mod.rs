@@ -1,13 +1,16 @@
 //! Domain types shared by the server, the importer and the WASM bundle.
 //! Each type is defined once here; parsing functions make invalid values unrepresentable.
 
+mod audit;
 mod call;
 mod detail;
 mod phone;
 mod query;
 mod search;
 mod time;
+mod user;
 
+pub use audit::AuditAction;
 pub use call::{CallListItem, CallStatus, ParseEnumError, Priority};
 pub use detail::{
     AuditEntry, BulkOutcome, CallDetail, FieldWarning, NoteEntry, StatusEntry, UserSummary,
@@ -16,3 +19,4 @@ pub use phone::PhoneNumber;
 pub use query::{CallPage, CallQuery, CallSort, Cursor, OPEN_STATUSES, PageAt, TimeRange, Total};
 pub use search::SearchTerm;
 pub use time::{BERLIN, format_berlin, format_berlin_relative};
+pub use user::{Role, SessionUser};

@@ -11,9 +11,10 @@ use leptos_router::{
 
 use crate::{
     AppError,
-    api::{calls::list_calls, users::assignable_users},
+    api::{auth::current_user, calls::list_calls, users::assignable_users},
     components::{
-        BulkBar, CallDrawer, CallsTable, Desk, FilterBar, Pager, ToastArea, use_shortcuts,
+        AccountMenu, BulkBar, CallDrawer, CallsTable, Desk, FilterBar, Pager, ToastArea, go_to,
+        use_shortcuts,
     },
     domain::{CallPage, CallQuery, PageAt, Total},
     i18n::{LanguageSwitch, Texts, use_texts},
@@ -36,6 +37,8 @@ pub fn CallsPage() -> impl IntoView {
         move || (query.get(), at.get(), live.tick.get(), desk.reload.get()),
         |(query, at, _, _)| list_calls(query, at),
     );
+    let me = Resource::new(|| (), |()| current_user());
+    let my_id = Signal::derive(move || me.get().and_then(Result::ok).map(|user| user.id));
     let users = LocalResource::new(assignable_users);
     let users = Signal::derive(move || users.get().and_then(Result::ok).unwrap_or_default());
     let items = Signal::derive(move || {
@@ -46,6 +49,11 @@ pub fn CallsPage() -> impl IntoView {
             .unwrap_or_default()
     });
     track_rows(desk, query, calls);
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Unauthenticated)) = calls.get() {
+            login_again();
+        }
+    });
 
     let navigate = use_navigate();
     let show_call = move |call: Option<i64>| {
@@ -77,8 +85,11 @@ pub fn CallsPage() -> impl IntoView {
             <h1>"Anrufe"</h1>
             <LiveIndicator online=live.online />
             <LanguageSwitch />
+            <Suspense>
+                {move || me.get().and_then(Result::ok).map(|user| view! { <AccountMenu user /> })}
+            </Suspense>
         </header>
-        <FilterBar query />
+        <FilterBar query me=my_id />
         <BulkBar users />
         <Transition fallback=move || view! { <p class="state">{t.loading_calls}</p> }>
             {move || calls.get().map(|result| match result {
@@ -95,6 +106,19 @@ pub fn CallsPage() -> impl IntoView {
         {move || open_call.get().map(|id| view! { <CallDrawer id users on_close=close /> })}
         <ToastArea />
     }
+}
+
+/// The session has ended (timeout, logout elsewhere, deactivated): log in again and come back
+/// to this view.
+fn login_again() {
+    let location = window().location();
+    let here = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+    go_to(&format!("/login?next={next}"));
 }
 
 /// Keeps the desk's rows in step with the list and marks calls that arrived live.

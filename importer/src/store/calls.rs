@@ -216,9 +216,10 @@ async fn audit_edits(tx: &mut PgConnection, changed: &[(i64, CallEvent)]) -> sql
         .collect();
     sqlx::query!(
         "insert into actions_audit (call_id, action_type, actor_kind, diff)
-         select call_id, 'edit', 'importer', diff from unnest($1::bigint[], $2::jsonb[]) as u(call_id, diff)",
+         select call_id, $3, 'importer', diff from unnest($1::bigint[], $2::jsonb[]) as u(call_id, diff)",
         &call_ids,
         &diffs,
+        app::domain::AuditAction::Edit.as_str(),
     )
     .execute(&mut *tx)
     .await?;

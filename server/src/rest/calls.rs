@@ -18,11 +18,8 @@ use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{
-    actor,
-    error::{ApiError, ErrorBody},
-};
-use crate::state::AppState;
+use super::error::{ApiError, ErrorBody};
+use crate::{auth::RestCaller, state::AppState};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -184,6 +181,7 @@ impl ListParams {
 )]
 async fn list_calls(
     State(pool): State<PgPool>,
+    _: RestCaller,
     Query(params): Query<ListParams>,
 ) -> Result<Json<CallList>, ApiError> {
     let (query, at, page_size) = params.parse()?;
@@ -214,6 +212,7 @@ async fn list_calls(
 )]
 async fn get_call(
     State(pool): State<PgPool>,
+    _: RestCaller,
     Path(id): Path<i64>,
 ) -> Result<Json<CallDetail>, ApiError> {
     db::detail::call_detail(&pool, id)
@@ -248,12 +247,13 @@ pub struct StatusChange {
 )]
 async fn set_status(
     State(pool): State<PgPool>,
+    caller: RestCaller,
     Path(id): Path<i64>,
     Json(change): Json<StatusChange>,
 ) -> Result<Json<CallListItem>, ApiError> {
     let call = service::set_status(
         &pool,
-        actor(),
+        caller.actor(),
         id,
         change.version,
         change.status,
@@ -285,10 +285,11 @@ pub struct NewNote {
 )]
 async fn add_note(
     State(pool): State<PgPool>,
+    caller: RestCaller,
     Path(id): Path<i64>,
     Json(note): Json<NewNote>,
 ) -> Result<(StatusCode, Json<NoteEntry>), ApiError> {
-    let note = service::add_note(&pool, actor(), id, &note.note).await?;
+    let note = service::add_note(&pool, caller.actor(), id, &note.note).await?;
     Ok((StatusCode::CREATED, Json(note)))
 }
 
@@ -317,12 +318,13 @@ pub struct Assignment {
 )]
 async fn assign(
     State(pool): State<PgPool>,
+    caller: RestCaller,
     Path(id): Path<i64>,
     Json(assignment): Json<Assignment>,
 ) -> Result<Json<CallListItem>, ApiError> {
     let call = service::assign(
         &pool,
-        actor(),
+        caller.actor(),
         id,
         assignment.version,
         assignment.assignee_id,

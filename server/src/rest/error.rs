@@ -24,6 +24,14 @@ pub enum ApiError {
     },
     /// The body is not JSON of the expected shape, or a path segment is malformed.
     BadRequest(String),
+    /// No valid API token (401).
+    Unauthenticated,
+    /// The token's user may not do this (403).
+    Forbidden,
+    /// A browser sent this from another site (403).
+    CrossSite,
+    /// Too many requests from this caller (429).
+    TooManyRequests,
     Internal,
 }
 
@@ -35,7 +43,8 @@ pub struct ErrorBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// `not_found`, `conflict`, `invalid`, `bad_request` or `internal`.
+    /// `not_found`, `conflict`, `invalid`, `bad_request`, `unauthenticated`, `forbidden`,
+    /// `cross_site`, `too_many_requests` or `internal`.
     pub code: &'static str,
     pub message: String,
     /// For `invalid`: the parameter or body field at fault.
@@ -76,6 +85,27 @@ impl IntoResponse for ApiError {
             Self::BadRequest(message) => {
                 (StatusCode::BAD_REQUEST, "bad_request", message, None, None)
             }
+            Self::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Bitte senden Sie ein gültiges API-Token: `Authorization: Bearer anrufe_…`."
+                    .to_owned(),
+                None,
+                None,
+            ),
+            Self::Forbidden => simple(StatusCode::FORBIDDEN, "forbidden", AppError::Forbidden),
+            Self::CrossSite => (
+                StatusCode::FORBIDDEN,
+                "cross_site",
+                "Anfragen von fremden Seiten werden abgelehnt.".to_owned(),
+                None,
+                None,
+            ),
+            Self::TooManyRequests => simple(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                AppError::TooManyRequests,
+            ),
             Self::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -94,6 +124,18 @@ impl IntoResponse for ApiError {
         };
         (status, Json(body)).into_response()
     }
+}
+
+type Parts = (
+    StatusCode,
+    &'static str,
+    String,
+    Option<String>,
+    Option<Box<CallListItem>>,
+);
+
+fn simple(status: StatusCode, code: &'static str, error: AppError) -> Parts {
+    (status, code, error.to_string(), None, None)
 }
 
 impl From<ActionError> for ApiError {

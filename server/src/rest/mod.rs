@@ -6,9 +6,11 @@
 mod calls;
 mod error;
 
-use app::service::Actor;
 use axum::{Json, Router, routing::get};
-use utoipa::OpenApi;
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
 use utoipa_axum::router::OpenApiRouter;
 
 pub use error::ApiError;
@@ -26,6 +28,8 @@ pub const PREFIX: &str = "/api/v1";
             Errors have the shape `{\"error\": {\"code\", \"message\", \"field\"?, \"current\"?}}`."
     ),
     servers((url = "/api/v1")),
+    modifiers(&BearerTokens),
+    security(("token" = [])),
     tags((name = "calls", description = "The calls table"))
 )]
 struct ApiDoc;
@@ -43,7 +47,20 @@ pub fn router() -> Router<AppState> {
         .fallback(|| async { ApiError::NotFound("Diese Schnittstelle gibt es nicht.".to_owned()) })
 }
 
-/// Who makes a change through the API. Until there is login, changes are recorded as anonymous.
-fn actor() -> Actor {
-    Actor::Anonymous
+/// Declares the bearer tokens every operation needs.
+struct BearerTokens;
+
+impl Modify for BearerTokens {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some(
+                "An API token made by an admin (`server token add`), acting as its user.",
+            ))
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("token", SecurityScheme::Http(scheme));
+    }
 }

@@ -7,11 +7,22 @@
 
 pub mod calls;
 
+use std::num::NonZeroU32;
+
+use app::{
+    audit::Actor,
+    auth::{
+        SessionSettings,
+        accounts::{self, NewUser},
+        sessions, tokens,
+    },
+    domain::Role,
+};
 use axum::{Router, body::Body, http::Request, response::Response};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
-use server::{live::LiveHub, router::router, state::AppState};
+use server::{limits::Limits, live::LiveHub, router::router, state::AppState};
 use sqlx::PgPool;
 use tower::ServiceExt;
 
@@ -48,7 +59,15 @@ pub fn app_with_options(
         leptos_options,
         metrics,
         live: LiveHub::default(),
+        sessions: SessionSettings::default(),
+        limits: generous_limits(),
     })
+}
+
+/// Limits no test reaches unless it means to.
+pub fn generous_limits() -> Limits {
+    let many = NonZeroU32::new(10_000).expect("not zero");
+    Limits::per_minute(many, many)
 }
 
 /// Sends one request through the router and returns the response.
@@ -64,4 +83,56 @@ pub async fn body_text(response: Response) -> String {
         .expect("body")
         .to_bytes();
     String::from_utf8(bytes.to_vec()).expect("UTF-8 body")
+}
+
+/// How a test is logged in: as a browser (session cookie) and as a program (API token).
+pub struct Login {
+    pub user_id: i64,
+    /// The `Cookie` header value of a fresh session.
+    pub cookie: String,
+    /// The `Authorization` header value of a fresh API token.
+    pub bearer: String,
+}
+
+/// Logs in as the test user of `role` (`agent@test.example` or `admin@test.example`), adding
+/// them the first time: a real session and a real API token, as the server checks them.
+pub async fn login(pool: &PgPool, role: Role) -> Login {
+    let email = format!("{}@test.example", role.as_str().to_lowercase());
+    let existing = sqlx::query_scalar("select id from users where email = $1")
+        .bind(&email)
+        .fetch_optional(pool)
+        .await
+        .expect("user lookup");
+    let user_id = match existing {
+        Some(id) => id,
+        None => {
+            let new = NewUser {
+                email: &email,
+                name: &format!("Test {role}"),
+                role,
+                password: None,
+            };
+            accounts::add_user(pool, Actor::System, new)
+                .await
+                .expect("test user")
+        }
+    };
+    login_as(pool, user_id).await
+}
+
+/// A fresh session and API token for an existing user.
+pub async fn login_as(pool: &PgPool, user_id: i64) -> Login {
+    let mut conn = pool.acquire().await.expect("connection");
+    let settings = SessionSettings::default();
+    let session = sessions::create(&mut conn, user_id, "test", settings.policy)
+        .await
+        .expect("session");
+    let token = tokens::create(pool, Actor::System, user_id, "test")
+        .await
+        .expect("token");
+    Login {
+        user_id,
+        cookie: format!("{}={session}", settings.cookie_name()),
+        bearer: format!("Bearer {}", token.secret),
+    }
 }

@@ -1,0 +1,104 @@
+//! Server functions for logging in and out, and for who is logged in.
+
+use leptos::{prelude::*, server_fn::codec::Json};
+
+use crate::{AppError, domain::SessionUser};
+
+/// Checks the password and starts a session: a new session id in an HttpOnly cookie. Returns
+/// the page to go to next (`next` if it is a page of this site, otherwise the calls table).
+#[server(endpoint = "login")]
+pub async fn login(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<String, AppError> {
+    use crate::auth::{LoginError, SessionSettings, accounts};
+
+    let pool = super::pool()?;
+    let settings = use_context::<SessionSettings>().ok_or_else(|| {
+        tracing::error!("the server did not provide the session settings");
+        AppError::Internal
+    })?;
+    let user_agent = use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            let agent = parts.headers.get(http::header::USER_AGENT)?;
+            agent.to_str().ok().map(str::to_owned)
+        })
+        .unwrap_or_default();
+    let result = accounts::login(&pool, &email, &password, &user_agent, settings.policy).await;
+    let token = match result {
+        Ok((_, token)) => token,
+        Err(LoginError::Rejected) => return super::answer(Err(AppError::LoginRejected)),
+        Err(LoginError::Locked { minutes }) => {
+            return super::answer(Err(AppError::AccountLocked { minutes }));
+        }
+        Err(LoginError::Database(error)) => return Err(error.into()),
+    };
+    if let (Some(response), Ok(cookie)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&settings.cookie(&token)),
+    ) {
+        response.append_header(http::header::SET_COOKIE, cookie);
+    }
+    Ok(local_target(next.as_deref()))
+}
+
+/// Ends this browser's session and removes its cookie.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::auth::SessionSettings;
+
+    let pool = super::pool()?;
+    let settings = use_context::<SessionSettings>().unwrap_or_default();
+    let token = use_context::<http::request::Parts>().and_then(|parts| {
+        let cookies = parts.headers.get_all(http::header::COOKIE);
+        settings.token(cookies.iter().filter_map(|value| value.to_str().ok()))
+    });
+    if let Some(token) = token {
+        crate::auth::accounts::logout(&pool, &token).await?;
+    }
+    if let (Some(response), Ok(cookie)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&settings.removal_cookie()),
+    ) {
+        response.append_header(http::header::SET_COOKIE, cookie);
+    }
+    Ok(())
+}
+
+/// The logged-in user.
+#[server(endpoint = "current_user", input = Json)]
+pub async fn current_user() -> Result<SessionUser, AppError> {
+    super::caller(crate::domain::Role::Agent)
+}
+
+/// A page of this site to go to after login; anything else (other sites, `//host`, `/\host`)
+/// becomes the calls table, so the login link cannot send people elsewhere.
+pub fn local_target(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.starts_with("/login") =>
+        {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_target;
+
+    #[test]
+    fn only_pages_of_this_site_are_targets_after_login() {
+        assert_eq!(local_target(Some("/?status=NEW")), "/?status=NEW");
+        assert_eq!(local_target(Some("https://evil.example/")), "/");
+        assert_eq!(local_target(Some("//evil.example/")), "/");
+        assert_eq!(local_target(Some("/\\evil.example/")), "/");
+        assert_eq!(local_target(Some("/login")), "/");
+        assert_eq!(local_target(None), "/");
+    }
+}

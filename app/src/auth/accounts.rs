@@ -1,0 +1,359 @@
+//! Local accounts: adding people, logging in and out, and what admins change about accounts.
+//!
+//! Failed logins count per account; after [`LOCKOUT_AFTER`] in a row the account is locked for
+//! [`LOCKOUT_MINUTES`]. Every login, failed login and logout is audited.
+
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+
+use super::{SessionPolicy, password, sessions};
+use crate::{
+    audit::{self, Actor},
+    domain::{AuditAction, Role, SessionUser},
+};
+
+/// Failed logins in a row that lock an account.
+pub const LOCKOUT_AFTER: i32 = 5;
+/// How long a locked account stays locked.
+pub const LOCKOUT_MINUTES: i32 = 15;
+
+/// Why an account was not created or changed.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("user {0} does not exist")]
+    NotFound(i64),
+    #[error("could not hash the password: {0}")]
+    Hash(String),
+    #[error("database request failed: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// Why a login did not succeed. Unknown accounts, wrong passwords and deactivated accounts
+/// look the same, so a login form does not tell which addresses have accounts.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("wrong e-mail address or password")]
+    Rejected,
+    #[error("too many failed logins; the account is locked for {minutes} more minutes")]
+    Locked { minutes: i32 },
+    #[error("database request failed: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// A person to add.
+#[derive(Clone, Debug)]
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    /// `None` for someone who logs in through the practice's identity provider only.
+    pub password: Option<&'a str>,
+}
+
+/// Adds a user and returns the id. The e-mail address is stored in lower case.
+pub async fn add_user(pool: &PgPool, actor: Actor, new: NewUser<'_>) -> Result<i64, AccountError> {
+    let email = normalize_email(new.email)?;
+    let name = new.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(invalid(
+            "name",
+            "Bitte einen Namen mit 1 bis 200 Zeichen angeben.",
+        ));
+    }
+    let password_hash = match new.password {
+        Some(password) => {
+            password::check_policy(password).map_err(|message| AccountError::Invalid {
+                field: "password",
+                message,
+            })?;
+            Some(hash_off_runtime(password.to_owned()).await?)
+        }
+        None => None,
+    };
+    let mut tx = pool.begin().await?;
+    let id = sqlx::query_scalar!(
+        "insert into users (name, email, role, password_hash) values ($1, $2, $3, $4)
+         on conflict on constraint users_email_key do nothing
+         returning id",
+        name,
+        email,
+        new.role as Role,
+        password_hash,
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| {
+        invalid(
+            "email",
+            "Es gibt schon ein Konto mit dieser E-Mail-Adresse.",
+        )
+    })?;
+    let diff = json!({ "user_id": id, "role": new.role });
+    audit::record(&mut tx, actor, AuditAction::UserCreated, None, diff).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Checks a password and, when it matches an active, unlocked account, starts a session.
+/// Returns the user and the session token for the cookie.
+pub async fn login(
+    pool: &PgPool,
+    email: &str,
+    password: &str,
+    user_agent: &str,
+    policy: SessionPolicy,
+) -> Result<(SessionUser, String), LoginError> {
+    let email = email.trim().to_lowercase();
+    let account = sqlx::query!(
+        r#"select id, name, email, role as "role: Role", password_hash, is_active,
+                  ceil(extract(epoch from locked_until - now()) / 60)::int as locked_minutes
+           from users where email = $1"#,
+        email,
+    )
+    .fetch_optional(pool)
+    .await?;
+    let stored = account
+        .as_ref()
+        .filter(|account| account.is_active)
+        .and_then(|account| account.password_hash.clone());
+    let attempt = password.to_owned();
+    let matches =
+        tokio::task::spawn_blocking(move || password::verify(&attempt, stored.as_deref()))
+            .await
+            .unwrap_or(false);
+
+    let mut tx = pool.begin().await?;
+    let Some(account) = account else {
+        let diff = json!({ "reason": "unknown_account" });
+        audit::record(
+            &mut tx,
+            Actor::Anonymous,
+            AuditAction::LoginFailed,
+            None,
+            diff,
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(LoginError::Rejected);
+    };
+    if let Some(minutes) = account.locked_minutes.filter(|minutes| *minutes > 0) {
+        let diff = json!({ "user_id": account.id, "reason": "locked" });
+        audit::record(
+            &mut tx,
+            Actor::Anonymous,
+            AuditAction::LoginFailed,
+            None,
+            diff,
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(LoginError::Locked { minutes });
+    }
+    if !matches {
+        let reason = if !account.is_active {
+            "deactivated"
+        } else if account.password_hash.is_none() {
+            "no_password"
+        } else {
+            "wrong_password"
+        };
+        let locked = count_failure(&mut tx, account.id).await?;
+        let diff = json!({ "user_id": account.id, "reason": reason, "locked": locked });
+        audit::record(
+            &mut tx,
+            Actor::Anonymous,
+            AuditAction::LoginFailed,
+            None,
+            diff,
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(LoginError::Rejected);
+    }
+    sqlx::query!(
+        "update users set failed_logins = 0, locked_until = null where id = $1",
+        account.id
+    )
+    .execute(&mut *tx)
+    .await?;
+    let token = sessions::create(&mut tx, account.id, user_agent, policy).await?;
+    let actor = Actor::User(account.id);
+    audit::record(&mut tx, actor, AuditAction::Login, None, json!({})).await?;
+    tx.commit().await?;
+    let user = SessionUser {
+        id: account.id,
+        name: account.name,
+        email: account.email,
+        role: account.role,
+    };
+    Ok((user, token))
+}
+
+/// Counts a failed login; returns whether it locked the account.
+async fn count_failure(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"update users
+           set failed_logins = case when failed_logins + 1 >= $2 then 0 else failed_logins + 1 end,
+               locked_until = case when failed_logins + 1 >= $2
+                                   then now() + make_interval(mins => $3) else locked_until end
+           where id = $1
+           returning locked_until is not null and locked_until > now() as "locked!""#,
+        user_id,
+        LOCKOUT_AFTER,
+        LOCKOUT_MINUTES,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Ends the session behind `token` (logout).
+pub async fn logout(pool: &PgPool, token: &str) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    if let Some(user_id) = sessions::end(&mut tx, token).await? {
+        let actor = Actor::User(user_id);
+        audit::record(&mut tx, actor, AuditAction::Logout, None, json!({})).await?;
+    }
+    tx.commit().await
+}
+
+/// Ends every session of a user at once, e.g. after a lost device.
+pub async fn end_sessions(pool: &PgPool, actor: Actor, user_id: i64) -> Result<u64, AccountError> {
+    let mut tx = pool.begin().await?;
+    exists(&mut tx, user_id).await?;
+    let ended = sessions::end_all(&mut tx, user_id).await?;
+    let diff = json!({ "user_id": user_id, "sessions": ended });
+    audit::record(&mut tx, actor, AuditAction::SessionsEnded, None, diff).await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
+/// Activates or deactivates a user. Deactivating ends the user's sessions at once, and their
+/// API tokens stop working; the last active admin cannot be deactivated.
+pub async fn set_active(
+    pool: &PgPool,
+    actor: Actor,
+    user_id: i64,
+    active: bool,
+) -> Result<(), AccountError> {
+    let mut tx = pool.begin().await?;
+    let (was_active, role) = exists(&mut tx, user_id).await?;
+    if was_active == active {
+        return Ok(());
+    }
+    if !active && role == Role::Admin {
+        keep_an_admin(&mut tx, user_id).await?;
+    }
+    sqlx::query!(
+        "update users set is_active = $2 where id = $1",
+        user_id,
+        active
+    )
+    .execute(&mut *tx)
+    .await?;
+    let ended = if active {
+        0
+    } else {
+        sessions::end_all(&mut tx, user_id).await?
+    };
+    let diff = json!({
+        "user_id": user_id,
+        "is_active": { "old": was_active, "new": active },
+        "sessions_ended": ended,
+    });
+    audit::record(&mut tx, actor, AuditAction::UserChanged, None, diff).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Gives a user another role; the last active admin keeps theirs.
+pub async fn set_role(
+    pool: &PgPool,
+    actor: Actor,
+    user_id: i64,
+    role: Role,
+) -> Result<(), AccountError> {
+    let mut tx = pool.begin().await?;
+    let (_, old) = exists(&mut tx, user_id).await?;
+    if old == role {
+        return Ok(());
+    }
+    if old == Role::Admin {
+        keep_an_admin(&mut tx, user_id).await?;
+    }
+    sqlx::query!(
+        "update users set role = $2 where id = $1",
+        user_id,
+        role as Role
+    )
+    .execute(&mut *tx)
+    .await?;
+    let diff = json!({ "user_id": user_id, "role": { "old": old, "new": role } });
+    audit::record(&mut tx, actor, AuditAction::UserChanged, None, diff).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Locks the user's row; returns whether they are active, and their role.
+async fn exists(conn: &mut PgConnection, user_id: i64) -> Result<(bool, Role), AccountError> {
+    sqlx::query!(
+        r#"select is_active, role as "role: Role" from users where id = $1 for update"#,
+        user_id
+    )
+    .fetch_optional(conn)
+    .await?
+    .map(|row| (row.is_active, row.role))
+    .ok_or(AccountError::NotFound(user_id))
+}
+
+async fn keep_an_admin(conn: &mut PgConnection, leaving: i64) -> Result<(), AccountError> {
+    let others = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from users
+           where role = 'ADMIN' and is_active and id <> $1"#,
+        leaving
+    )
+    .fetch_one(conn)
+    .await?;
+    if others == 0 {
+        return Err(invalid(
+            "user",
+            "Das ist das letzte aktive Admin-Konto; es muss eines bleiben.",
+        ));
+    }
+    Ok(())
+}
+
+fn normalize_email(email: &str) -> Result<String, AccountError> {
+    let email = email.trim().to_lowercase();
+    let well_formed = email.len() <= 254
+        && !email.contains(char::is_whitespace)
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
+    if well_formed {
+        Ok(email)
+    } else {
+        Err(invalid(
+            "email",
+            "Bitte eine gültige E-Mail-Adresse angeben.",
+        ))
+    }
+}
+
+async fn hash_off_runtime(password: String) -> Result<String, AccountError> {
+    tokio::task::spawn_blocking(move || password::hash(&password))
+        .await
+        .map_err(|error| AccountError::Hash(error.to_string()))?
+        .map_err(|error| AccountError::Hash(error.to_string()))
+}
+
+fn invalid(field: &'static str, message: &str) -> AccountError {
+    AccountError::Invalid {
+        field,
+        message: message.to_owned(),
+    }
+}

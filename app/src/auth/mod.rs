@@ -1,0 +1,87 @@
+//! Who is making a request: accounts and passwords, browser sessions and API tokens.
+//! Every change here is audited like a change to a call.
+
+pub mod accounts;
+mod password;
+mod secret;
+pub mod sessions;
+pub mod tokens;
+
+use crate::domain::SessionUser;
+
+pub use accounts::{AccountError, LOCKOUT_AFTER, LOCKOUT_MINUTES, LoginError};
+pub use password::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
+pub use sessions::SessionPolicy;
+
+/// The user a request is made by, as the server established it from the session cookie or an
+/// API token. The server puts it into the request's extensions; anonymous requests have none.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub user: SessionUser,
+    pub credential: Credential,
+}
+
+/// How a caller proved who they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credential {
+    /// The browser's session cookie.
+    Session,
+    /// An API token in the `Authorization: Bearer` header.
+    Token,
+}
+
+/// Session settings the server functions need (login sets the cookie).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SessionSettings {
+    pub policy: SessionPolicy,
+    /// Served over TLS: the cookie is `Secure` and `__Host-` prefixed.
+    pub secure: bool,
+}
+
+impl SessionSettings {
+    /// The session cookie's name.
+    pub fn cookie_name(self) -> &'static str {
+        if self.secure {
+            "__Host-anrufe_session"
+        } else {
+            "anrufe_session"
+        }
+    }
+
+    /// The `Set-Cookie` value that hands a new session to the browser: invisible to scripts,
+    /// not sent with cross-site requests other than top-level navigation, and discarded by the
+    /// browser when the session would end anyway.
+    pub fn cookie(self, token: &str) -> String {
+        let max_age = cookie::time::Duration::seconds(
+            i64::try_from(self.policy.absolute.as_secs()).unwrap_or(i64::MAX),
+        );
+        self.build(token.to_owned(), max_age)
+    }
+
+    /// The `Set-Cookie` value that removes the session cookie (logout).
+    pub fn removal_cookie(self) -> String {
+        self.build(String::new(), cookie::time::Duration::ZERO)
+    }
+
+    fn build(self, value: String, max_age: cookie::time::Duration) -> String {
+        cookie::Cookie::build((self.cookie_name(), value))
+            .path("/")
+            .http_only(true)
+            .secure(self.secure)
+            .same_site(cookie::SameSite::Lax)
+            .max_age(max_age)
+            .build()
+            .to_string()
+    }
+
+    /// The session token among a request's `Cookie` headers, if any.
+    pub fn token<'a>(self, cookie_headers: impl IntoIterator<Item = &'a str>) -> Option<String> {
+        cookie_headers
+            .into_iter()
+            .flat_map(cookie::Cookie::split_parse)
+            .flatten()
+            .find(|cookie| cookie.name() == self.cookie_name())
+            .map(|cookie| cookie.value().to_owned())
+            .filter(|token| !token.is_empty())
+    }
+}

@@ -1,0 +1,126 @@
+//! Browser sessions, kept in PostgreSQL so they survive restarts, can be listed, and can be
+//! ended for a person at once. The cookie holds a random token; the table holds its digest.
+
+use std::time::Duration;
+
+use sqlx::{PgConnection, PgPool};
+
+use super::secret;
+use crate::domain::SessionUser;
+
+/// How long sessions last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionPolicy {
+    /// A session nobody used for this long has ended.
+    pub idle: Duration,
+    /// A session ends this long after login, however busy.
+    pub absolute: Duration,
+}
+
+impl Default for SessionPolicy {
+    /// A front desk's working day; half an hour away from the desk logs out.
+    fn default() -> Self {
+        Self {
+            idle: Duration::from_secs(30 * 60),
+            absolute: Duration::from_secs(12 * 60 * 60),
+        }
+    }
+}
+
+/// Writes of `last_seen_at` are skipped when the last one is younger than this, so a busy
+/// page does not write on every request.
+const TOUCH_EVERY_SECONDS: f64 = 30.0;
+
+/// Starts a session for `user_id` and returns the token for the cookie.
+pub async fn create(
+    conn: &mut PgConnection,
+    user_id: i64,
+    user_agent: &str,
+    policy: SessionPolicy,
+) -> sqlx::Result<String> {
+    let token = secret::random_hex();
+    let user_agent: String = user_agent.chars().take(200).collect();
+    sqlx::query!(
+        "insert into sessions (token_hash, user_id, expires_at, user_agent)
+         values ($1, $2, now() + make_interval(secs => $3), $4)",
+        secret::digest(&token),
+        user_id,
+        policy.absolute.as_secs_f64(),
+        user_agent,
+    )
+    .execute(conn)
+    .await?;
+    Ok(token)
+}
+
+/// The active user of a live session, marking it used. Expired sessions, idle ones and those of
+/// deactivated users give `None`.
+pub async fn user(
+    pool: &PgPool,
+    token: &str,
+    policy: SessionPolicy,
+) -> sqlx::Result<Option<SessionUser>> {
+    let digest = secret::digest(token);
+    let found = sqlx::query!(
+        r#"select u.id, u.name, u.email, u.role as "role: crate::domain::Role",
+                  s.last_seen_at < now() - make_interval(secs => $3) as "stale!"
+           from sessions s join users u on u.id = s.user_id
+           where s.token_hash = $1 and u.is_active
+             and s.expires_at > now()
+             and s.last_seen_at > now() - make_interval(secs => $2)"#,
+        digest,
+        policy.idle.as_secs_f64(),
+        TOUCH_EVERY_SECONDS,
+    )
+    .fetch_optional(pool)
+    .await?;
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    if found.stale {
+        sqlx::query!(
+            "update sessions set last_seen_at = now() where token_hash = $1",
+            digest
+        )
+        .execute(pool)
+        .await?;
+    }
+    Ok(Some(SessionUser {
+        id: found.id,
+        name: found.name,
+        email: found.email,
+        role: found.role,
+    }))
+}
+
+/// Ends one session (logout). Returns whose it was, if it existed.
+pub async fn end(conn: &mut PgConnection, token: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "delete from sessions where token_hash = $1 returning user_id",
+        secret::digest(token)
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Ends every session of a user; returns how many there were.
+pub async fn end_all(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<u64> {
+    Ok(
+        sqlx::query!("delete from sessions where user_id = $1", user_id)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// Removes sessions that can no longer be used; run now and then.
+pub async fn purge_ended(pool: &PgPool, policy: SessionPolicy) -> sqlx::Result<u64> {
+    Ok(sqlx::query!(
+        "delete from sessions
+         where expires_at <= now() or last_seen_at <= now() - make_interval(secs => $1)",
+        policy.idle.as_secs_f64(),
+    )
+    .execute(pool)
+    .await?
+    .rows_affected())
+}

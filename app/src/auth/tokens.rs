@@ -1,0 +1,102 @@
+//! API tokens: a program acts as a user through one. Shown once at creation; only the digest
+//! and a short prefix (to tell tokens apart) are kept.
+
+use serde_json::json;
+use sqlx::PgPool;
+
+use super::secret;
+use crate::{
+    audit::{self, Actor},
+    domain::{AuditAction, SessionUser},
+};
+
+/// How every token begins, so leaked tokens are easy to recognise (e.g. by secret scanners).
+pub const TOKEN_PREFIX: &str = "anrufe_";
+
+/// Writes of `last_used_at` are skipped when the last one is younger than this.
+const TOUCH_EVERY_SECONDS: f64 = 60.0;
+
+/// A newly made token: its id and the secret, which is never shown again.
+#[derive(Debug)]
+pub struct NewToken {
+    pub id: i64,
+    pub secret: String,
+}
+
+/// Creates a token acting as `user_id`, on behalf of the admin `actor`.
+pub async fn create(
+    pool: &PgPool,
+    actor: Actor,
+    user_id: i64,
+    name: &str,
+) -> sqlx::Result<NewToken> {
+    let secret = format!("{TOKEN_PREFIX}{}", secret::random_hex());
+    let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
+    let mut tx = pool.begin().await?;
+    let id = sqlx::query_scalar!(
+        "insert into api_tokens (user_id, name, token_hash, prefix, created_by)
+         values ($1, $2, $3, $4, $5) returning id",
+        user_id,
+        name.trim(),
+        secret::digest(&secret),
+        prefix,
+        actor.user_id(),
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let diff = json!({ "token_id": id, "user_id": user_id });
+    audit::record(&mut tx, actor, AuditAction::TokenCreated, None, diff).await?;
+    tx.commit().await?;
+    Ok(NewToken { id, secret })
+}
+
+/// The active user a token acts as, unless it was revoked.
+pub async fn user(pool: &PgPool, secret: &str) -> sqlx::Result<Option<SessionUser>> {
+    let digest = secret::digest(secret);
+    let found = sqlx::query!(
+        r#"select t.id as token_id, u.id, u.name, u.email, u.role as "role: crate::domain::Role",
+                  coalesce(t.last_used_at < now() - make_interval(secs => $2), true) as "stale!"
+           from api_tokens t join users u on u.id = t.user_id
+           where t.token_hash = $1 and t.revoked_at is null and u.is_active"#,
+        digest,
+        TOUCH_EVERY_SECONDS,
+    )
+    .fetch_optional(pool)
+    .await?;
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    if found.stale {
+        sqlx::query!(
+            "update api_tokens set last_used_at = now() where id = $1",
+            found.token_id
+        )
+        .execute(pool)
+        .await?;
+    }
+    Ok(Some(SessionUser {
+        id: found.id,
+        name: found.name,
+        email: found.email,
+        role: found.role,
+    }))
+}
+
+/// Revokes a token for good. Returns whether it was active.
+pub async fn revoke(pool: &PgPool, actor: Actor, token_id: i64) -> sqlx::Result<bool> {
+    let mut tx = pool.begin().await?;
+    let revoked = sqlx::query!(
+        "update api_tokens set revoked_at = now() where id = $1 and revoked_at is null",
+        token_id
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if revoked {
+        let diff = json!({ "token_id": token_id });
+        audit::record(&mut tx, actor, AuditAction::TokenRevoked, None, diff).await?;
+    }
+    tx.commit().await?;
+    Ok(revoked)
+}

@@ -1,0 +1,61 @@
+//! The kinds of entries in the audit trail.
+
+use serde::{Deserialize, Serialize};
+
+/// What an audit row records. The machine names are stored in `actions_audit.action_type`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    /// The importer changed a call's data (a corrected line for the same call).
+    Edit,
+    StatusChange,
+    Assign,
+    Note,
+    Login,
+    LoginFailed,
+    Logout,
+    /// An admin ended a user's sessions.
+    SessionsEnded,
+    UserCreated,
+    UserChanged,
+    TokenCreated,
+    TokenRevoked,
+    /// The retention path removed the oldest audit rows.
+    AuditPruned,
+}
+
+impl AuditAction {
+    pub const ALL: [Self; 13] = [
+        Self::Edit,
+        Self::StatusChange,
+        Self::Assign,
+        Self::Note,
+        Self::Login,
+        Self::LoginFailed,
+        Self::Logout,
+        Self::SessionsEnded,
+        Self::UserCreated,
+        Self::UserChanged,
+        Self::TokenCreated,
+        Self::TokenRevoked,
+        Self::AuditPruned,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Edit => "edit",
+            Self::StatusChange => "status_change",
+            Self::Assign => "assign",
+            Self::Note => "note",
+            Self::Login => "login",
+            Self::LoginFailed => "login_failed",
+            Self::Logout => "logout",
+            Self::SessionsEnded => "sessions_ended",
+            Self::UserCreated => "user_created",
+            Self::UserChanged => "user_changed",
+            Self::TokenCreated => "token_created",
+            Self::TokenRevoked => "token_revoked",
+            Self::AuditPruned => "audit_pruned",
+        }
+    }
+}

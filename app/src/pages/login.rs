@@ -1,0 +1,70 @@
+//! The login page: e-mail address and password. Works before the page is interactive (a plain
+//! form post); once hydrated, errors show in place and success loads the page asked for.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api::auth::{Login, local_target},
+    components::go_to,
+    i18n::{LanguageSwitch, use_texts},
+};
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let t = use_texts();
+    let query = use_query_map();
+    let next = move || query.with(|q| q.get("next")).unwrap_or_default();
+    #[cfg(feature = "ssr")]
+    if already_logged_in() {
+        leptos_axum::redirect(&local_target(Some(&next())));
+    }
+    let login = ServerAction::<Login>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(target)) = login.value().get() {
+            go_to(&local_target(Some(&target)));
+        }
+    });
+    let error = move || {
+        login
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| view! { <p class="form-error" role="alert">{t.error(&error)}</p> })
+    };
+    let pending = login.pending();
+
+    view! {
+        <Title text=t.login_title />
+        <section class="login">
+            <header class="login-header">
+                <h1>"Anrufe"</h1>
+                <LanguageSwitch />
+            </header>
+            <h2>{t.login_title}</h2>
+            <p>{t.login_intro}</p>
+            <ActionForm action=login>
+                <input type="hidden" name="next" prop:value=next />
+                <label>
+                    {t.email}
+                    <input type="email" name="email" autocomplete="username" required autofocus />
+                </label>
+                <label>
+                    {t.password}
+                    <input type="password" name="password" autocomplete="current-password" required />
+                </label>
+                {error}
+                <button type="submit" disabled=move || pending.get()>
+                    {move || if pending.get() { t.logging_in } else { t.log_in }}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn already_logged_in() -> bool {
+    use_context::<http::request::Parts>()
+        .is_some_and(|parts| parts.extensions.get::<crate::auth::Caller>().is_some())
+}

@@ -1,0 +1,316 @@
+//! Who may reach what. Three layers run before any handler:
+//!
+//! - [`identify`] turns a session cookie or an API token into a [`Caller`] in the request's
+//!   extensions (absent for anonymous requests);
+//! - [`guard`] lets anonymous requests reach only the login page, the login server function and
+//!   the static files, and only admins reach the admin area and the metrics; everything else
+//!   checks the role again where it acts (server functions, REST handlers);
+//! - [`same_origin`] refuses state-changing requests a browser sends from another site (CSRF).
+
+use app::{
+    audit::Actor,
+    auth::{Caller, Credential, SessionSettings, sessions, tokens},
+    domain::Role,
+};
+use axum::{
+    extract::{FromRequestParts, Request, State},
+    http::{HeaderMap, Method, StatusCode, header, request::Parts},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use sqlx::PgPool;
+
+use crate::{rest::ApiError, state::AppState};
+
+/// The login page.
+pub const LOGIN_PATH: &str = "/login";
+/// The login server function, the one state-changing request anonymous callers may make.
+pub const LOGIN_FN_PATH: &str = "/api/login";
+
+/// Looks up the session cookie or the `Authorization: Bearer` token and records the caller.
+pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    if Area::of(request.uri().path()) == Area::Static {
+        return next.run(request).await;
+    }
+    match caller(&state.pool, state.sessions, request.headers()).await {
+        Ok(Some(caller)) => {
+            request.extensions_mut().insert(caller);
+        }
+        Ok(None) => {}
+        Err(error) => {
+            tracing::error!(%error, "could not check the session");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Die Datenbank ist nicht erreichbar.",
+            )
+                .into_response();
+        }
+    }
+    next.run(request).await
+}
+
+async fn caller(
+    pool: &PgPool,
+    settings: SessionSettings,
+    headers: &HeaderMap,
+) -> sqlx::Result<Option<Caller>> {
+    if let Some(secret) = bearer(headers) {
+        let user = tokens::user(pool, secret).await?;
+        return Ok(user.map(|user| Caller {
+            user,
+            credential: Credential::Token,
+        }));
+    }
+    let cookies = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok());
+    let Some(token) = settings.token(cookies) else {
+        return Ok(None);
+    };
+    let user = sessions::user(pool, &token, settings.policy).await?;
+    Ok(user.map(|user| Caller {
+        user,
+        credential: Credential::Session,
+    }))
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// The parts of the site, by what they need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Area {
+    /// The bundle, stylesheet and icon: no personal data, no login.
+    Static,
+    /// The login page and the login server function.
+    Login,
+    /// The OpenAPI description: no data, so programs can be written before a token exists.
+    ApiDescription,
+    Rest,
+    ServerFunction,
+    Live,
+    /// Prometheus metrics: for admins (or their API token).
+    Metrics,
+    /// Pages of the admin area.
+    AdminPage,
+    Page,
+}
+
+impl Area {
+    fn of(path: &str) -> Self {
+        match path {
+            LOGIN_PATH | LOGIN_FN_PATH => Self::Login,
+            "/favicon.svg" => Self::Static,
+            "/api/v1/openapi.json" => Self::ApiDescription,
+            "/metrics" => Self::Metrics,
+            app::live::LIVE_PATH => Self::Live,
+            _ if path.starts_with("/pkg/") => Self::Static,
+            _ if path.starts_with(crate::rest::PREFIX) => Self::Rest,
+            _ if path == "/admin" || path.starts_with("/admin/") => Self::AdminPage,
+            _ if path.starts_with("/api/") => Self::ServerFunction,
+            _ => Self::Page,
+        }
+    }
+
+    fn is_public(self) -> bool {
+        matches!(self, Self::Static | Self::Login | Self::ApiDescription)
+    }
+
+    fn required_role(self) -> Role {
+        match self {
+            Self::Metrics | Self::AdminPage => Role::Admin,
+            _ => Role::Agent,
+        }
+    }
+
+    fn is_page(self) -> bool {
+        matches!(self, Self::Page | Self::AdminPage)
+    }
+}
+
+/// Refuses what the caller may not reach at all, each part of the site in its own way: pages
+/// send anonymous visitors to the login page, programs get a 401 in their error format.
+pub async fn guard(request: Request, next: Next) -> Response {
+    let area = Area::of(request.uri().path());
+    if area.is_public() {
+        return next.run(request).await;
+    }
+    let role = request
+        .extensions()
+        .get::<Caller>()
+        .map(|caller| caller.user.role);
+    match role {
+        Some(role) if role.allows(area.required_role()) => next.run(request).await,
+        Some(_) => denied(area, StatusCode::FORBIDDEN),
+        None if area.is_page() => {
+            let wanted = request
+                .uri()
+                .path_and_query()
+                .map_or("/", |target| target.as_str());
+            let next: String = form_urlencoded::byte_serialize(wanted.as_bytes()).collect();
+            Redirect::to(&format!("{LOGIN_PATH}?next={next}")).into_response()
+        }
+        None => denied(area, StatusCode::UNAUTHORIZED),
+    }
+}
+
+fn denied(area: Area, status: StatusCode) -> Response {
+    let unauthenticated = status == StatusCode::UNAUTHORIZED;
+    match area {
+        Area::Rest if unauthenticated => ApiError::Unauthenticated.into_response(),
+        Area::Rest => ApiError::Forbidden.into_response(),
+        Area::ServerFunction => {
+            let error = if unauthenticated {
+                app::AppError::Unauthenticated
+            } else {
+                app::AppError::Forbidden
+            };
+            let body = serde_json::to_string(&error).unwrap_or_default();
+            (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+        }
+        _ if unauthenticated => (status, "Bitte melden Sie sich an.").into_response(),
+        _ => (status, "Dafür fehlt Ihnen die Berechtigung.").into_response(),
+    }
+}
+
+/// Refuses state-changing requests made by a browser on behalf of another site.
+///
+/// Browsers say where a request comes from in `Sec-Fetch-Site` (all current ones) or `Origin`;
+/// a request with neither does not come from a browser page (scripts, integrations), and
+/// cannot carry a victim's cookie through someone else's site. The session cookie's
+/// `SameSite=Lax` is a second line of defence.
+pub async fn same_origin(request: Request, next: Next) -> Response {
+    if is_safe(request.method()) || comes_from_this_site(request.headers()) {
+        next.run(request).await
+    } else {
+        tracing::warn!(path = request.uri().path(), "refused a cross-site request");
+        let area = Area::of(request.uri().path());
+        match area {
+            Area::Rest => ApiError::CrossSite.into_response(),
+            _ => (
+                StatusCode::FORBIDDEN,
+                "Anfragen von fremden Seiten werden abgelehnt.",
+            )
+                .into_response(),
+        }
+    }
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn comes_from_this_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return matches!(site.as_bytes(), b"same-origin" | b"none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|origin| origin.split_once("://"))
+        .map(|(_, host)| host);
+    matches!((origin_host, host), (Some(origin), Some(host)) if origin.eq_ignore_ascii_case(host))
+}
+
+/// The caller of a REST request, who must be logged in (the guard has made sure).
+pub struct RestCaller(pub Caller);
+
+impl RestCaller {
+    /// Who the audit trail names for changes made through this request.
+    pub fn actor(&self) -> Actor {
+        Actor::User(self.0.user.id)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RestCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .map(Self)
+            .ok_or(ApiError::Unauthenticated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(name, value)| {
+                (
+                    header::HeaderName::from_static(name),
+                    header::HeaderValue::from_static(value),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn requests_from_the_same_site_or_without_a_browser_pass() {
+        assert!(comes_from_this_site(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(comes_from_this_site(&headers(&[(
+            "sec-fetch-site",
+            "none"
+        )])));
+        assert!(comes_from_this_site(&headers(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000"),
+        ])));
+        assert!(comes_from_this_site(&headers(&[])));
+    }
+
+    #[test]
+    fn requests_from_another_site_are_refused() {
+        assert!(!comes_from_this_site(&headers(&[(
+            "sec-fetch-site",
+            "cross-site"
+        )])));
+        assert!(!comes_from_this_site(&headers(&[(
+            "sec-fetch-site",
+            "same-site"
+        )])));
+        assert!(!comes_from_this_site(&headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "127.0.0.1:3000"),
+        ])));
+        assert!(!comes_from_this_site(&headers(&[
+            ("origin", "null"),
+            ("host", "a")
+        ])));
+    }
+
+    #[test]
+    fn the_site_is_divided_by_path() {
+        assert_eq!(Area::of("/"), Area::Page);
+        assert_eq!(Area::of("/login"), Area::Login);
+        assert_eq!(Area::of("/api/login"), Area::Login);
+        assert_eq!(Area::of("/api/list_calls"), Area::ServerFunction);
+        assert_eq!(Area::of("/api/v1/calls"), Area::Rest);
+        assert_eq!(Area::of("/pkg/anrufe.wasm"), Area::Static);
+        assert_eq!(Area::of("/admin/users"), Area::AdminPage);
+        assert_eq!(Area::of("/administration"), Area::Page);
+        assert_eq!(Area::of("/metrics"), Area::Metrics);
+    }
+}
