@@ -4,9 +4,9 @@
 mod common;
 
 use app::{
+    audit::Actor,
     db::NOTIFY_CHANNEL,
     domain::{CallStatus, Role},
-    audit::Actor,
     service::{self, ActionError},
 };
 use common::calls::{NewCall, insert_call, insert_user};
@@ -76,9 +76,16 @@ async fn marking_done_writes_the_call_its_history_its_audit_and_one_notification
 #[sqlx::test(migrations = "../migrations")]
 async fn a_change_on_a_stale_version_is_a_conflict_carrying_the_current_row(pool: PgPool) {
     let id = insert_call(&pool, NewCall::default()).await;
-    service::set_status(&pool, agent(&pool).await, id, 1, CallStatus::InProgress, None)
-        .await
-        .expect("first change");
+    service::set_status(
+        &pool,
+        agent(&pool).await,
+        id,
+        1,
+        CallStatus::InProgress,
+        None,
+    )
+    .await
+    .expect("first change");
 
     let stale = service::set_status(&pool, agent(&pool).await, id, 1, CallStatus::Done, None).await;
 

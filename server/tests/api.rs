@@ -242,7 +242,10 @@ async fn bodies_of_the_wrong_shape_are_rejected_with_the_error_shape(pool: PgPoo
         assert_eq!(answer["error"]["code"], "invalid", "{body}");
     }
     let request = Request::patch(&uri)
-        .header(header::AUTHORIZATION, common::login(&pool, Role::Agent).await.bearer)
+        .header(
+            header::AUTHORIZATION,
+            common::login(&pool, Role::Agent).await.bearer,
+        )
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from("{\"status\": "))
         .expect("request");

@@ -16,7 +16,7 @@ pub const SEARCH_INPUT_ID: &str = "search";
 #[component]
 pub fn FilterBar(
     query: Memo<CallQuery>,
-    /// The logged-in user's id, for "Meine".
+    /// The logged-in user's id, for "Meine" (read from a resource: only inside `Suspense`).
     me: Signal<Option<i64>>,
 ) -> impl IntoView {
     let t = use_texts();
@@ -29,7 +29,9 @@ pub fn FilterBar(
                     toggle=|q, on| q.range = on.then_some(TimeRange::LastHour) />
                 <QuickFilter query label=t.open active=CallQuery::is_open_only
                     toggle=|q, on| q.statuses = if on { OPEN_STATUSES.to_vec() } else { Vec::new() } />
-                <MineFilter query me />
+                <Suspense>
+                    <MineFilter query me />
+                </Suspense>
             </div>
             <StatusLinks query />
             <SearchForm query />

@@ -64,6 +64,20 @@ pub fn app_with_options(
     })
 }
 
+/// The application with other session settings and limits.
+pub fn app_with_sessions(pool: PgPool, sessions: SessionSettings, limits: Limits) -> Router {
+    router(AppState {
+        pool,
+        leptos_options: LeptosOptions::builder().output_name("anrufe").build(),
+        metrics: metrics_exporter_prometheus::PrometheusBuilder::new()
+            .build_recorder()
+            .handle(),
+        live: LiveHub::default(),
+        sessions,
+        limits,
+    })
+}
+
 /// Limits no test reaches unless it means to.
 pub fn generous_limits() -> Limits {
     let many = NonZeroU32::new(10_000).expect("not zero");
@@ -86,6 +100,7 @@ pub async fn body_text(response: Response) -> String {
 }
 
 /// How a test is logged in: as a browser (session cookie) and as a program (API token).
+#[derive(Clone, Debug)]
 pub struct Login {
     pub user_id: i64,
     /// The `Cookie` header value of a fresh session.

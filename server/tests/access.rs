@@ -1,0 +1,309 @@
+//! Who may reach what: every page, server function, REST route, the WebSocket and the metrics,
+//! each called as an anonymous visitor, an agent, an admin and a deactivated user, with the
+//! exact status each must get.
+//!
+//! The table must name every route the app serves: pages come from the Leptos route list,
+//! server functions from their registry, REST routes from the OpenAPI document (generated from
+//! the same registrations as the router). A route added without an entry fails this test.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use app::{App, audit::Actor, auth::accounts, domain::Role};
+use axum::{
+    Router,
+    body::Body,
+    http::{Method, Request, StatusCode, header},
+};
+use common::{Login, body_text, calls::NewCall, send};
+use metrics_exporter_prometheus::PrometheusBuilder;
+use sqlx::PgPool;
+
+/// How a request is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A page or anything else a browser opens: session cookie.
+    Browser,
+    /// A server function: session cookie, JSON body.
+    ServerFn,
+    /// A server function posted as a form (login, logout).
+    Form,
+    /// The REST API: bearer token.
+    Rest,
+    /// The live WebSocket: session cookie, upgrade headers.
+    Socket,
+}
+
+struct Case {
+    method: Method,
+    /// The route as registered; `{id}` is replaced by a call's id.
+    route: &'static str,
+    kind: Kind,
+    body: &'static str,
+    /// Status for: anonymous, agent, admin, deactivated user.
+    expect: [u16; 4],
+}
+
+const fn case(
+    method: Method,
+    route: &'static str,
+    kind: Kind,
+    body: &'static str,
+    expect: [u16; 4],
+) -> Case {
+    Case {
+        method,
+        route,
+        kind,
+        body,
+        expect,
+    }
+}
+
+/// 303: sent to the login page. 426: the WebSocket handler was reached (a real upgrade needs a
+/// real connection; the browser tests make one).
+fn table() -> Vec<Case> {
+    use Kind::*;
+    vec![
+        case(Method::GET, "/", Browser, "", [303, 200, 200, 303]),
+        case(Method::GET, "/login", Browser, "", [200, 302, 302, 200]),
+        case(
+            Method::POST,
+            "/api/login",
+            Form,
+            "email=niemand%40praxis.example&password=falsch-und-lang&next=",
+            [401, 401, 401, 401],
+        ),
+        case(Method::POST, "/api/logout", Form, "", [401, 200, 200, 401]),
+        case(
+            Method::POST,
+            "/api/current_user",
+            ServerFn,
+            "{}",
+            [401, 200, 200, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/list_calls",
+            ServerFn,
+            r#"{"query": {}, "at": "first"}"#,
+            [401, 200, 200, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/call_detail",
+            ServerFn,
+            r#"{"id": {id}}"#,
+            [401, 200, 200, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/set_call_status",
+            ServerFn,
+            r#"{"id": {id}, "version": 1, "status": "IN_PROGRESS", "comment": null}"#,
+            [401, 200, 200, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/assign_call",
+            ServerFn,
+            r#"{"id": {id}, "version": 1, "assignee": null}"#,
+            [401, 200, 200, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/add_call_note",
+            ServerFn,
+            r#"{"id": {id}, "note": "Rückruf"}"#,
+            [401, 200, 200, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/bulk_set_status",
+            ServerFn,
+            r#"{"targets": [[{id}, 1]], "status": "IN_PROGRESS"}"#,
+            [401, 200, 200, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/bulk_assign",
+            ServerFn,
+            r#"{"targets": [[{id}, 1]], "assignee": null}"#,
+            [401, 200, 200, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/assignable_users",
+            ServerFn,
+            "{}",
+            [401, 200, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/openapi.json",
+            Rest,
+            "",
+            [200, 200, 200, 200],
+        ),
+        case(Method::GET, "/api/v1/calls", Rest, "", [401, 200, 200, 401]),
+        case(
+            Method::GET,
+            "/api/v1/calls/{id}",
+            Rest,
+            "",
+            [401, 200, 200, 401],
+        ),
+        case(
+            Method::PATCH,
+            "/api/v1/calls/{id}/status",
+            Rest,
+            r#"{"status": "IN_PROGRESS", "version": 1}"#,
+            [401, 200, 200, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/v1/calls/{id}/notes",
+            Rest,
+            r#"{"note": "Rückruf"}"#,
+            [401, 201, 201, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/v1/calls/{id}/assign",
+            Rest,
+            r#"{"assignee_id": null, "version": 1}"#,
+            [401, 200, 200, 401],
+        ),
+        case(Method::GET, "/live", Socket, "", [401, 426, 426, 401]),
+        case(Method::GET, "/metrics", Browser, "", [401, 403, 200, 401]),
+    ]
+}
+
+/// Routes served by the router directly rather than through Leptos or the OpenAPI registry.
+const PLAIN_ROUTES: [&str; 2] = ["/live", "/metrics"];
+
+fn app(pool: &PgPool) -> Router {
+    common::app(
+        pool.clone(),
+        PrometheusBuilder::new().build_recorder().handle(),
+    )
+}
+
+fn request(case: &Case, call_id: i64, login: Option<&Login>) -> Request<Body> {
+    let uri = case.route.replace("{id}", &call_id.to_string());
+    let body = case.body.replace("{id}", &call_id.to_string());
+    let mut request = Request::builder().method(case.method.clone()).uri(uri);
+    if let Some(login) = login {
+        request = match case.kind {
+            Kind::Rest => request.header(header::AUTHORIZATION, &login.bearer),
+            _ => request.header(header::COOKIE, &login.cookie),
+        };
+    }
+    request = match case.kind {
+        Kind::ServerFn | Kind::Rest if !body.is_empty() => {
+            request.header(header::CONTENT_TYPE, "application/json")
+        }
+        Kind::Form => request
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json"),
+        Kind::Browser => request.header(header::ACCEPT, "text/html"),
+        Kind::Socket => request
+            .header(header::CONNECTION, "upgrade")
+            .header(header::UPGRADE, "websocket")
+            .header(header::SEC_WEBSOCKET_VERSION, "13")
+            .header(header::SEC_WEBSOCKET_KEY, "dGhlIHNhbXBsZSBub25jZQ=="),
+        _ => request,
+    };
+    request.body(Body::from(body)).expect("request")
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_route_allows_and_denies_exactly_as_the_table_says(pool: PgPool) {
+    let call_id = common::calls::insert_call(&pool, NewCall::default()).await;
+    let gone = common::calls::insert_user(&pool, "Ehemalige", true).await;
+    let deactivated = common::login_as(&pool, gone).await;
+    accounts::set_active(&pool, Actor::System, gone, false)
+        .await
+        .expect("deactivate");
+
+    let mut failures = Vec::new();
+    for case in table() {
+        for (who, expected) in ["anonymous", "agent", "admin", "deactivated"]
+            .into_iter()
+            .zip(case.expect)
+        {
+            let login = match who {
+                "agent" => Some(common::login(&pool, Role::Agent).await),
+                "admin" => Some(common::login(&pool, Role::Admin).await),
+                "deactivated" => Some(deactivated.clone()),
+                _ => None,
+            };
+            let response = send(app(&pool), request(&case, call_id, login.as_ref())).await;
+            let status = response.status();
+            let location = response
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            if status.as_u16() != expected {
+                let body = body_text(response).await;
+                failures.push(format!(
+                    "{} {} as {who}: expected {expected}, got {status} {body:.200}",
+                    case.method, case.route
+                ));
+            } else if status == StatusCode::SEE_OTHER && !location.starts_with("/login?next=") {
+                failures.push(format!("{} as {who}: sent to {location}", case.route));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_table_names_every_route_the_app_serves(pool: PgPool) {
+    let admin = common::login(&pool, Role::Admin).await;
+    let openapi = send(
+        app(&pool),
+        Request::get("/api/v1/openapi.json")
+            .header(header::AUTHORIZATION, &admin.bearer)
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    let openapi: serde_json::Value =
+        serde_json::from_str(&body_text(openapi).await).expect("OpenAPI JSON");
+
+    let mut served: BTreeSet<(String, String)> = BTreeSet::new();
+    for route in leptos_axum::generate_route_list(App) {
+        served.insert(("GET".to_owned(), route.path().to_owned()));
+    }
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        served.insert((method.to_string(), path.to_owned()));
+    }
+    for (path, operations) in openapi["paths"].as_object().expect("paths") {
+        for method in operations.as_object().expect("operations").keys() {
+            served.insert((method.to_uppercase(), format!("/api/v1{path}")));
+        }
+    }
+    served.insert(("GET".to_owned(), "/api/v1/openapi.json".to_owned()));
+    for route in PLAIN_ROUTES {
+        served.insert(("GET".to_owned(), route.to_owned()));
+    }
+
+    let listed: BTreeSet<(String, String)> = table()
+        .iter()
+        .map(|case| (case.method.to_string(), case.route.to_owned()))
+        .collect();
+    let missing: Vec<_> = served.difference(&listed).collect();
+    let stale: Vec<_> = listed.difference(&served).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an access entry: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "entries for routes that do not exist: {stale:?}"
+    );
+}

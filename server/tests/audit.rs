@@ -1,0 +1,329 @@
+//! The audit trail: every kind of action leaves its row; the database refuses edits; and
+//! `server audit verify` finds a row edited, deleted or moved by a superuser behind its back.
+
+mod common;
+
+use std::{
+    collections::BTreeSet,
+    io::Write,
+    process::{Command, Stdio},
+};
+
+use app::{
+    audit::{self, Actor},
+    auth::{
+        SessionPolicy,
+        accounts::{self, NewUser},
+        tokens,
+    },
+    domain::{AuditAction, CallStatus, Role},
+    service,
+};
+use common::calls::{NewCall, insert_call};
+use serde_json::json;
+use sqlx::PgPool;
+
+const PASSWORD: &str = "ein-langes-passwort";
+
+/// Does one of everything that is audited.
+async fn do_everything(pool: &PgPool) {
+    let admin = accounts::add_user(
+        pool,
+        Actor::System,
+        NewUser {
+            email: "chefin@praxis.example",
+            name: "Chefin",
+            role: Role::Admin,
+            password: Some(PASSWORD),
+        },
+    )
+    .await
+    .expect("user_created");
+    let agent = common::calls::insert_user(pool, "Anna", true).await;
+    let policy = SessionPolicy::default();
+
+    let (_, session) = accounts::login(pool, "chefin@praxis.example", PASSWORD, "test", policy)
+        .await
+        .expect("login");
+    let failed = accounts::login(
+        pool,
+        "chefin@praxis.example",
+        "daneben-daneben",
+        "test",
+        policy,
+    )
+    .await;
+    assert!(failed.is_err(), "login_failed");
+    accounts::logout(pool, &session).await.expect("logout");
+    accounts::end_sessions(pool, Actor::User(admin), agent)
+        .await
+        .expect("sessions_ended");
+    accounts::set_role(pool, Actor::User(admin), agent, Role::Admin)
+        .await
+        .expect("user_changed");
+    let token = tokens::create(pool, Actor::User(admin), agent, "Praxissoftware")
+        .await
+        .expect("token_created");
+    tokens::revoke(pool, Actor::User(admin), token.id)
+        .await
+        .expect("token_revoked");
+
+    let call = insert_call(pool, NewCall::default()).await;
+    let actor = Actor::User(agent);
+    service::set_status(pool, actor, call, 1, CallStatus::InProgress, None)
+        .await
+        .expect("status_change");
+    service::assign(pool, actor, call, 2, Some(agent))
+        .await
+        .expect("assign");
+    service::add_note(pool, actor, call, "Rückruf vereinbart")
+        .await
+        .expect("note");
+
+    let dir = tempfile::tempdir().expect("import dir");
+    let line = |topic: &str| {
+        json!({
+            "event_id": "audit-edit",
+            "received_at": "2026-11-20T09:00:00Z",
+            "caller_number": "030 1234567",
+            "topic": topic,
+        })
+        .to_string()
+            + "\n"
+    };
+    let file = dir.path().join("calls-2026-11-20.jsonl");
+    std::fs::write(&file, line("Rezept")).expect("call file");
+    let importer = importer::Importer::new(pool.clone(), dir.path());
+    importer.run_once().await.expect("first import");
+    let mut appended = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .expect("call file");
+    appended
+        .write_all(line("Rezept und Überweisung").as_bytes())
+        .expect("corrected line");
+    importer.run_once().await.expect("edit");
+}
+
+async fn actions(pool: &PgPool) -> BTreeSet<String> {
+    sqlx::query_scalar("select distinct action_type from actions_audit")
+        .fetch_all(pool)
+        .await
+        .expect("actions")
+        .into_iter()
+        .collect()
+}
+
+async fn verify(pool: &PgPool) -> audit::Verification {
+    audit::verify(pool).await.expect("verify")
+}
+
+/// Runs `statements` as a superuser with triggers off, as someone covering their tracks would.
+async fn tamper(pool: &PgPool, statements: &[&str]) {
+    let mut tx = pool.begin().await.expect("transaction");
+    sqlx::query("set local session_replication_role = replica")
+        .execute(&mut *tx)
+        .await
+        .expect("triggers off");
+    for statement in statements {
+        sqlx::query(statement)
+            .execute(&mut *tx)
+            .await
+            .expect(statement);
+    }
+    tx.commit().await.expect("commit");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_kind_of_action_leaves_its_row_and_the_chain_stays_intact(pool: PgPool) {
+    do_everything(&pool).await;
+    let pruned =
+        sqlx::query_scalar::<_, i64>("select actions_audit_prune(now() - interval '1 day')")
+            .fetch_one(&pool)
+            .await
+            .expect("nothing old enough");
+    assert_eq!(pruned, 0);
+    let before = verify(&pool).await;
+    assert_eq!(before.broken, None);
+    let mut seen = actions(&pool).await;
+
+    // Retention removes everything written so far; the chain still verifies from its anchor.
+    let removed: i64 = sqlx::query_scalar("select actions_audit_prune(now() + interval '1 day')")
+        .fetch_one(&pool)
+        .await
+        .expect("prune");
+    assert_eq!(u64::try_from(removed), Ok(before.rows));
+    let left = actions(&pool).await;
+    assert_eq!(left.len(), 1, "only the pruning row is left: {left:?}");
+    let call = insert_call(&pool, NewCall::default()).await;
+    let agent = common::calls::insert_user(&pool, "Jonas", true).await;
+    service::add_note(&pool, Actor::User(agent), call, "Noch einmal")
+        .await
+        .expect("a row after the anchor");
+    seen.extend(left);
+
+    let expected: BTreeSet<String> = AuditAction::ALL
+        .iter()
+        .map(|action| action.as_str().to_owned())
+        .collect();
+    assert_eq!(seen, expected);
+    let after = verify(&pool).await;
+    assert_eq!(after.broken, None, "{after:?}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_database_refuses_to_change_or_delete_audit_rows(pool: PgPool) {
+    do_everything(&pool).await;
+    for statement in [
+        "update actions_audit set diff = '{}'",
+        "delete from actions_audit",
+        "truncate actions_audit",
+    ] {
+        let refused = sqlx::query(statement).execute(&pool).await;
+        let error = refused.expect_err(statement).to_string();
+        assert!(
+            error.contains("audit rows cannot be changed"),
+            "{statement}: {error}"
+        );
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn verification_names_the_first_edited_row(pool: PgPool) {
+    do_everything(&pool).await;
+    tamper(
+        &pool,
+        &["update actions_audit set occurred_at = occurred_at - interval '1 hour' where chain_position = 5"],
+    )
+    .await;
+    let broken = verify(&pool).await.broken.expect("broken");
+    assert_eq!(broken.chain_position, 5);
+    assert!(broken.reason.contains("content"), "{}", broken.reason);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn verification_finds_an_edited_diff(pool: PgPool) {
+    do_everything(&pool).await;
+    tamper(
+        &pool,
+        &["update actions_audit set diff = '{\"status\": \"DONE\"}' where chain_position = 3"],
+    )
+    .await;
+    let broken = verify(&pool).await.broken.expect("broken");
+    assert_eq!(broken.chain_position, 3);
+    assert!(broken.reason.contains("diff"), "{}", broken.reason);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn verification_finds_a_deleted_row(pool: PgPool) {
+    do_everything(&pool).await;
+    tamper(
+        &pool,
+        &["delete from actions_audit where chain_position = 4"],
+    )
+    .await;
+    let broken = verify(&pool).await.broken.expect("broken");
+    assert_eq!(broken.chain_position, 5, "the row after the gap");
+
+    tamper(
+        &pool,
+        &["delete from actions_audit where chain_position < 4"],
+    )
+    .await;
+    let broken = verify(&pool).await.broken.expect("broken");
+    assert_eq!(broken.chain_position, 5);
+    assert!(broken.reason.contains("retention"), "{}", broken.reason);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn verification_finds_reordered_rows(pool: PgPool) {
+    do_everything(&pool).await;
+    tamper(
+        &pool,
+        &[
+            "update actions_audit set chain_position = -1 where chain_position = 6",
+            "update actions_audit set chain_position = 6 where chain_position = 7",
+            "update actions_audit set chain_position = 7 where chain_position = -1",
+        ],
+    )
+    .await;
+    let broken = verify(&pool).await.broken.expect("broken");
+    assert_eq!(broken.chain_position, 6);
+}
+
+/// The database URL of the test's own database, for the `server` binary.
+async fn database_url(pool: &PgPool) -> String {
+    let name: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(pool)
+        .await
+        .expect("database name");
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let (server, _) = base
+        .rsplit_once('/')
+        .expect("a database URL with a database");
+    format!("{server}/{name}")
+}
+
+fn server(url: &str, args: &[&str], stdin: &str) -> (bool, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("server binary");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("password");
+    let output = child.wait_with_output().expect("exit");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_commands_add_a_user_and_verify_the_trail(pool: PgPool) {
+    let url = database_url(&pool).await;
+    let add = [
+        "user",
+        "add",
+        "--email",
+        "Neu@Praxis.example",
+        "--name",
+        "Neue Kollegin",
+        "--role",
+        "agent",
+    ];
+    let (ok, text) = server(&url, &add, "zu-kurz\n");
+    assert!(!ok, "a short password is refused: {text}");
+    assert!(text.contains("mindestens 12 Zeichen"), "{text}");
+    let (ok, text) = server(&url, &add, "ein-gutes-langes-passwort\n");
+    assert!(ok, "{text}");
+    let (_, session) = accounts::login(
+        &pool,
+        "neu@praxis.example",
+        "ein-gutes-langes-passwort",
+        "test",
+        SessionPolicy::default(),
+    )
+    .await
+    .expect("the new user logs in");
+    assert!(!session.is_empty());
+
+    let (ok, text) = server(&url, &["audit", "verify"], "");
+    assert!(ok, "{text}");
+    assert!(text.contains("intact: 2 rows checked"), "{text}");
+
+    tamper(
+        &pool,
+        &["update actions_audit set action_type = 'logout' where chain_position = 2"],
+    )
+    .await;
+    let (ok, text) = server(&url, &["audit", "verify"], "");
+    assert!(!ok, "a broken chain exits with 1");
+    assert!(text.contains("broken at position 2"), "{text}");
+}
