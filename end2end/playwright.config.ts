@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { AGENT } from './accounts';
 
 // The server under test is started by `cargo leptos end-to-end` (see scripts/test).
 const baseURL = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000';
@@ -14,6 +15,8 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL,
+    // Logged in as the demo front desk (global-setup.ts); tests of login start without it.
+    storageState: AGENT.state,
     locale: 'de-DE',
     timezoneId: 'Europe/Berlin',
     trace: 'retain-on-failure',

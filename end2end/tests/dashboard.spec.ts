@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { ADMIN, AGENT } from '../accounts';
 
 // The server under test imports from IMPORT_DIR (see scripts/test); lines appended there
 // arrive the way the phone assistant's do.
@@ -140,8 +141,8 @@ test('bulk selection sets the status of every selected call', async ({ page }) =
 });
 
 test('two people changing the same call: the later one sees a conflict and nothing is lost', async ({ browser }) => {
-  const first = await (await browser.newContext()).newPage();
-  const second = await (await browser.newContext()).newPage();
+  const first = await (await browser.newContext({ storageState: AGENT.state })).newPage();
+  const second = await (await browser.newContext({ storageState: ADMIN.state })).newPage();
   // The second person's live connection is down, so their page stays at the old version.
   await second.routeWebSocket(/\/live$/, () => {});
   await openDashboard(first, '/?status=NEW');

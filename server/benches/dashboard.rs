@@ -20,10 +20,19 @@ use std::{
 };
 
 use anyhow::Context;
-use app::domain::{CallQuery, CallStatus, PageAt, TimeRange};
+use app::{
+    audit::Actor,
+    auth::{
+        SessionSettings,
+        accounts::{self, NewUser},
+        sessions, tokens,
+    },
+    domain::{CallQuery, CallStatus, PageAt, Role, TimeRange},
+};
 use chrono::{Days, Utc};
 use futures_util::StreamExt;
 use sqlx::{Connection, PgConnection, PgPool};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const DATABASE: &str = "anrufe_bench_dashboard";
 /// Days the demo calls are spread over: inside the importer's 30-day retention.
@@ -50,6 +59,7 @@ async fn main() -> anyhow::Result<()> {
     for (index, &calls) in sizes.iter().enumerate() {
         let (pool, url) = fresh_database(&server).await?;
         fill(&pool, calls).await?;
+        let login = Login::create(&pool).await?;
         let app = ServerProcess::start(&url).await?;
         let base = &app.base;
         println!(
@@ -60,7 +70,7 @@ async fn main() -> anyhow::Result<()> {
             "", "API (HTTP)", "SQL (limit)", "naive (peer)", "API/SQL"
         );
         for scenario in scenarios(&pool).await? {
-            let api = time_api(base, &scenario).await?;
+            let api = time_api(base, &login, &scenario).await?;
             let sql = time_sql(&pool, &scenario).await?;
             let naive = time_naive(&pool, &scenario).await?;
             println!(
@@ -76,7 +86,7 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         if index + 1 == sizes.len() {
-            live_connections(&app, &pool).await?;
+            live_connections(&app, &pool, &login).await?;
         }
         drop(app);
         pool.close().await;
@@ -160,13 +170,14 @@ fn figures(mut millis: Vec<f64>) -> Figures {
     }
 }
 
-async fn time_api(base: &str, scenario: &Scenario) -> anyhow::Result<Figures> {
+async fn time_api(base: &str, login: &Login, scenario: &Scenario) -> anyhow::Result<Figures> {
     let client = reqwest::Client::new();
     let url = format!("{base}/api/v1/calls?{}", scenario.params);
     let mut millis = Vec::with_capacity(SAMPLES);
     for round in 0..WARM_UP + SAMPLES {
         let started = Instant::now();
-        let response = client.get(&url).send().await?.error_for_status()?;
+        let request = client.get(&url).bearer_auth(&login.token);
+        let response = request.send().await?.error_for_status()?;
         let body = response.bytes().await?;
         if round >= WARM_UP {
             millis.push(started.elapsed().as_secs_f64() * 1e3);
@@ -251,7 +262,7 @@ async fn time_naive(pool: &PgPool, scenario: &Scenario) -> anyhow::Result<Figure
 
 /// Connects 500 live clients, reports the server process's memory before and after, and how
 /// long one change takes to reach all of them.
-async fn live_connections(app: &ServerProcess, pool: &PgPool) -> anyhow::Result<()> {
+async fn live_connections(app: &ServerProcess, pool: &PgPool, login: &Login) -> anyhow::Result<()> {
     let url = format!(
         "{}{}",
         app.base.replacen("http", "ws", 1),
@@ -260,7 +271,11 @@ async fn live_connections(app: &ServerProcess, pool: &PgPool) -> anyhow::Result<
     let before = app.memory_mb("VmRSS:");
     let mut clients = Vec::with_capacity(LIVE_CLIENTS);
     for _ in 0..LIVE_CLIENTS {
-        let (socket, _) = tokio_tungstenite::connect_async(&url).await?;
+        let mut request = url.as_str().into_client_request()?;
+        request
+            .headers_mut()
+            .insert(http::header::COOKIE, login.cookie.parse()?);
+        let (socket, _) = tokio_tungstenite::connect_async(request).await?;
         clients.push(socket);
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -291,6 +306,34 @@ async fn live_connections(app: &ServerProcess, pool: &PgPool) -> anyhow::Result<
     Ok(())
 }
 
+/// An admin's API token and browser session, as the dashboard and integrations use them.
+struct Login {
+    token: String,
+    cookie: String,
+}
+
+impl Login {
+    async fn create(pool: &PgPool) -> anyhow::Result<Self> {
+        let new = NewUser {
+            email: "bench@praxis.example",
+            name: "Bench",
+            role: Role::Admin,
+            password: None,
+        };
+        let id = accounts::add_user(pool, Actor::System, new).await?;
+        let token = tokens::create(pool, Actor::System, id, "bench")
+            .await?
+            .secret;
+        let settings = SessionSettings::default();
+        let mut conn = pool.acquire().await?;
+        let session = sessions::create(&mut conn, id, "bench", settings.policy).await?;
+        Ok(Self {
+            token,
+            cookie: format!("{}={session}", settings.cookie_name()),
+        })
+    }
+}
+
 /// The `server` binary, built with the bench's profile, serving one database on a free local
 /// port; killed when dropped.
 struct ServerProcess {
@@ -311,6 +354,8 @@ impl ServerProcess {
             .env("LEPTOS_OUTPUT_NAME", "anrufe")
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
+            // The bench sends thousands of requests a minute on purpose.
+            .env("API_REQUESTS_PER_MINUTE", "1000000")
             .spawn()
             .context("could not start the server binary")?;
         let server = Self {

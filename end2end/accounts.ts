@@ -1,0 +1,26 @@
+import { join } from 'node:path';
+
+// The demo logins the server creates in demo mode (server/src/demo.rs), and where the global
+// setup keeps each one's logged-in browser state.
+export interface Account {
+  email: string;
+  password: string;
+  name: string;
+  state: string;
+}
+
+const stateDir = join(__dirname, 'test-results', '.auth');
+
+export const AGENT: Account = {
+  email: 'empfang@praxis.example',
+  password: 'anrufe-demo-empfang',
+  name: 'Empfang (Demo)',
+  state: join(stateDir, 'agent.json'),
+};
+
+export const ADMIN: Account = {
+  email: 'admin@praxis.example',
+  password: 'anrufe-demo-admin',
+  name: 'Praxis-Admin (Demo)',
+  state: join(stateDir, 'admin.json'),
+};
