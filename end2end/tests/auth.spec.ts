@@ -1,18 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import { AGENT } from '../accounts';
+import { collectErrors } from '../console';
 
 // Logging in and out, a session that ends while the page is open, a cross-site POST, and the
 // Content Security Policy the app must hydrate under.
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  return errors;
-}
 
 function psql(sql: string): void {
   const url = process.env.DATABASE_URL;

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { collectErrors } from '../console';
 
 // Marks a few calls done straight in PostgreSQL, the way a colleague's action would.
 function markDone(count: number): void {
@@ -7,15 +8,6 @@ function markDone(count: number): void {
   if (!url) throw new Error('DATABASE_URL must name the database the server under test uses');
   execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qc',
     `update calls set status = 'DONE' where id in (select id from calls order by id limit ${count})`]);
-}
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  return errors;
 }
 
 test.beforeAll(() => markDone(5));

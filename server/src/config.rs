@@ -85,8 +85,10 @@ pub enum UserCommand {
     /// Add a local account. The password is read from standard input (at a terminal: typed
     /// without echo), at least 12 characters.
     Add {
+        /// The login; stored in lower case.
         #[arg(long)]
         email: String,
+        /// The name colleagues see, e.g. in the assignee picker.
         #[arg(long)]
         name: String,
         /// `admin` or `agent`.

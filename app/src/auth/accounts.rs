@@ -3,8 +3,8 @@
 //! Failed logins count per account; after [`LOCKOUT_AFTER`] in a row the account is locked for
 //! [`LOCKOUT_MINUTES`]. Every login, failed login and logout is audited.
 
-use serde_json::json;
-use sqlx::{PgConnection, PgPool};
+use serde_json::{Value, json};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
 use super::{SessionPolicy, password, sessions};
 use crate::{
@@ -130,29 +130,11 @@ pub async fn login(
     let mut tx = pool.begin().await?;
     let Some(account) = account else {
         let diff = json!({ "reason": "unknown_account" });
-        audit::record(
-            &mut tx,
-            Actor::Anonymous,
-            AuditAction::LoginFailed,
-            None,
-            diff,
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(LoginError::Rejected);
+        return refuse(tx, diff, LoginError::Rejected).await;
     };
     if let Some(minutes) = account.locked_minutes.filter(|minutes| *minutes > 0) {
         let diff = json!({ "user_id": account.id, "reason": "locked" });
-        audit::record(
-            &mut tx,
-            Actor::Anonymous,
-            AuditAction::LoginFailed,
-            None,
-            diff,
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(LoginError::Locked { minutes });
+        return refuse(tx, diff, LoginError::Locked { minutes }).await;
     }
     if !matches {
         let reason = if !account.is_active {
@@ -164,16 +146,7 @@ pub async fn login(
         };
         let locked = count_failure(&mut tx, account.id).await?;
         let diff = json!({ "user_id": account.id, "reason": reason, "locked": locked });
-        audit::record(
-            &mut tx,
-            Actor::Anonymous,
-            AuditAction::LoginFailed,
-            None,
-            diff,
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(LoginError::Rejected);
+        return refuse(tx, diff, LoginError::Rejected).await;
     }
     sqlx::query!(
         "update users set failed_logins = 0, locked_until = null where id = $1",
@@ -192,6 +165,24 @@ pub async fn login(
         role: account.role,
     };
     Ok((user, token))
+}
+
+/// Records a failed login, commits, and answers with `error`.
+async fn refuse<T>(
+    mut tx: Transaction<'_, Postgres>,
+    diff: Value,
+    error: LoginError,
+) -> Result<T, LoginError> {
+    audit::record(
+        &mut tx,
+        Actor::Anonymous,
+        AuditAction::LoginFailed,
+        None,
+        diff,
+    )
+    .await?;
+    tx.commit().await?;
+    Err(error)
 }
 
 /// Counts a failed login; returns whether it locked the account.
