@@ -54,30 +54,14 @@ impl Lang {
         }
     }
 
-    /// The language chosen in one `Cookie` header of a request, if it names a known one.
-    #[cfg(feature = "ssr")]
-    pub fn from_cookie_header(header: &str) -> Option<Self> {
-        cookie::Cookie::split_parse(header)
-            .filter_map(Result::ok)
-            .find(|cookie| cookie.name() == LANG_COOKIE)
-            .and_then(|cookie| Self::from_code(cookie.value()))
-    }
-
     /// The language of the page being rendered: on the server from the request's cookie
     /// (German when none is chosen), in the browser from `<html lang>` the server wrote.
     pub fn current() -> Self {
         #[cfg(feature = "ssr")]
         {
-            // HTTP/2 may split the cookies over several headers.
             use_context::<http::request::Parts>()
-                .and_then(|parts| {
-                    parts
-                        .headers
-                        .get_all(http::header::COOKIE)
-                        .iter()
-                        .filter_map(|header| header.to_str().ok())
-                        .find_map(Self::from_cookie_header)
-                })
+                .and_then(|parts| crate::cookies::value(&parts.headers, LANG_COOKIE))
+                .and_then(|code| Self::from_code(&code))
                 .unwrap_or_default()
         }
         #[cfg(not(feature = "ssr"))]
@@ -622,16 +606,11 @@ mod tests {
         assert_eq!(EN.sort(CallSort::Priority), "Most urgent first");
     }
 
-    #[cfg(feature = "ssr")]
     #[test]
-    fn the_cookie_names_the_chosen_language() {
-        assert_eq!(Lang::from_cookie_header("anrufe_lang=en"), Some(Lang::En));
-        assert_eq!(
-            Lang::from_cookie_header("theme=dark; anrufe_lang=en; x=1"),
-            Some(Lang::En)
-        );
-        assert_eq!(Lang::from_cookie_header("anrufe_lang=fr"), None);
-        assert_eq!(Lang::from_cookie_header("other=en"), None);
-        assert_eq!(Lang::from_cookie_header(""), None);
+    fn the_cookie_value_names_a_known_language_or_none() {
+        assert_eq!(Lang::from_code("en"), Some(Lang::En));
+        assert_eq!(Lang::from_code("de"), Some(Lang::De));
+        assert_eq!(Lang::from_code("fr"), None);
+        assert_eq!(Lang::from_code(""), None);
     }
 }

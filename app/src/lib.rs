@@ -7,6 +7,8 @@ pub mod audit;
 #[cfg(feature = "backend")]
 pub mod auth;
 mod components;
+#[cfg(feature = "backend")]
+mod cookies;
 #[cfg(feature = "ssr")]
 pub mod csp;
 #[cfg(feature = "backend")]

@@ -1,16 +1,17 @@
 //! Who may reach what. Three layers run before any handler:
 //!
-//! - [`identify`] turns a session cookie or an API token into a [`Caller`] in the request's
-//!   extensions (absent for anonymous requests);
+//! - [`identify`] turns a session cookie or an API token into the [`SessionUser`] in the
+//!   request's extensions (absent for anonymous requests);
 //! - [`guard`] lets anonymous requests reach only the login page, the login server function and
 //!   the static files, and only admins reach the admin area and the metrics; everything else
 //!   checks the role again where it acts (server functions, REST handlers);
 //! - [`same_origin`] refuses state-changing requests a browser sends from another site (CSRF).
 
 use app::{
+    api::auth::{LOGIN_PATH, Login, login_href},
     audit::Actor,
-    auth::{Caller, Credential, SessionSettings, sessions, tokens},
-    domain::Role,
+    auth::{SessionSettings, sessions, tokens},
+    domain::{Role, SessionUser},
 };
 use axum::{
     extract::{FromRequestParts, Request, State},
@@ -18,14 +19,13 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
+use leptos::server_fn::ServerFn;
 use sqlx::PgPool;
 
 use crate::{rest::ApiError, state::AppState};
 
-/// The login page.
-pub const LOGIN_PATH: &str = "/login";
 /// The login server function, the one state-changing request anonymous callers may make.
-pub const LOGIN_FN_PATH: &str = "/api/login";
+pub const LOGIN_FN_PATH: &str = <Login as ServerFn>::PATH;
 
 /// Looks up the session cookie or the `Authorization: Bearer` token and records the caller.
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -33,8 +33,8 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         return next.run(request).await;
     }
     match caller(&state.pool, state.sessions, request.headers()).await {
-        Ok(Some(caller)) => {
-            request.extensions_mut().insert(caller);
+        Ok(Some(user)) => {
+            request.extensions_mut().insert(user);
         }
         Ok(None) => {}
         Err(error) => {
@@ -49,30 +49,19 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     next.run(request).await
 }
 
+/// The user behind the request's API token or, without one, its session cookie.
 async fn caller(
     pool: &PgPool,
     settings: SessionSettings,
     headers: &HeaderMap,
-) -> sqlx::Result<Option<Caller>> {
+) -> sqlx::Result<Option<SessionUser>> {
     if let Some(secret) = bearer(headers) {
-        let user = tokens::user(pool, secret).await?;
-        return Ok(user.map(|user| Caller {
-            user,
-            credential: Credential::Token,
-        }));
+        return tokens::user(pool, secret).await;
     }
-    let cookies = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok());
-    let Some(token) = settings.token(cookies) else {
-        return Ok(None);
-    };
-    let user = sessions::user(pool, &token, settings.policy).await?;
-    Ok(user.map(|user| Caller {
-        user,
-        credential: Credential::Session,
-    }))
+    match settings.token(headers) {
+        Some(token) => sessions::user(pool, &token, settings.policy).await,
+        None => Ok(None),
+    }
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -144,8 +133,8 @@ pub async fn guard(request: Request, next: Next) -> Response {
     }
     let role = request
         .extensions()
-        .get::<Caller>()
-        .map(|caller| caller.user.role);
+        .get::<SessionUser>()
+        .map(|user| user.role);
     match role {
         Some(role) if role.allows(area.required_role()) => next.run(request).await,
         Some(_) => denied(area, StatusCode::FORBIDDEN),
@@ -154,8 +143,7 @@ pub async fn guard(request: Request, next: Next) -> Response {
                 .uri()
                 .path_and_query()
                 .map_or("/", |target| target.as_str());
-            let next: String = form_urlencoded::byte_serialize(wanted.as_bytes()).collect();
-            Redirect::to(&format!("{LOGIN_PATH}?next={next}")).into_response()
+            Redirect::to(&login_href(wanted)).into_response()
         }
         None => denied(area, StatusCode::UNAUTHORIZED),
     }
@@ -226,12 +214,12 @@ fn comes_from_this_site(headers: &HeaderMap) -> bool {
 }
 
 /// The caller of a REST request, who must be logged in (the guard has made sure).
-pub struct RestCaller(pub Caller);
+pub struct RestCaller(pub SessionUser);
 
 impl RestCaller {
     /// Who the audit trail names for changes made through this request.
     pub fn actor(&self) -> Actor {
-        Actor::User(self.0.user.id)
+        Actor::User(self.0.id)
     }
 }
 
@@ -241,7 +229,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RestCaller {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         parts
             .extensions
-            .get::<Caller>()
+            .get::<SessionUser>()
             .cloned()
             .map(Self)
             .ok_or(ApiError::Unauthenticated)

@@ -7,7 +7,7 @@ use std::{
     sync::Arc,
 };
 
-use app::auth::Caller;
+use app::domain::SessionUser;
 use axum::{
     extract::{ConnectInfo, Request, State},
     http::{Method, StatusCode, header},
@@ -50,9 +50,9 @@ pub async fn limit(State(limits): State<Limits>, request: Request, next: Next) -
             .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
         limits.0.login.check_key(&ip).is_ok()
     } else if path.starts_with(crate::rest::PREFIX)
-        && let Some(caller) = request.extensions().get::<Caller>()
+        && let Some(user) = request.extensions().get::<SessionUser>()
     {
-        limits.0.api.check_key(&caller.user.id).is_ok()
+        limits.0.api.check_key(&user.id).is_ok()
     } else {
         true
     };

@@ -12,13 +12,10 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<String, AppError> {
-    use crate::auth::{LoginError, SessionSettings, accounts};
+    use crate::auth::{LoginError, accounts};
 
     let pool = super::pool()?;
-    let settings = use_context::<SessionSettings>().ok_or_else(|| {
-        tracing::error!("the server did not provide the session settings");
-        AppError::Internal
-    })?;
+    let settings = session_settings()?;
     let user_agent = use_context::<http::request::Parts>()
         .and_then(|parts| {
             let agent = parts.headers.get(http::header::USER_AGENT)?;
@@ -46,14 +43,10 @@ pub async fn login(
 /// Ends this browser's session and removes its cookie.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::auth::SessionSettings;
-
     let pool = super::pool()?;
-    let settings = use_context::<SessionSettings>().unwrap_or_default();
-    let token = use_context::<http::request::Parts>().and_then(|parts| {
-        let cookies = parts.headers.get_all(http::header::COOKIE);
-        settings.token(cookies.iter().filter_map(|value| value.to_str().ok()))
-    });
+    let settings = session_settings()?;
+    let token =
+        use_context::<http::request::Parts>().and_then(|parts| settings.token(&parts.headers));
     if let Some(token) = token {
         crate::auth::accounts::logout(&pool, &token).await?;
     }
@@ -66,10 +59,27 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
+#[cfg(feature = "ssr")]
+fn session_settings() -> Result<crate::auth::SessionSettings, AppError> {
+    use_context::<crate::auth::SessionSettings>().ok_or_else(|| {
+        tracing::error!("the server did not provide the session settings");
+        AppError::Internal
+    })
+}
+
 /// The logged-in user.
 #[server(endpoint = "current_user", input = Json)]
 pub async fn current_user() -> Result<SessionUser, AppError> {
     super::caller(crate::domain::Role::Agent)
+}
+
+/// The login page.
+pub const LOGIN_PATH: &str = "/login";
+
+/// The login page, returning to `next` (a path with query) afterwards.
+pub fn login_href(next: &str) -> String {
+    let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    format!("{LOGIN_PATH}?next={next}")
 }
 
 /// A page of this site to go to after login; anything else (other sites, `//host`, `/\host`)
@@ -80,7 +90,7 @@ pub fn local_target(next: Option<&str>) -> String {
             if path.starts_with('/')
                 && !path.starts_with("//")
                 && !path.starts_with("/\\")
-                && !path.starts_with("/login") =>
+                && !path.starts_with(LOGIN_PATH) =>
         {
             path.to_owned()
         }
@@ -100,5 +110,13 @@ mod tests {
         assert_eq!(local_target(Some("/\\evil.example/")), "/");
         assert_eq!(local_target(Some("/login")), "/");
         assert_eq!(local_target(None), "/");
+    }
+
+    #[test]
+    fn the_login_link_carries_the_view_to_return_to() {
+        assert_eq!(
+            super::login_href("/?status=NEW"),
+            "/login?next=%2F%3Fstatus%3DNEW"
+        );
     }
 }

@@ -16,14 +16,23 @@ fn pool() -> Result<sqlx::PgPool, crate::AppError> {
 /// guard has already turned away anonymous requests; this is the check where the work is done.
 #[cfg(feature = "ssr")]
 fn caller(required: crate::domain::Role) -> Result<crate::domain::SessionUser, crate::AppError> {
-    let caller = leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<crate::auth::Caller>().cloned());
-    let result = match caller {
-        Some(caller) if caller.user.role.allows(required) => Ok(caller.user),
+    let result = match request_user() {
+        Some(user) if user.role.allows(required) => Ok(user),
         Some(_) => Err(crate::AppError::Forbidden),
         None => Err(crate::AppError::Unauthenticated),
     };
     answer(result)
+}
+
+/// The user the server found for the request being handled (see `auth`), if any.
+#[cfg(feature = "ssr")]
+pub(crate) fn request_user() -> Option<crate::domain::SessionUser> {
+    leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<crate::domain::SessionUser>()
+            .cloned()
+    })
 }
 
 /// [`caller`] for changes: who the audit trail names.

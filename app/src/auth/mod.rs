@@ -1,5 +1,8 @@
 //! Who is making a request: accounts and passwords, browser sessions and API tokens.
 //! Every change here is audited like a change to a call.
+//!
+//! The server puts the [`SessionUser`](crate::domain::SessionUser) it found for a request into
+//! the request's extensions; anonymous requests have none.
 
 pub mod accounts;
 mod password;
@@ -7,28 +10,8 @@ mod secret;
 pub mod sessions;
 pub mod tokens;
 
-use crate::domain::SessionUser;
-
-pub use accounts::{AccountError, LOCKOUT_AFTER, LOCKOUT_MINUTES, LoginError};
-pub use password::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
+pub use accounts::{AccountError, LOCKOUT_AFTER, LoginError};
 pub use sessions::SessionPolicy;
-
-/// The user a request is made by, as the server established it from the session cookie or an
-/// API token. The server puts it into the request's extensions; anonymous requests have none.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Caller {
-    pub user: SessionUser,
-    pub credential: Credential,
-}
-
-/// How a caller proved who they are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Credential {
-    /// The browser's session cookie.
-    Session,
-    /// An API token in the `Authorization: Bearer` header.
-    Token,
-}
 
 /// Session settings the server functions need (login sets the cookie).
 #[derive(Clone, Copy, Debug, Default)]
@@ -74,14 +57,8 @@ impl SessionSettings {
             .to_string()
     }
 
-    /// The session token among a request's `Cookie` headers, if any.
-    pub fn token<'a>(self, cookie_headers: impl IntoIterator<Item = &'a str>) -> Option<String> {
-        cookie_headers
-            .into_iter()
-            .flat_map(cookie::Cookie::split_parse)
-            .flatten()
-            .find(|cookie| cookie.name() == self.cookie_name())
-            .map(|cookie| cookie.value().to_owned())
-            .filter(|token| !token.is_empty())
+    /// The session token among a request's cookies, if any.
+    pub fn token(self, headers: &http::HeaderMap) -> Option<String> {
+        crate::cookies::value(headers, self.cookie_name()).filter(|token| !token.is_empty())
     }
 }

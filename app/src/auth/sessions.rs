@@ -53,44 +53,35 @@ pub async fn create(
     Ok(token)
 }
 
-/// The active user of a live session, marking it used. Expired sessions, idle ones and those of
-/// deactivated users give `None`.
+/// The active user of a live session, marking it used (at most every
+/// [`TOUCH_EVERY_SECONDS`]). Expired sessions, idle ones and those of deactivated users give
+/// `None`. One statement: the check and the mark are a single round trip.
 pub async fn user(
     pool: &PgPool,
     token: &str,
     policy: SessionPolicy,
 ) -> sqlx::Result<Option<SessionUser>> {
-    let digest = secret::digest(token);
-    let found = sqlx::query!(
-        r#"select u.id, u.name, u.email, u.role as "role: crate::domain::Role",
-                  s.last_seen_at < now() - make_interval(secs => $3) as "stale!"
-           from sessions s join users u on u.id = s.user_id
-           where s.token_hash = $1 and u.is_active
-             and s.expires_at > now()
-             and s.last_seen_at > now() - make_interval(secs => $2)"#,
-        digest,
+    sqlx::query_as!(
+        SessionUser,
+        r#"with live as (
+               select s.token_hash, s.last_seen_at, u.id, u.name, u.email, u.role
+               from sessions s join users u on u.id = s.user_id
+               where s.token_hash = $1 and u.is_active
+                 and s.expires_at > now()
+                 and s.last_seen_at > now() - make_interval(secs => $2)
+           ), touched as (
+               update sessions set last_seen_at = now()
+               from live
+               where sessions.token_hash = live.token_hash
+                 and live.last_seen_at < now() - make_interval(secs => $3)
+           )
+           select id, name, email, role as "role: crate::domain::Role" from live"#,
+        secret::digest(token),
         policy.idle.as_secs_f64(),
         TOUCH_EVERY_SECONDS,
     )
     .fetch_optional(pool)
-    .await?;
-    let Some(found) = found else {
-        return Ok(None);
-    };
-    if found.stale {
-        sqlx::query!(
-            "update sessions set last_seen_at = now() where token_hash = $1",
-            digest
-        )
-        .execute(pool)
-        .await?;
-    }
-    Ok(Some(SessionUser {
-        id: found.id,
-        name: found.name,
-        email: found.email,
-        role: found.role,
-    }))
+    .await
 }
 
 /// Ends one session (logout). Returns whose it was, if it existed.

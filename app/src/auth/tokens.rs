@@ -50,36 +50,27 @@ pub async fn create(
     Ok(NewToken { id, secret })
 }
 
-/// The active user a token acts as, unless it was revoked.
+/// The active user a token acts as, unless it was revoked; marks the token used (at most
+/// every [`TOUCH_EVERY_SECONDS`]) in the same statement.
 pub async fn user(pool: &PgPool, secret: &str) -> sqlx::Result<Option<SessionUser>> {
-    let digest = secret::digest(secret);
-    let found = sqlx::query!(
-        r#"select t.id as token_id, u.id, u.name, u.email, u.role as "role: crate::domain::Role",
-                  coalesce(t.last_used_at < now() - make_interval(secs => $2), true) as "stale!"
-           from api_tokens t join users u on u.id = t.user_id
-           where t.token_hash = $1 and t.revoked_at is null and u.is_active"#,
-        digest,
+    sqlx::query_as!(
+        SessionUser,
+        r#"with live as (
+               select t.id as token_id, t.last_used_at, u.id, u.name, u.email, u.role
+               from api_tokens t join users u on u.id = t.user_id
+               where t.token_hash = $1 and t.revoked_at is null and u.is_active
+           ), touched as (
+               update api_tokens set last_used_at = now()
+               from live
+               where api_tokens.id = live.token_id
+                 and coalesce(live.last_used_at < now() - make_interval(secs => $2), true)
+           )
+           select id, name, email, role as "role: crate::domain::Role" from live"#,
+        secret::digest(secret),
         TOUCH_EVERY_SECONDS,
     )
     .fetch_optional(pool)
-    .await?;
-    let Some(found) = found else {
-        return Ok(None);
-    };
-    if found.stale {
-        sqlx::query!(
-            "update api_tokens set last_used_at = now() where id = $1",
-            found.token_id
-        )
-        .execute(pool)
-        .await?;
-    }
-    Ok(Some(SessionUser {
-        id: found.id,
-        name: found.name,
-        email: found.email,
-        role: found.role,
-    }))
+    .await
 }
 
 /// Revokes a token for good. Returns whether it was active.

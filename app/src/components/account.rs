@@ -2,7 +2,11 @@
 
 use leptos::prelude::*;
 
-use crate::{api::auth::Logout, domain::SessionUser, i18n::use_texts};
+use crate::{
+    api::auth::{LOGIN_PATH, Logout},
+    domain::SessionUser,
+    i18n::use_texts,
+};
 
 /// The logged-in person's name and the logout button (a form, so it works before hydration).
 #[component]
@@ -11,7 +15,7 @@ pub fn AccountMenu(user: SessionUser) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {
-            go_to("/login");
+            go_to(LOGIN_PATH);
         }
     });
     view! {

@@ -11,7 +11,11 @@ use leptos_router::{
 
 use crate::{
     AppError,
-    api::{auth::current_user, calls::list_calls, users::assignable_users},
+    api::{
+        auth::{current_user, login_href},
+        calls::list_calls,
+        users::assignable_users,
+    },
     components::{
         AccountMenu, BulkBar, CallDrawer, CallsTable, Desk, FilterBar, Pager, ToastArea, go_to,
         use_shortcuts,
@@ -117,8 +121,7 @@ fn login_again() {
         location.pathname().unwrap_or_default(),
         location.search().unwrap_or_default()
     );
-    let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
-    go_to(&format!("/login?next={next}"));
+    go_to(&login_href(&here));
 }
 
 /// Keeps the desk's rows in step with the list and marks calls that arrived live.

@@ -17,7 +17,7 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.with(|q| q.get("next")).unwrap_or_default();
     #[cfg(feature = "ssr")]
-    if already_logged_in() {
+    if crate::api::request_user().is_some() {
         leptos_axum::redirect(&local_target(Some(&next())));
     }
     let login = ServerAction::<Login>::new();
@@ -61,10 +61,4 @@ pub fn LoginPage() -> impl IntoView {
             </ActionForm>
         </section>
     }
-}
-
-#[cfg(feature = "ssr")]
-fn already_logged_in() -> bool {
-    use_context::<http::request::Parts>()
-        .is_some_and(|parts| parts.extensions.get::<crate::auth::Caller>().is_some())
 }
