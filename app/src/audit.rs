@@ -5,12 +5,13 @@
 //! its content and the previous row's hash. [`verify`] recomputes the chain here, independently
 //! of the database's own functions, and names the first row that does not fit.
 
-use futures_util::TryStreamExt;
+use chrono::{DateTime, Utc};
+use futures_util::{Stream, TryStreamExt, stream};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 
-use crate::domain::AuditAction;
+use crate::domain::{AuditAction, AuditFilter, AuditLogPage, AuditRecord, TimeRange};
 
 /// Who makes a change, as recorded in the audit trail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +62,98 @@ pub async fn record(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Rows of the audit log shown per page.
+pub const LOG_PAGE_SIZE: usize = 100;
+
+/// A page of the audit rows matching `filter`, newest first, older than chain position
+/// `before` when given. `now` resolves the filter's days.
+pub async fn log_page(
+    pool: &PgPool,
+    filter: &AuditFilter,
+    before: Option<i64>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<AuditLogPage> {
+    let limit = i64::try_from(LOG_PAGE_SIZE + 1).unwrap_or(i64::MAX);
+    let mut records: Vec<AuditRecord> = log_rows(pool, filter, before, Some(limit), now)
+        .try_collect()
+        .await?;
+    let older = if records.len() > LOG_PAGE_SIZE {
+        records.truncate(LOG_PAGE_SIZE);
+        records.last().map(|record| record.position)
+    } else {
+        None
+    };
+    Ok(AuditLogPage { records, older })
+}
+
+/// Every audit row matching `filter`, newest first, as a stream read in batches, so exports
+/// of any size take little memory and no connection is held between batches.
+pub fn export(
+    pool: PgPool,
+    filter: AuditFilter,
+    now: DateTime<Utc>,
+) -> impl Stream<Item = sqlx::Result<AuditRecord>> + Send + 'static {
+    const BATCH: usize = 1000;
+    let limit = i64::try_from(BATCH).unwrap_or(i64::MAX);
+    stream::try_unfold(Some(None), move |before: Option<Option<i64>>| {
+        let pool = pool.clone();
+        let filter = filter.clone();
+        async move {
+            let Some(before) = before else {
+                return Ok(None);
+            };
+            let batch: Vec<AuditRecord> = log_rows(&pool, &filter, before, Some(limit), now)
+                .try_collect()
+                .await?;
+            let next = (batch.len() == BATCH)
+                .then(|| batch.last().map(|record| record.position))
+                .flatten()
+                .map(Some);
+            Ok::<_, sqlx::Error>(Some((stream::iter(batch.into_iter().map(Ok)), next)))
+        }
+    })
+    .try_flatten()
+}
+
+fn log_rows<'a>(
+    pool: &'a PgPool,
+    filter: &AuditFilter,
+    before: Option<i64>,
+    limit: Option<i64>,
+    now: DateTime<Utc>,
+) -> impl Stream<Item = sqlx::Result<AuditRecord>> + 'a {
+    let (start, end) = TimeRange::Days {
+        from: filter.from,
+        to: filter.to,
+    }
+    .bounds(now);
+    sqlx::query_as!(
+        AuditRecord,
+        r#"select a.chain_position as position, a.occurred_at, a.actor_kind, a.actor_id,
+                  u.name as "actor_name?", a.action_type as action, a.call_id,
+                  a.diff::text as "diff!", r.reason as "reason?",
+                  encode(a.row_hash, 'hex') as "row_hash!"
+           from actions_audit a
+           left join users u on u.id = a.actor_id
+           left join pii_reveals r
+                  on a.action_type = 'field_revealed' and r.id = (a.diff ->> 'reveal_id')::bigint
+           where ($1::bigint is null or a.actor_id = $1)
+             and ($2::text is null or a.action_type = $2)
+             and ($3::timestamptz is null or a.occurred_at >= $3)
+             and ($4::timestamptz is null or a.occurred_at < $4)
+             and ($5::bigint is null or a.chain_position < $5)
+           order by a.chain_position desc
+           limit $6"#,
+        filter.user_id,
+        filter.action.map(AuditAction::as_str),
+        start,
+        end,
+        before,
+        limit,
+    )
+    .fetch(pool)
 }
 
 /// What [`verify`] found.

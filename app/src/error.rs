@@ -85,6 +85,28 @@ impl From<sqlx::Error> for AppError {
 }
 
 #[cfg(feature = "backend")]
+impl From<crate::auth::AccountError> for AppError {
+    fn from(error: crate::auth::AccountError) -> Self {
+        use crate::auth::AccountError;
+        match error {
+            AccountError::Invalid { field, message } => Self::Invalid {
+                field: field.to_owned(),
+                message,
+            },
+            AccountError::NotFound(_) => Self::Invalid {
+                field: "user".to_owned(),
+                message: "Dieses Konto gibt es nicht (mehr).".to_owned(),
+            },
+            AccountError::Hash(error) => {
+                tracing::error!(%error, "could not hash a password");
+                Self::Internal
+            }
+            AccountError::Database(error) => error.into(),
+        }
+    }
+}
+
+#[cfg(feature = "backend")]
 impl From<crate::service::ActionError> for AppError {
     fn from(error: crate::service::ActionError) -> Self {
         use crate::service::ActionError;

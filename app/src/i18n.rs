@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::{
     AppError,
-    domain::{CallSort, CallStatus, Priority},
+    domain::{AuditAction, CallSort, CallStatus, MaskLevel, PiiField, Priority, Role},
 };
 
 /// The cookie that holds a user's choice of language.
@@ -209,9 +209,73 @@ pub struct Texts {
     pub signed_in_as: &'static str,
     pub mine: &'static str,
 
+    pub admin_link: &'static str,
+    pub admin_title: &'static str,
+    pub admin_users: &'static str,
+    pub admin_sessions: &'static str,
+    pub admin_tokens: &'static str,
+    pub admin_masking: &'static str,
+    pub admin_audit: &'static str,
+    pub add_user: &'static str,
+    pub user_added: &'static str,
+    pub role: &'static str,
+    pub first_password: &'static str,
+    pub role_changed: &'static str,
+    pub user_deactivated: &'static str,
+    pub user_activated: &'static str,
+    pub sessions_ended: fn(u64) -> String,
+    pub account_state: &'static str,
+    pub active: &'static str,
+    pub deactivated: &'static str,
+    pub locked_until: fn(&str) -> String,
+    pub end_sessions: &'static str,
+    pub deactivate: &'static str,
+    pub activate: &'static str,
+    pub sessions_intro: &'static str,
+    pub no_sessions: &'static str,
+    pub session_started: &'static str,
+    pub session_last_seen: &'static str,
+    pub session_ends: &'static str,
+    pub session_browser: &'static str,
+    pub tokens_intro: &'static str,
+    pub token_shown_once: &'static str,
+    pub no_tokens: &'static str,
+    pub create_token: &'static str,
+    pub token_name: &'static str,
+    pub token_name_placeholder: &'static str,
+    pub token_acts_as: &'static str,
+    pub token_prefix: &'static str,
+    pub token_created: &'static str,
+    pub token_last_used: &'static str,
+    pub revoke: &'static str,
+    pub revoke_token_confirm: &'static str,
+    pub token_revoked: &'static str,
+    pub revoked_at: fn(&str) -> String,
+    pub never: &'static str,
+    pub masking_intro: &'static str,
+    pub masking_saved: &'static str,
+    pub save: &'static str,
+    pub export: &'static str,
+    pub no_audit_rows: &'static str,
+    pub newest_entries: &'static str,
+    pub older_entries: &'static str,
+    pub masked_hint: &'static str,
+    pub reveal: &'static str,
+    pub reveal_reason: &'static str,
+    pub reveal_reason_placeholder: &'static str,
+    pub cancel: &'static str,
+    pub audit_person: &'static str,
+    /// What "partly" shows of a field.
+    pub partial_example: fn(PiiField) -> &'static str,
+
     status_label: fn(CallStatus) -> &'static str,
     priority_label: fn(Priority) -> &'static str,
     sort_label: fn(CallSort) -> &'static str,
+    role_label: fn(Role) -> &'static str,
+    mask_level_label: fn(MaskLevel) -> &'static str,
+    pii_field_label: fn(PiiField) -> &'static str,
+    audit_action_label: fn(AuditAction) -> &'static str,
+    actor_kind_label: fn(&str) -> &'static str,
 }
 
 impl Texts {
@@ -225,6 +289,27 @@ impl Texts {
 
     pub fn sort(&self, sort: CallSort) -> &'static str {
         (self.sort_label)(sort)
+    }
+
+    pub fn role_name(&self, role: Role) -> &'static str {
+        (self.role_label)(role)
+    }
+
+    pub fn mask_level(&self, level: MaskLevel) -> &'static str {
+        (self.mask_level_label)(level)
+    }
+
+    pub fn pii_field(&self, field: PiiField) -> &'static str {
+        (self.pii_field_label)(field)
+    }
+
+    pub fn audit_action_name(&self, action: AuditAction) -> &'static str {
+        (self.audit_action_label)(action)
+    }
+
+    /// Who did something, when it was not a user: `importer`, `system`, `anonymous`.
+    pub fn actor_kind(&self, kind: &str) -> &'static str {
+        (self.actor_kind_label)(kind)
     }
 
     /// What went wrong, for the user. Messages about an invalid field come from the server.
@@ -375,6 +460,68 @@ static DE: Texts = Texts {
     signed_in_as: "Angemeldet als",
     mine: "Meine",
 
+    admin_link: "Verwaltung",
+    admin_title: "Verwaltung",
+    admin_users: "Benutzer",
+    admin_sessions: "Sitzungen",
+    admin_tokens: "API-Tokens",
+    admin_masking: "Maskierung",
+    admin_audit: "Audit-Protokoll",
+    add_user: "Benutzer anlegen",
+    user_added: "Benutzer angelegt. Bitte das erste Passwort persönlich übergeben.",
+    role: "Rolle",
+    first_password: "Erstes Passwort (mind. 12 Zeichen)",
+    role_changed: "Rolle geändert.",
+    user_deactivated: "Konto deaktiviert; seine Sitzungen sind beendet, seine Tokens gelten nicht mehr.",
+    user_activated: "Konto aktiviert.",
+    sessions_ended: |count| format!("{count} Sitzung(en) beendet."),
+    account_state: "Zustand",
+    active: "aktiv",
+    deactivated: "deaktiviert",
+    locked_until: |until| format!("gesperrt bis {until}"),
+    end_sessions: "Sitzungen beenden",
+    deactivate: "Deaktivieren",
+    activate: "Aktivieren",
+    sessions_intro: "Angemeldete Browser. Beenden meldet alle Browser der Person ab; sie kann sich danach neu anmelden.",
+    no_sessions: "Niemand ist angemeldet.",
+    session_started: "Angemeldet",
+    session_last_seen: "Zuletzt aktiv",
+    session_ends: "Endet spätestens",
+    session_browser: "Browser",
+    tokens_intro: "Mit einem Token greift ein Programm (z. B. die Praxissoftware) auf die REST-API zu, mit den Rechten des gewählten Kontos.",
+    token_shown_once: "Neues Token – nur jetzt sichtbar. Bitte kopieren und sicher aufbewahren:",
+    no_tokens: "Noch keine Tokens.",
+    create_token: "Token erstellen",
+    token_name: "Name",
+    token_name_placeholder: "wofür, z. B. Praxissoftware",
+    token_acts_as: "Handelt als",
+    token_prefix: "Beginnt mit",
+    token_created: "Erstellt",
+    token_last_used: "Zuletzt benutzt",
+    revoke: "Widerrufen",
+    revoke_token_confirm: "Token endgültig widerrufen? Programme, die es benutzen, verlieren sofort den Zugang.",
+    token_revoked: "Token widerrufen.",
+    revoked_at: |at| format!("widerrufen {at}"),
+    never: "nie",
+    masking_intro: "Was Mitarbeitende (Rolle Empfang) von den Daten der Anrufenden sehen. Admins sehen immer alles. Wer ein maskiertes Feld aufdeckt, nennt einen Grund; das wird protokolliert.",
+    masking_saved: "Maskierung gespeichert.",
+    save: "Speichern",
+    export: "Exportieren",
+    no_audit_rows: "Keine Einträge für diesen Filter.",
+    newest_entries: "« Neueste",
+    older_entries: "Ältere ›",
+    masked_hint: "Maskiert – im Anruf-Detail mit Begründung aufdecken",
+    reveal: "Aufdecken",
+    reveal_reason: "Grund",
+    reveal_reason_placeholder: "z. B. Rückruf, Identität prüfen",
+    cancel: "Abbrechen",
+    audit_person: "Person",
+    partial_example: |field| match field {
+        PiiField::CallerName => "Initialen: M. M.",
+        PiiField::CallerNumber => "Vorwahl und letzte zwei Ziffern: 030 •••••67",
+        PiiField::DateOfBirth => "nur das Geburtsjahr: 1984",
+    },
+
     status_label: |status| match status {
         CallStatus::New => "Neu",
         CallStatus::InProgress => "In Bearbeitung",
@@ -390,6 +537,44 @@ static DE: Texts = Texts {
         CallSort::Newest => "Neueste zuerst",
         CallSort::Oldest => "Älteste zuerst",
         CallSort::Priority => "Dringende zuerst",
+    },
+    role_label: |role| match role {
+        Role::Agent => "Empfang",
+        Role::Admin => "Admin",
+    },
+    mask_level_label: |level| match level {
+        MaskLevel::Visible => "sichtbar",
+        MaskLevel::Partial => "teilweise",
+        MaskLevel::Hidden => "verborgen",
+    },
+    pii_field_label: |field| match field {
+        PiiField::CallerName => "Name",
+        PiiField::CallerNumber => "Nummer",
+        PiiField::DateOfBirth => "Geburtsdatum",
+    },
+    audit_action_label: |action| match action {
+        AuditAction::Edit => "Daten geändert (Import)",
+        AuditAction::StatusChange => "Status geändert",
+        AuditAction::Assign => "Zugewiesen",
+        AuditAction::Note => "Notiz",
+        AuditAction::Login => "Anmeldung",
+        AuditAction::LoginFailed => "Anmeldung fehlgeschlagen",
+        AuditAction::Logout => "Abmeldung",
+        AuditAction::SessionsEnded => "Sitzungen beendet",
+        AuditAction::UserCreated => "Benutzer angelegt",
+        AuditAction::UserChanged => "Benutzer geändert",
+        AuditAction::TokenCreated => "Token erstellt",
+        AuditAction::TokenRevoked => "Token widerrufen",
+        AuditAction::AuditPruned => "Protokoll gekürzt (Aufbewahrung)",
+        AuditAction::MaskingChanged => "Maskierung geändert",
+        AuditAction::FieldRevealed => "Feld aufgedeckt",
+        AuditAction::AuditExported => "Protokoll exportiert",
+    },
+    actor_kind_label: |kind| match kind {
+        "importer" => "Import",
+        "system" => "System",
+        "anonymous" => "nicht angemeldet",
+        _ => "unbekannt",
     },
 };
 
@@ -524,6 +709,68 @@ static EN: Texts = Texts {
     signed_in_as: "Logged in as",
     mine: "Mine",
 
+    admin_link: "Administration",
+    admin_title: "Administration",
+    admin_users: "Users",
+    admin_sessions: "Sessions",
+    admin_tokens: "API tokens",
+    admin_masking: "Masking",
+    admin_audit: "Audit log",
+    add_user: "Add user",
+    user_added: "User added. Please hand over the first password in person.",
+    role: "Role",
+    first_password: "First password (at least 12 characters)",
+    role_changed: "Role changed.",
+    user_deactivated: "Account deactivated; its sessions have ended and its tokens no longer work.",
+    user_activated: "Account activated.",
+    sessions_ended: |count| format!("{count} session(s) ended."),
+    account_state: "State",
+    active: "active",
+    deactivated: "deactivated",
+    locked_until: |until| format!("locked until {until}"),
+    end_sessions: "End sessions",
+    deactivate: "Deactivate",
+    activate: "Activate",
+    sessions_intro: "Logged-in browsers. Ending logs out every browser of that person; they can log in again.",
+    no_sessions: "Nobody is logged in.",
+    session_started: "Logged in",
+    session_last_seen: "Last active",
+    session_ends: "Ends at the latest",
+    session_browser: "Browser",
+    tokens_intro: "A token lets a program (e.g. the practice software) use the REST API with the rights of the chosen account.",
+    token_shown_once: "New token – shown only now. Please copy it and keep it safe:",
+    no_tokens: "No tokens yet.",
+    create_token: "Create token",
+    token_name: "Name",
+    token_name_placeholder: "what for, e.g. practice software",
+    token_acts_as: "Acts as",
+    token_prefix: "Starts with",
+    token_created: "Created",
+    token_last_used: "Last used",
+    revoke: "Revoke",
+    revoke_token_confirm: "Revoke this token for good? Programs using it lose access at once.",
+    token_revoked: "Token revoked.",
+    revoked_at: |at| format!("revoked {at}"),
+    never: "never",
+    masking_intro: "What agents see of callers' data. Admins always see everything. Revealing a masked field asks for a reason, which is audited.",
+    masking_saved: "Masking saved.",
+    save: "Save",
+    export: "Export",
+    no_audit_rows: "No entries for this filter.",
+    newest_entries: "« Newest",
+    older_entries: "Older ›",
+    masked_hint: "Masked – reveal it with a reason in the call's details",
+    reveal: "Reveal",
+    reveal_reason: "Reason",
+    reveal_reason_placeholder: "e.g. call back, check identity",
+    cancel: "Cancel",
+    audit_person: "Person",
+    partial_example: |field| match field {
+        PiiField::CallerName => "initials: M. M.",
+        PiiField::CallerNumber => "area code and last two digits: 030 •••••67",
+        PiiField::DateOfBirth => "the year of birth only: 1984",
+    },
+
     status_label: |status| match status {
         CallStatus::New => "New",
         CallStatus::InProgress => "In progress",
@@ -539,6 +786,44 @@ static EN: Texts = Texts {
         CallSort::Newest => "Newest first",
         CallSort::Oldest => "Oldest first",
         CallSort::Priority => "Most urgent first",
+    },
+    role_label: |role| match role {
+        Role::Agent => "Front desk",
+        Role::Admin => "Admin",
+    },
+    mask_level_label: |level| match level {
+        MaskLevel::Visible => "visible",
+        MaskLevel::Partial => "partly",
+        MaskLevel::Hidden => "hidden",
+    },
+    pii_field_label: |field| match field {
+        PiiField::CallerName => "Name",
+        PiiField::CallerNumber => "Number",
+        PiiField::DateOfBirth => "Date of birth",
+    },
+    audit_action_label: |action| match action {
+        AuditAction::Edit => "Data changed (import)",
+        AuditAction::StatusChange => "Status changed",
+        AuditAction::Assign => "Assigned",
+        AuditAction::Note => "Note",
+        AuditAction::Login => "Login",
+        AuditAction::LoginFailed => "Failed login",
+        AuditAction::Logout => "Logout",
+        AuditAction::SessionsEnded => "Sessions ended",
+        AuditAction::UserCreated => "User added",
+        AuditAction::UserChanged => "User changed",
+        AuditAction::TokenCreated => "Token created",
+        AuditAction::TokenRevoked => "Token revoked",
+        AuditAction::AuditPruned => "Log pruned (retention)",
+        AuditAction::MaskingChanged => "Masking changed",
+        AuditAction::FieldRevealed => "Field revealed",
+        AuditAction::AuditExported => "Log exported",
+    },
+    actor_kind_label: |kind| match kind {
+        "importer" => "Importer",
+        "system" => "System",
+        "anonymous" => "not logged in",
+        _ => "unknown",
     },
 };
 

@@ -17,6 +17,8 @@ pub mod domain;
 mod error;
 pub mod i18n;
 pub mod live;
+#[cfg(feature = "backend")]
+pub mod masking;
 mod pages;
 #[cfg(feature = "backend")]
 pub mod service;
@@ -25,10 +27,11 @@ use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     StaticSegment,
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
 };
 
 pub use error::AppError;
+use pages::admin;
 
 /// The HTML document around the app, rendered by the server in the request's language.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -71,6 +74,13 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFoundPage>
                     <Route path=StaticSegment("") view=pages::CallsPage />
                     <Route path=StaticSegment("login") view=pages::LoginPage />
+                    <ParentRoute path=StaticSegment("admin") view=admin::AdminLayout>
+                        <Route path=StaticSegment("") view=admin::UsersView />
+                        <Route path=StaticSegment("sessions") view=admin::SessionsView />
+                        <Route path=StaticSegment("tokens") view=admin::TokensView />
+                        <Route path=StaticSegment("masking") view=admin::MaskingView />
+                        <Route path=StaticSegment("audit") view=admin::AuditView />
+                    </ParentRoute>
                 </Routes>
             </main>
         </Router>

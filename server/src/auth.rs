@@ -8,10 +8,13 @@
 //! - [`same_origin`] refuses state-changing requests a browser sends from another site (CSRF).
 
 use app::{
-    api::auth::{LOGIN_PATH, Login, login_href},
+    api::{
+        admin::ADMIN_PATH,
+        auth::{LOGIN_PATH, Login, login_href},
+    },
     audit::Actor,
     auth::{SessionSettings, sessions, tokens},
-    domain::{Role, SessionUser},
+    domain::{MaskingPolicy, Role, SessionUser},
 };
 use axum::{
     extract::{FromRequestParts, Request, State},
@@ -102,7 +105,12 @@ impl Area {
             app::live::LIVE_PATH => Self::Live,
             _ if path.starts_with("/pkg/") => Self::Static,
             _ if path.starts_with(crate::rest::PREFIX) => Self::Rest,
-            _ if path == "/admin" || path.starts_with("/admin/") => Self::AdminPage,
+            _ if path
+                .strip_prefix(ADMIN_PATH)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/')) =>
+            {
+                Self::AdminPage
+            }
             _ if path.starts_with("/api/") => Self::ServerFunction,
             _ => Self::Page,
         }
@@ -220,6 +228,11 @@ impl RestCaller {
     /// Who the audit trail names for changes made through this request.
     pub fn actor(&self) -> Actor {
         Actor::User(self.0.id)
+    }
+
+    /// What this caller's role lets them see of callers' personal data.
+    pub async fn masking(&self, pool: &PgPool) -> sqlx::Result<MaskingPolicy> {
+        app::masking::policy_for(pool, &self.0).await
     }
 }
 

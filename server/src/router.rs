@@ -1,14 +1,14 @@
 //! The HTTP surface: server-rendered pages, server functions, the REST API, the live
 //! WebSocket and static files.
 
-use app::{App, shell};
+use app::{App, api::admin::AUDIT_EXPORT_PATH, shell};
 use axum::{Router, extract::State, middleware, routing::get};
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower_http::{compression::CompressionLayer, services::ServeDir, trace::TraceLayer};
 
-use crate::{auth, limits, live, rest, security, state::AppState};
+use crate::{audit_export, auth, limits, live, rest, security, state::AppState};
 
 /// Builds the whole application; the binary serves it and tests call it with `oneshot`.
 ///
@@ -25,6 +25,7 @@ pub fn router(state: AppState) -> Router {
             bundle_files(&options),
         )
         .route("/metrics", get(metrics))
+        .route(AUDIT_EXPORT_PATH, get(audit_export::export))
         .route(app::live::LIVE_PATH, get(live::live_socket))
         .nest(rest::PREFIX, rest::router())
         .leptos_routes_with_context(

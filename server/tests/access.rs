@@ -175,13 +175,115 @@ fn table() -> Vec<Case> {
             r#"{"assignee_id": null, "version": 1}"#,
             [401, 200, 200, 401],
         ),
+        case(
+            Method::POST,
+            "/api/reveal_field",
+            ServerFn,
+            r#"{"id": {id}, "field": "date_of_birth", "reason": "Rückruf"}"#,
+            [401, 200, 200, 401],
+        ),
         case(Method::GET, "/live", Socket, "", [401, 426, 426, 401]),
         case(Method::GET, "/metrics", Browser, "", [401, 403, 200, 401]),
+        case(Method::GET, "/admin", Browser, "", ADMIN_PAGE),
+        case(Method::GET, "/admin/sessions", Browser, "", ADMIN_PAGE),
+        case(Method::GET, "/admin/tokens", Browser, "", ADMIN_PAGE),
+        case(Method::GET, "/admin/masking", Browser, "", ADMIN_PAGE),
+        case(Method::GET, "/admin/audit", Browser, "", ADMIN_PAGE),
+        case(Method::GET, "/admin/audit/export", Browser, "", ADMIN_PAGE),
+        case(
+            Method::POST,
+            "/api/admin/accounts",
+            ServerFn,
+            "{}",
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/add_user",
+            Form,
+            "name=Neu&email=neu%40praxis.example&role=AGENT&password=ein-langes-passwort",
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/set_role",
+            ServerFn,
+            r#"{"user_id": {user}, "role": "AGENT"}"#,
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/set_active",
+            ServerFn,
+            r#"{"user_id": {user}, "active": true}"#,
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/end_sessions",
+            ServerFn,
+            r#"{"user_id": {user}}"#,
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/sessions",
+            ServerFn,
+            "{}",
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/tokens",
+            ServerFn,
+            "{}",
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/create_token",
+            Form,
+            "user_id={user}&name=Praxissoftware",
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/revoke_token",
+            ServerFn,
+            r#"{"token_id": 0}"#,
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/masking",
+            ServerFn,
+            "{}",
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/set_masking",
+            ServerFn,
+            r#"{"policy": {"caller_name": "visible", "caller_number": "visible", "date_of_birth": "hidden"}}"#,
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/audit_log",
+            ServerFn,
+            r#"{"filter": {}, "before": null}"#,
+            ADMIN_ONLY,
+        ),
     ]
 }
 
+/// A page of the admin area: anonymous visitors and deactivated users go to the login page.
+const ADMIN_PAGE: [u16; 4] = [303, 403, 200, 303];
+/// A server function of the admin area.
+const ADMIN_ONLY: [u16; 4] = [401, 403, 200, 401];
+
 /// Routes served by the router directly rather than through Leptos or the OpenAPI registry.
-const PLAIN_ROUTES: [&str; 2] = ["/live", "/metrics"];
+const PLAIN_ROUTES: [&str; 3] = ["/live", "/metrics", "/admin/audit/export"];
 
 fn app(pool: &PgPool) -> Router {
     common::app(
@@ -190,9 +292,23 @@ fn app(pool: &PgPool) -> Router {
     )
 }
 
-fn request(case: &Case, call_id: i64, login: Option<&Login>) -> Request<Body> {
-    let uri = case.route.replace("{id}", &call_id.to_string());
-    let body = case.body.replace("{id}", &call_id.to_string());
+/// The ids a case's route and body may name: `{id}` a call, `{user}` an active colleague.
+#[derive(Clone, Copy)]
+struct Targets {
+    call: i64,
+    user: i64,
+}
+
+impl Targets {
+    fn fill(self, text: &str) -> String {
+        text.replace("{id}", &self.call.to_string())
+            .replace("{user}", &self.user.to_string())
+    }
+}
+
+fn request(case: &Case, targets: Targets, login: Option<&Login>) -> Request<Body> {
+    let uri = targets.fill(case.route);
+    let body = targets.fill(case.body);
     let mut request = Request::builder().method(case.method.clone()).uri(uri);
     if let Some(login) = login {
         request = match case.kind {
@@ -220,7 +336,10 @@ fn request(case: &Case, call_id: i64, login: Option<&Login>) -> Request<Body> {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn every_route_allows_and_denies_exactly_as_the_table_says(pool: PgPool) {
-    let call_id = common::calls::insert_call(&pool, NewCall::default()).await;
+    let targets = Targets {
+        call: common::calls::insert_call(&pool, NewCall::default()).await,
+        user: common::calls::insert_user(&pool, "Kollegin", true).await,
+    };
     let gone = common::calls::insert_user(&pool, "Ehemalige", true).await;
     let deactivated = common::login_as(&pool, gone).await;
     accounts::set_active(&pool, Actor::System, gone, false)
@@ -239,7 +358,7 @@ async fn every_route_allows_and_denies_exactly_as_the_table_says(pool: PgPool) {
                 "deactivated" => Some(deactivated.clone()),
                 _ => None,
             };
-            let response = send(app(&pool), request(&case, call_id, login.as_ref())).await;
+            let response = send(app(&pool), request(&case, targets, login.as_ref())).await;
             let status = response.status();
             let location = response
                 .headers()

@@ -16,8 +16,8 @@ use app::{
         accounts::{self, NewUser},
         tokens,
     },
-    domain::{AuditAction, CallStatus, Role},
-    service,
+    domain::{AuditAction, CallStatus, MaskLevel, MaskingPolicy, PiiField, Role, SessionUser},
+    masking, service,
 };
 use common::calls::{NewCall, insert_call};
 use serde_json::json;
@@ -79,6 +79,35 @@ async fn do_everything(pool: &PgPool) {
     service::add_note(pool, actor, call, "Rückruf vereinbart")
         .await
         .expect("note");
+    let hidden_numbers = MaskingPolicy {
+        caller_number: MaskLevel::Hidden,
+        ..MaskingPolicy::default()
+    };
+    masking::set_policy(pool, Actor::User(admin), hidden_numbers)
+        .await
+        .expect("masking_changed");
+    let reader = SessionUser {
+        id: agent,
+        name: "Anna".into(),
+        email: "anna@praxis.test".into(),
+        role: Role::Agent,
+    };
+    masking::reveal(pool, &reader, call, PiiField::CallerNumber, "Rückruf")
+        .await
+        .expect("field_revealed");
+    let exporter = common::login_as(pool, admin).await;
+    let export = axum::http::Request::get("/admin/audit/export?format=json")
+        .header(axum::http::header::COOKIE, &exporter.cookie)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let app = common::app(
+        pool.clone(),
+        metrics_exporter_prometheus::PrometheusBuilder::new()
+            .build_recorder()
+            .handle(),
+    );
+    let response = common::send(app, export).await;
+    assert!(response.status().is_success(), "audit_exported");
 
     let dir = tempfile::tempdir().expect("import dir");
     let line = |topic: &str| {

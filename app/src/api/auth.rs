@@ -60,7 +60,7 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 #[cfg(feature = "ssr")]
-fn session_settings() -> Result<crate::auth::SessionSettings, AppError> {
+pub(super) fn session_settings() -> Result<crate::auth::SessionSettings, AppError> {
     use_context::<crate::auth::SessionSettings>().ok_or_else(|| {
         tracing::error!("the server did not provide the session settings");
         AppError::Internal

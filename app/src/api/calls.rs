@@ -6,31 +6,46 @@ use crate::{
     AppError,
     domain::{
         BulkOutcome, CallDetail, CallListItem, CallPage, CallQuery, CallStatus, NoteEntry, PageAt,
+        PiiField,
     },
 };
 
 /// One page of the calls that match `query`.
 #[server(endpoint = "list_calls", input = Json)]
 pub async fn list_calls(query: CallQuery, at: PageAt) -> Result<CallPage, AppError> {
-    super::caller(crate::domain::Role::Agent)?;
     let pool = super::pool()?;
-    Ok(crate::db::calls::list(
+    let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
+    let page = crate::db::calls::list(
         &pool,
         &query,
         at,
         crate::db::calls::PAGE_SIZE,
         chrono::Utc::now(),
     )
-    .await?)
+    .await;
+    viewer.show(page)
 }
 
 /// Everything about one call, for the detail drawer.
 #[server(endpoint = "call_detail", input = Json)]
 pub async fn get_call_detail(id: i64) -> Result<CallDetail, AppError> {
-    super::caller(crate::domain::Role::Agent)?;
     let pool = super::pool()?;
+    let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
     let detail = crate::db::detail::call_detail(&pool, id).await?;
-    super::answer(detail.ok_or(AppError::NotFound))
+    viewer.show(detail.ok_or(AppError::NotFound))
+}
+
+/// The real value of a field masked for the caller, for a `reason` that goes into the audit
+/// trail. `None` when the call has no value in that field.
+#[server(endpoint = "reveal_field", input = Json)]
+pub async fn reveal_field(
+    id: i64,
+    field: PiiField,
+    reason: String,
+) -> Result<Option<String>, AppError> {
+    let user = super::caller(crate::domain::Role::Agent)?;
+    let pool = super::pool()?;
+    super::answer(crate::masking::reveal(&pool, &user, id, field, &reason).await)
 }
 
 /// Sets the status of a call last seen at `version`.
@@ -41,9 +56,10 @@ pub async fn set_call_status(
     status: CallStatus,
     comment: Option<String>,
 ) -> Result<CallListItem, AppError> {
-    let actor = super::actor(crate::domain::Role::Agent)?;
     let pool = super::pool()?;
-    super::answer(crate::service::set_status(&pool, actor, id, version, status, comment).await)
+    let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
+    viewer
+        .show(crate::service::set_status(&pool, viewer.actor(), id, version, status, comment).await)
 }
 
 /// Assigns a call last seen at `version` to a user, or to nobody.
@@ -53,9 +69,9 @@ pub async fn assign_call(
     version: i32,
     assignee: Option<i64>,
 ) -> Result<CallListItem, AppError> {
-    let actor = super::actor(crate::domain::Role::Agent)?;
     let pool = super::pool()?;
-    super::answer(crate::service::assign(&pool, actor, id, version, assignee).await)
+    let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
+    viewer.show(crate::service::assign(&pool, viewer.actor(), id, version, assignee).await)
 }
 
 #[server(endpoint = "add_call_note", input = Json)]
@@ -71,9 +87,9 @@ pub async fn bulk_set_status(
     targets: Vec<(i64, i32)>,
     status: CallStatus,
 ) -> Result<BulkOutcome, AppError> {
-    let actor = super::actor(crate::domain::Role::Agent)?;
     let pool = super::pool()?;
-    super::answer(crate::service::bulk_set_status(&pool, actor, &targets, status).await)
+    let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
+    viewer.show(crate::service::bulk_set_status(&pool, viewer.actor(), &targets, status).await)
 }
 
 /// Assigns the selected calls, each last seen at its version.
@@ -82,7 +98,7 @@ pub async fn bulk_assign(
     targets: Vec<(i64, i32)>,
     assignee: Option<i64>,
 ) -> Result<BulkOutcome, AppError> {
-    let actor = super::actor(crate::domain::Role::Agent)?;
     let pool = super::pool()?;
-    super::answer(crate::service::bulk_assign(&pool, actor, &targets, assignee).await)
+    let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
+    viewer.show(crate::service::bulk_assign(&pool, viewer.actor(), &targets, assignee).await)
 }

@@ -1,5 +1,6 @@
 //! Server functions: each checks access, calls `db` or `service`, and returns domain types.
 
+pub mod admin;
 pub mod auth;
 pub mod calls;
 pub mod users;
@@ -33,6 +34,41 @@ pub(crate) fn request_user() -> Option<crate::domain::SessionUser> {
             .get::<crate::domain::SessionUser>()
             .cloned()
     })
+}
+
+/// The caller, with what their role lets them see of callers' personal data.
+#[cfg(feature = "ssr")]
+struct Viewer {
+    user: crate::domain::SessionUser,
+    policy: crate::domain::MaskingPolicy,
+}
+
+#[cfg(feature = "ssr")]
+impl Viewer {
+    /// The caller, if their role allows `required`, and their masking.
+    async fn of(
+        pool: &sqlx::PgPool,
+        required: crate::domain::Role,
+    ) -> Result<Self, crate::AppError> {
+        let user = caller(required)?;
+        let policy = crate::masking::policy_for(pool, &user).await?;
+        Ok(Self { user, policy })
+    }
+
+    /// Who the audit trail names for changes.
+    fn actor(&self) -> crate::audit::Actor {
+        crate::audit::Actor::User(self.user.id)
+    }
+
+    /// [`answer`], with the personal data this viewer may not see masked, in a value and in a
+    /// conflict's current call alike.
+    fn show<T: crate::domain::Mask, E: Into<crate::AppError>>(
+        &self,
+        result: Result<T, E>,
+    ) -> Result<T, crate::AppError> {
+        use crate::domain::Mask;
+        answer(result).masked(&self.policy)
+    }
 }
 
 /// [`caller`] for changes: who the audit trail names.

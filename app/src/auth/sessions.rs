@@ -6,7 +6,7 @@ use std::time::Duration;
 use sqlx::{PgConnection, PgPool};
 
 use super::secret;
-use crate::domain::SessionUser;
+use crate::domain::{SessionInfo, SessionUser};
 
 /// How long sessions last.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +81,21 @@ pub async fn user(
         TOUCH_EVERY_SECONDS,
     )
     .fetch_optional(pool)
+    .await
+}
+
+/// The sessions that have not ended, most recently used first.
+pub async fn list(pool: &PgPool, policy: SessionPolicy) -> sqlx::Result<Vec<SessionInfo>> {
+    sqlx::query_as!(
+        SessionInfo,
+        "select s.user_id, u.name as user_name, s.created_at, s.last_seen_at, s.expires_at,
+                s.user_agent
+         from sessions s join users u on u.id = s.user_id
+         where s.expires_at > now() and s.last_seen_at > now() - make_interval(secs => $1)
+         order by s.last_seen_at desc",
+        policy.idle.as_secs_f64(),
+    )
+    .fetch_all(pool)
     .await
 }
 

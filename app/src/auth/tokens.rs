@@ -4,10 +4,10 @@
 use serde_json::json;
 use sqlx::PgPool;
 
-use super::secret;
+use super::{AccountError, secret};
 use crate::{
     audit::{self, Actor},
-    domain::{AuditAction, SessionUser},
+    domain::{AuditAction, SessionUser, TokenInfo},
 };
 
 /// How every token begins, so leaked tokens are easy to recognise (e.g. by secret scanners).
@@ -23,21 +23,46 @@ pub struct NewToken {
     pub secret: String,
 }
 
-/// Creates a token acting as `user_id`, on behalf of the admin `actor`.
+/// The longest token name, in characters.
+pub const NAME_MAX_CHARS: usize = 100;
+
+/// Creates a token acting as the active user `user_id`, on behalf of the admin `actor`.
 pub async fn create(
     pool: &PgPool,
     actor: Actor,
     user_id: i64,
     name: &str,
-) -> sqlx::Result<NewToken> {
+) -> Result<NewToken, AccountError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > NAME_MAX_CHARS {
+        return Err(AccountError::Invalid {
+            field: "name",
+            message: format!(
+                "Bitte dem Token einen Namen mit 1 bis {NAME_MAX_CHARS} Zeichen geben, z. B. wofür es ist."
+            ),
+        });
+    }
+    let mut tx = pool.begin().await?;
+    let active = sqlx::query_scalar!(
+        "select is_active from users where id = $1 for share",
+        user_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AccountError::NotFound(user_id))?;
+    if !active {
+        return Err(AccountError::Invalid {
+            field: "user",
+            message: "Für ein deaktiviertes Konto kann kein Token erstellt werden.".to_owned(),
+        });
+    }
     let secret = format!("{TOKEN_PREFIX}{}", secret::random_hex());
     let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
-    let mut tx = pool.begin().await?;
     let id = sqlx::query_scalar!(
         "insert into api_tokens (user_id, name, token_hash, prefix, created_by)
          values ($1, $2, $3, $4, $5) returning id",
         user_id,
-        name.trim(),
+        name,
         secret::digest(&secret),
         prefix,
         actor.user_id(),
@@ -70,6 +95,21 @@ pub async fn user(pool: &PgPool, secret: &str) -> sqlx::Result<Option<SessionUse
         TOUCH_EVERY_SECONDS,
     )
     .fetch_optional(pool)
+    .await
+}
+
+/// Every token, active ones first, newest first.
+pub async fn list(pool: &PgPool) -> sqlx::Result<Vec<TokenInfo>> {
+    sqlx::query_as!(
+        TokenInfo,
+        r#"select t.id, t.name, t.user_id, u.name as user_name, t.prefix,
+                  c.name as "created_by?", t.created_at, t.last_used_at, t.revoked_at
+           from api_tokens t
+           join users u on u.id = t.user_id
+           left join users c on c.id = t.created_by
+           order by t.revoked_at is not null, t.created_at desc, t.id desc"#
+    )
+    .fetch_all(pool)
     .await
 }
 

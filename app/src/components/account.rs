@@ -3,12 +3,14 @@
 use leptos::prelude::*;
 
 use crate::{
+    api::admin::ADMIN_PATH,
     api::auth::{LOGIN_PATH, Logout},
-    domain::SessionUser,
+    domain::{Role, SessionUser},
     i18n::use_texts,
 };
 
-/// The logged-in person's name and the logout button (a form, so it works before hydration).
+/// The logged-in person's name, the way into the admin area for admins, and the logout button
+/// (a form, so it works before hydration).
 #[component]
 pub fn AccountMenu(user: SessionUser) -> impl IntoView {
     let t = use_texts();
@@ -20,6 +22,9 @@ pub fn AccountMenu(user: SessionUser) -> impl IntoView {
     });
     view! {
         <div class="account">
+            {user.role.allows(Role::Admin).then(|| view! {
+                <a href=ADMIN_PATH class="admin-link">{t.admin_link}</a>
+            })}
             <span title=user.email>{t.signed_in_as}" "<strong>{user.name}</strong></span>
             <ActionForm action=logout>
                 <button type="submit" class="button-quiet">{t.log_out}</button>

@@ -5,8 +5,8 @@ use leptos::{html, prelude::*, task::spawn_local};
 
 use crate::{
     api::calls::{add_call_note, get_call_detail},
-    components::Desk,
-    domain::{CallDetail, CallStatus, UserSummary, format_berlin},
+    components::{Desk, masked::RevealField},
+    domain::{CallDetail, CallListItem, CallStatus, PiiField, UserSummary, format_berlin},
     i18n::use_texts,
     live::use_live,
 };
@@ -108,11 +108,12 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
             <h3 id="drawer-data">{t.details}</h3>
             <dl class="fields">
                 <dt>{t.field_received}</dt><dd>{format_berlin(call.received_at)}</dd>
-                <dt>{t.field_name}</dt><dd>{call.caller_name.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>{t.field_name}</dt>
+                <dd>{personal(&call, PiiField::CallerName, call.caller_name.clone().unwrap_or_else(|| "—".into()))}</dd>
                 <dt>{t.field_number}</dt>
-                <dd>{call.caller_number.clone().map_or_else(|| t.anonymous.to_owned(), |n| n.display().to_owned())}</dd>
+                <dd>{personal(&call, PiiField::CallerNumber, call.caller_number.clone().map_or_else(|| t.anonymous.to_owned(), |n| n.display().to_owned()))}</dd>
                 <dt>{t.col_date_of_birth}</dt>
-                <dd>{call.date_of_birth.map_or_else(|| "—".to_owned(), |d| d.format("%d.%m.%Y").to_string())}</dd>
+                <dd>{personal(&call, PiiField::DateOfBirth, call.date_of_birth.map_or_else(|| "—".to_owned(), |d| d.format("%d.%m.%Y").to_string()))}</dd>
                 <dt>{t.col_concern}</dt><dd>{call.topic.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>{t.field_priority}</dt><dd>{t.priority(call.priority)}</dd>
                 <dt>{t.field_source}</dt><dd>{call.source.clone()}</dd>
@@ -180,6 +181,14 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
             <summary>{t.raw_payload}</summary>
             <pre class="mono">{raw_payload}</pre>
         </details>
+    }
+}
+
+/// A field with personal data: its value, or, when masked for this user, the way to reveal it.
+fn personal(call: &CallListItem, field: PiiField, shown: String) -> AnyView {
+    match call.mask_of(field) {
+        Some(value) => view! { <RevealField call_id=call.id value=value.clone() /> }.into_any(),
+        None => shown.into_any(),
     }
 }
 

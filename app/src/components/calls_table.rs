@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::Desk,
-    domain::{CallListItem, CallStatus, Priority, format_berlin, format_berlin_relative},
+    components::{Desk, masked::MaskedText},
+    domain::{CallListItem, CallStatus, PiiField, Priority, format_berlin, format_berlin_relative},
     i18n::use_texts,
 };
 
@@ -80,20 +80,35 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
     let done = call.status == CallStatus::Done;
     let now = chrono::Utc::now();
     let relative = |at| format_berlin_relative(at, now, t.today_at, t.yesterday_at);
-    let caller = match (&call.caller_name, &call.caller_number) {
-        (None, None) => view! { <span class="muted">{t.anonymous}</span> }.into_any(),
-        (name, number) => view! {
-            <span class="caller-name">{name.clone()}</span>
-            {number.clone().map(|number| {
-                let href = format!("tel:{}", number.e164());
-                view! {
-                    <a class="caller-number" href=href on:click=|ev| ev.stop_propagation()>
-                        {number.display().to_owned()}
-                    </a>
-                }
-            })}
-        }
-        .into_any(),
+    let name = match call.mask_of(PiiField::CallerName) {
+        Some(masked) => Some(view! { <MaskedText value=masked.clone() /> }.into_any()),
+        None => call
+            .caller_name
+            .clone()
+            .map(|name| view! { <span class="caller-name">{name}</span> }.into_any()),
+    };
+    let number = match call.mask_of(PiiField::CallerNumber) {
+        Some(masked) => Some(view! { <MaskedText value=masked.clone() /> }.into_any()),
+        None => call.caller_number.clone().map(|number| {
+            let href = format!("tel:{}", number.e164());
+            view! {
+                <a class="caller-number" href=href on:click=|ev| ev.stop_propagation()>
+                    {number.display().to_owned()}
+                </a>
+            }
+            .into_any()
+        }),
+    };
+    let caller = if name.is_none() && number.is_none() {
+        view! { <span class="muted">{t.anonymous}</span> }.into_any()
+    } else {
+        view! { {name} {number} }.into_any()
+    };
+    let date_of_birth = match call.mask_of(PiiField::DateOfBirth) {
+        Some(masked) => Some(view! { <MaskedText value=masked.clone() /> }.into_any()),
+        None => call
+            .date_of_birth
+            .map(|d| d.format("%d.%m.%Y").to_string().into_any()),
     };
     let selected = move || desk.selection.with(|s| s.contains(&id));
     let toggle = move |_| {
@@ -129,7 +144,7 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
             </td>
             <td class="caller">{caller}</td>
             <td class="topic">{call.topic.clone().unwrap_or_default()}</td>
-            <td class="nowrap">{call.date_of_birth.map(|d| d.format("%d.%m.%Y").to_string())}</td>
+            <td class="nowrap">{date_of_birth}</td>
             <td>
                 <span class="source">{call.source.clone()}</span>
                 <span class=format!("badge priority-{}", call.priority.as_str())>

@@ -7,6 +7,7 @@ mod calls_table;
 mod desk;
 mod filter_bar;
 mod keyboard;
+mod masked;
 mod pager;
 mod toast;
 

@@ -56,6 +56,7 @@ impl From<ItemRow> for CallListItem {
             assignee_name: row.assignee_name,
             updated_at: row.updated_at,
             version: row.version,
+            masked: Vec::new(),
         }
     }
 }

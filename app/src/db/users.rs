@@ -2,13 +2,30 @@
 
 use sqlx::PgPool;
 
-use crate::domain::UserSummary;
+use crate::domain::{Account, Role, UserSummary};
 
 /// Active users, by name: the choices of the assignee picker.
 pub async fn assignable(pool: &PgPool) -> sqlx::Result<Vec<UserSummary>> {
     sqlx::query_as!(
         UserSummary,
         "select id, name from users where is_active order by name, id"
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Every user, active ones first, by name, with their live sessions: the admin's list.
+pub async fn accounts(pool: &PgPool) -> sqlx::Result<Vec<Account>> {
+    sqlx::query_as!(
+        Account,
+        r#"select u.id, u.name, u.email, u.role as "role: Role", u.is_active,
+                  case when u.locked_until > now() then u.locked_until end as locked_until,
+                  u.password_hash is not null as "has_password!",
+                  count(s.token_hash) filter (where s.expires_at > now()) as "sessions!",
+                  max(s.last_seen_at) as last_seen_at
+           from users u left join sessions s on s.user_id = u.id
+           group by u.id
+           order by u.is_active desc, u.name, u.id"#
     )
     .fetch_all(pool)
     .await

@@ -22,10 +22,16 @@ pub enum AuditAction {
     TokenRevoked,
     /// The retention path removed the oldest audit rows.
     AuditPruned,
+    /// An admin changed what agents see of callers' personal data.
+    MaskingChanged,
+    /// Someone revealed a masked field of a call, giving a reason.
+    FieldRevealed,
+    /// An admin exported (part of) the audit log.
+    AuditExported,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 16] = [
         Self::Edit,
         Self::StatusChange,
         Self::Assign,
@@ -39,6 +45,9 @@ impl AuditAction {
         Self::TokenCreated,
         Self::TokenRevoked,
         Self::AuditPruned,
+        Self::MaskingChanged,
+        Self::FieldRevealed,
+        Self::AuditExported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +65,29 @@ impl AuditAction {
             Self::TokenCreated => "token_created",
             Self::TokenRevoked => "token_revoked",
             Self::AuditPruned => "audit_pruned",
+            Self::MaskingChanged => "masking_changed",
+            Self::FieldRevealed => "field_revealed",
+            Self::AuditExported => "audit_exported",
         }
+    }
+}
+
+impl std::fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AuditAction {
+    type Err = super::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|action| action.as_str() == s)
+            .ok_or_else(|| super::ParseEnumError {
+                kind: "audit action",
+                value: s.to_owned(),
+            })
     }
 }

@@ -5,7 +5,7 @@ use std::{fmt, str::FromStr};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::PhoneNumber;
+use super::{MaskedValue, PhoneNumber, PiiField};
 
 /// Where a call stands. Stored as the PostgreSQL enum `call_state`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -125,6 +125,16 @@ pub struct CallListItem {
     pub updated_at: DateTime<Utc>,
     /// Optimistic locking: a change names the version it was made on.
     pub version: i32,
+    /// Fields the server masked for the viewer's role; their values above are empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub masked: Vec<MaskedValue>,
+}
+
+impl CallListItem {
+    /// What the server left of `field` when it masked it for this user.
+    pub fn mask_of(&self, field: PiiField) -> Option<&MaskedValue> {
+        self.masked.iter().find(|masked| masked.field == field)
+    }
 }
 
 #[cfg(test)]

@@ -1,20 +1,26 @@
 //! Domain types shared by the server, the importer and the WASM bundle.
 //! Each type is defined once here; parsing functions make invalid values unrepresentable.
 
+mod admin;
 mod audit;
 mod call;
 mod detail;
+mod masking;
 mod phone;
 mod query;
 mod search;
 mod time;
 mod user;
 
+pub use admin::{Account, AuditFilter, AuditLogPage, AuditRecord, SessionInfo, TokenInfo};
 pub use audit::AuditAction;
 pub use call::{CallListItem, CallStatus, ParseEnumError, Priority};
 pub use detail::{
     AuditEntry, BulkOutcome, CallDetail, FieldWarning, NoteEntry, StatusEntry, UserSummary,
 };
+#[cfg(feature = "backend")]
+pub use masking::Mask;
+pub use masking::{MASK, MaskLevel, MaskedValue, MaskingPolicy, PiiField};
 pub use phone::PhoneNumber;
 pub use query::{CallPage, CallQuery, CallSort, Cursor, OPEN_STATUSES, PageAt, TimeRange, Total};
 pub use search::SearchTerm;

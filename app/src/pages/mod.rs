@@ -1,5 +1,6 @@
 //! Routed pages, one component each.
 
+pub mod admin;
 mod calls;
 mod login;
 mod not_found;

@@ -4,7 +4,8 @@
 use app::{
     db,
     domain::{
-        CallDetail, CallListItem, CallQuery, CallSort, CallStatus, NoteEntry, PageAt, TimeRange,
+        CallDetail, CallListItem, CallQuery, CallSort, CallStatus, Mask, NoteEntry, PageAt,
+        TimeRange,
     },
     service,
 };
@@ -181,11 +182,14 @@ impl ListParams {
 )]
 async fn list_calls(
     State(pool): State<PgPool>,
-    _: RestCaller,
+    caller: RestCaller,
     Query(params): Query<ListParams>,
 ) -> Result<Json<CallList>, ApiError> {
     let (query, at, page_size) = params.parse()?;
-    let page = db::calls::list(&pool, &query, at, page_size, chrono::Utc::now()).await?;
+    let masking = caller.masking(&pool).await?;
+    let page = db::calls::list(&pool, &query, at, page_size, chrono::Utc::now())
+        .await?
+        .masked(&masking);
     Ok(Json(CallList {
         items: page.items,
         total: page.total.count,
@@ -212,12 +216,13 @@ async fn list_calls(
 )]
 async fn get_call(
     State(pool): State<PgPool>,
-    _: RestCaller,
+    caller: RestCaller,
     Path(id): Path<i64>,
 ) -> Result<Json<CallDetail>, ApiError> {
+    let masking = caller.masking(&pool).await?;
     db::detail::call_detail(&pool, id)
         .await?
-        .map(Json)
+        .map(|detail| Json(detail.masked(&masking)))
         .ok_or_else(|| ApiError::NotFound(app::AppError::NotFound.to_string()))
 }
 
@@ -251,6 +256,7 @@ async fn set_status(
     Path(id): Path<i64>,
     Json(change): Json<StatusChange>,
 ) -> Result<Json<CallListItem>, ApiError> {
+    let masking = caller.masking(&pool).await?;
     let call = service::set_status(
         &pool,
         caller.actor(),
@@ -259,7 +265,8 @@ async fn set_status(
         change.status,
         change.comment,
     )
-    .await?;
+    .await
+    .masked(&masking)?;
     Ok(Json(call))
 }
 
@@ -322,6 +329,7 @@ async fn assign(
     Path(id): Path<i64>,
     Json(assignment): Json<Assignment>,
 ) -> Result<Json<CallListItem>, ApiError> {
+    let masking = caller.masking(&pool).await?;
     let call = service::assign(
         &pool,
         caller.actor(),
@@ -329,6 +337,7 @@ async fn assign(
         assignment.version,
         assignment.assignee_id,
     )
-    .await?;
+    .await
+    .masked(&masking)?;
     Ok(Json(call))
 }

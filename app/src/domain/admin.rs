@@ -1,0 +1,138 @@
+//! What the admin area shows: accounts, sessions, API tokens and the audit log.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{AuditAction, Role};
+
+/// A user as admins manage them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub is_active: bool,
+    /// Locked after too many failed logins, until this time.
+    pub locked_until: Option<DateTime<Utc>>,
+    /// Can log in with a password (otherwise only through the identity provider).
+    pub has_password: bool,
+    /// Sessions that have not ended.
+    pub sessions: i64,
+    pub last_seen_at: Option<DateTime<Utc>>,
+}
+
+/// A browser's login that has not ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub user_id: i64,
+    pub user_name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub user_agent: String,
+}
+
+/// An API token, without its secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub user_id: i64,
+    pub user_name: String,
+    /// The token's first characters, to tell tokens apart.
+    pub prefix: String,
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Which audit rows to show or export. Days are calendar days in Europe/Berlin, both included.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    pub user_id: Option<i64>,
+    pub action: Option<AuditAction>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl AuditFilter {
+    /// Reads the filter from URL parameters (`user`, `action`, `from`, `to`; empty means not
+    /// set); values that do not parse are ignored, as a hand-edited link should still open
+    /// the log.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            user_id: param(&get, "user").ok().flatten(),
+            action: param(&get, "action").ok().flatten(),
+            from: param(&get, "from").ok().flatten(),
+            to: param(&get, "to").ok().flatten(),
+        }
+    }
+
+    /// Like [`Self::from_params`], but a value that does not parse is an error naming the
+    /// parameter (for programs, which should learn about their mistakes).
+    pub fn try_from_params(get: impl Fn(&str) -> Option<String>) -> Result<Self, &'static str> {
+        Ok(Self {
+            user_id: param(&get, "user")?,
+            action: param(&get, "action")?,
+            from: param(&get, "from")?,
+            to: param(&get, "to")?,
+        })
+    }
+
+    /// The filter as URL parameters, without the leading `?`.
+    pub fn to_query(&self) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        if let Some(user) = self.user_id {
+            query.append_pair("user", &user.to_string());
+        }
+        if let Some(action) = self.action {
+            query.append_pair("action", action.as_str());
+        }
+        if let Some(from) = self.from {
+            query.append_pair("from", &from.to_string());
+        }
+        if let Some(to) = self.to {
+            query.append_pair("to", &to.to_string());
+        }
+        query.finish()
+    }
+}
+
+fn param<T: std::str::FromStr>(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &'static str,
+) -> Result<Option<T>, &'static str> {
+    match get(key).filter(|value| !value.trim().is_empty()) {
+        Some(value) => value.trim().parse().map(Some).map_err(|_| key),
+        None => Ok(None),
+    }
+}
+
+/// One audit row as the log shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub position: i64,
+    pub occurred_at: DateTime<Utc>,
+    /// `user`, `importer`, `system` or `anonymous`.
+    pub actor_kind: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub call_id: Option<i64>,
+    /// Compact JSON.
+    pub diff: String,
+    /// For a revealed field: the reason given.
+    pub reason: Option<String>,
+    /// The row's link in the audit chain (hex), for checking an export independently.
+    pub row_hash: String,
+}
+
+/// A page of the audit log, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLogPage {
+    pub records: Vec<AuditRecord>,
+    /// The position to continue from for older rows, when there are more.
+    pub older: Option<i64>,
+}

@@ -1,0 +1,129 @@
+//! Users and roles: who may log in, as what; adding people; deactivating them.
+
+use leptos::prelude::*;
+
+use super::{LoadFailed, use_notice};
+use crate::{
+    api::admin::{AddUser, accounts, end_sessions, set_active, set_role},
+    domain::{Account, Role, format_berlin},
+    i18n::use_texts,
+};
+
+#[component]
+pub fn UsersView() -> impl IntoView {
+    let t = use_texts();
+    let notice = use_notice();
+    let reload = RwSignal::new(0_u32);
+    let list = Resource::new(move || reload.get(), |_| accounts());
+    let refresh = move || reload.update(|n| *n += 1);
+    let add = ServerAction::<AddUser>::new();
+    Effect::new(move |_| match add.value().get() {
+        Some(Ok(_)) => {
+            notice.0.set(Some(Ok(t.user_added.to_owned())));
+            refresh();
+        }
+        Some(Err(error)) => notice.failed(&error),
+        None => {}
+    });
+    view! {
+        <h2>{t.admin_users}</h2>
+        <Transition fallback=move || view! { <p class="state">{t.loading}</p> }>
+            {move || list.get().map(|result| match result {
+                Ok(accounts) => view! { <AccountTable accounts refresh /> }.into_any(),
+                Err(error) => view! { <LoadFailed error /> }.into_any(),
+            })}
+        </Transition>
+        <h3>{t.add_user}</h3>
+        <ActionForm action=add attr:class="admin-form">
+            <label>{t.field_name}<input name="name" required maxlength="200" /></label>
+            <label>{t.email}<input name="email" type="email" required autocomplete="off" /></label>
+            <label>
+                {t.role}
+                <select name="role">
+                    {Role::ALL.map(|role| view! {
+                        <option value=role.as_str() selected=role == Role::Agent>{t.role_name(role)}</option>
+                    })}
+                </select>
+            </label>
+            <label>
+                {t.first_password}
+                <input name="password" type="password" required minlength="12" autocomplete="new-password" />
+            </label>
+            <button type="submit">{t.add_user}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn AccountTable(
+    accounts: Vec<Account>,
+    refresh: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let t = use_texts();
+    let notice = use_notice();
+    let rows = accounts
+        .into_iter()
+        .map(|account| {
+            let Account { id, name, email, role, is_active, locked_until, sessions, last_seen_at, .. } = account;
+            let on_role = move |ev: leptos::ev::Event| {
+                let Ok(role) = event_target_value(&ev).parse::<Role>() else { return };
+                notice.run(set_role(id, role), move |()| t.role_changed.to_owned(), refresh);
+            };
+            let toggle = move |_| {
+                notice.run(
+                    set_active(id, !is_active),
+                    move |()| if is_active { t.user_deactivated } else { t.user_activated }.to_owned(),
+                    refresh,
+                );
+            };
+            let end = move |_| {
+                notice.run(end_sessions(id), t.sessions_ended, refresh);
+            };
+            let state = match (is_active, locked_until) {
+                (false, _) => t.deactivated.to_owned(),
+                (true, Some(until)) => (t.locked_until)(&format_berlin(until)),
+                (true, None) => t.active.to_owned(),
+            };
+            let role_label = format!("{} {name}", t.role);
+            view! {
+                <tr class:inactive=!is_active>
+                    <td>{name.clone()}</td>
+                    <td>{email}</td>
+                    <td>
+                        <select aria-label=role_label on:change=on_role>
+                            {Role::ALL.map(|option| view! {
+                                <option value=option.as_str() selected=option == role>{t.role_name(option)}</option>
+                            })}
+                        </select>
+                    </td>
+                    <td>{state}</td>
+                    <td>
+                        {sessions}
+                        {last_seen_at.map(|at| view! { <span class="muted">" · "{format_berlin(at)}</span> })}
+                    </td>
+                    <td class="row-actions">
+                        <button type="button" class="button-quiet" disabled=sessions == 0 on:click=end>
+                            {t.end_sessions}
+                        </button>
+                        <button type="button" class="button-quiet" on:click=toggle>
+                            {if is_active { t.deactivate } else { t.activate }}
+                        </button>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="admin-table">
+            <thead><tr>
+                <th scope="col">{t.field_name}</th>
+                <th scope="col">{t.email}</th>
+                <th scope="col">{t.role}</th>
+                <th scope="col">{t.account_state}</th>
+                <th scope="col">{t.admin_sessions}</th>
+                <th scope="col">{t.actions}</th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
