@@ -1,0 +1,100 @@
+import { execFileSync } from 'node:child_process';
+import { expect, test } from '@playwright/test';
+import { ADMIN } from '../accounts';
+import { collectErrors } from '../console';
+
+// The admin area (users, API tokens, masking, audit log) and what masking means for the front
+// desk: masked fields in the table, revealed in the drawer with a reason.
+
+function psql(sql: string): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL must name the database the server under test uses');
+  return execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql]).toString().trim();
+}
+
+test.describe('as the admin', () => {
+  test.use({ storageState: ADMIN.state });
+
+  test('adds a colleague, makes a token shown once, revokes it and finds it all in the log', async ({ page }) => {
+    const errors = collectErrors(page);
+    const email = `kollegin-${Date.now()}@praxis.example`;
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Verwaltung' }).click();
+    await expect(page).toHaveURL(/\/admin$/);
+    await page.locator('body[data-hydrated]').waitFor();
+    await expect(page.getByRole('heading', { name: 'Benutzer', exact: true })).toBeVisible();
+
+    await page.getByLabel('Name', { exact: true }).fill('Kollegin Test');
+    await page.getByLabel('E-Mail-Adresse').fill(email);
+    await page.getByLabel('Erstes Passwort (mind. 12 Zeichen)').fill('ein-langes-passwort');
+    await page.getByRole('button', { name: 'Benutzer anlegen' }).click();
+    await expect(page.getByText('Benutzer angelegt.')).toBeVisible();
+    const row = page.getByRole('row').filter({ hasText: email });
+    await expect(row).toContainText('aktiv');
+
+    await page.getByRole('link', { name: 'API-Tokens' }).click();
+    await page.getByLabel('Name').fill('Praxissoftware E2E');
+    await page.getByLabel('Handelt als').selectOption({ label: 'Kollegin Test (Empfang)' });
+    await page.getByRole('button', { name: 'Token erstellen' }).click();
+    const secret = page.locator('.secret input');
+    await expect(secret).toHaveValue(/^anrufe_[0-9a-f]{64}$/);
+    const tokenRow = page.getByRole('row').filter({ hasText: 'Praxissoftware E2E' });
+    await expect(tokenRow).toContainText('aktiv');
+
+    page.once('dialog', (dialog) => dialog.accept());
+    await tokenRow.getByRole('button', { name: 'Widerrufen' }).click();
+    await expect(page.getByText('Token widerrufen.')).toBeVisible();
+    await expect(tokenRow).toContainText('widerrufen');
+
+    await page.getByRole('link', { name: 'Audit-Protokoll' }).click();
+    await page.getByLabel('Aktion').selectOption({ label: 'Token widerrufen' });
+    await page.getByRole('button', { name: 'Anwenden' }).click();
+    await expect(page).toHaveURL(/action=token_revoked/);
+    await expect(page.locator('table.audit-log tbody tr').first()).toContainText('Praxis-Admin (Demo)');
+    await expect(page.getByRole('link', { name: 'CSV' })).toHaveAttribute('href', /format=csv&action=token_revoked/);
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'CSV' }).click();
+    const csv = await download;
+    expect(csv.suggestedFilename()).toMatch(/^anrufe-audit-.*\.csv$/);
+    expect(errors).toEqual([]);
+  });
+
+  test('masking settings are saved and audited', async ({ page }) => {
+    const errors = collectErrors(page);
+    await page.goto('/admin/masking');
+    await page.locator('body[data-hydrated]').waitFor();
+    const number = page.getByRole('group', { name: 'Nummer' });
+    await expect(number.getByLabel('sichtbar')).toBeChecked();
+    await number.getByLabel(/^teilweise/).check();
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await expect(page.getByText('Maskierung gespeichert.')).toBeVisible();
+    expect(psql("select level from pii_masking where field = 'caller_number'")).toBe('partial');
+    expect(psql("select diff ->> 'caller_number' from actions_audit where action_type = 'masking_changed' order by chain_position desc limit 1"))
+      .toBe('{"new": "partial", "old": "visible"}');
+    await page.reload();
+    await expect(page.getByRole('group', { name: 'Nummer' }).getByLabel(/^teilweise/)).toBeChecked();
+    psql("update pii_masking set level = 'visible' where field = 'caller_number'");
+    expect(errors).toEqual([]);
+  });
+});
+
+test('the front desk sees the date of birth masked and reveals it with a reason', async ({ page }) => {
+  const errors = collectErrors(page);
+  const id = psql('select id from calls where date_of_birth is not null order by received_at desc limit 1');
+  const born = psql(`select to_char(date_of_birth, 'DD.MM.YYYY') from calls where id = ${id}`);
+  await page.goto(`/?call=${id}`);
+  await page.locator('body[data-hydrated]').waitFor();
+  await expect(page.locator(`tr[data-id="${id}"] .masked`)).toHaveText('•••');
+  await expect(page.locator('body')).not.toContainText(born);
+
+  const drawer = page.getByRole('dialog');
+  await drawer.getByRole('button', { name: 'Aufdecken' }).click();
+  await drawer.getByLabel('Grund').fill('Rückruf: Identität prüfen');
+  await drawer.getByRole('button', { name: 'Aufdecken' }).click();
+  await expect(drawer.locator('.revealed')).toHaveText(born);
+  expect(psql(`select count(*) from pii_reveals where call_id = ${id} and reason = 'Rückruf: Identität prüfen'`)).toBe('1');
+
+  const admin = await page.request.get('/admin');
+  expect(admin.status()).toBe(403);
+  expect(errors).toEqual([]);
+});
