@@ -16,6 +16,10 @@ pub struct Live {
 /// The path of the WebSocket endpoint.
 pub const LIVE_PATH: &str = "/live";
 
+/// The close code the server ends a live connection with when its session has ended (logout,
+/// timeout, ended by an admin, account deactivated); in WebSocket's range for applications.
+pub const CLOSE_SESSION_ENDED: u16 = 4401;
+
 /// Creates the live state and, in the browser, opens and keeps open the connection.
 pub fn provide_live() -> Live {
     let live = Live {
@@ -38,9 +42,9 @@ mod browser {
 
     use leptos::prelude::*;
     use wasm_bindgen::{JsCast, closure::Closure};
-    use web_sys::{MessageEvent, WebSocket};
+    use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-    use super::{LIVE_PATH, Live};
+    use super::{CLOSE_SESSION_ENDED, LIVE_PATH, Live};
 
     /// Waits longer after each failed attempt, up to this, so a down server is not hammered.
     const MAX_BACKOFF_MS: u64 = 10_000;
@@ -68,7 +72,11 @@ mod browser {
             live.tick.update(|tick| *tick += 1);
         });
         let was_open = live.online;
-        let on_close = Closure::<dyn FnMut()>::new(move || {
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
+            if event.code() == CLOSE_SESSION_ENDED {
+                // The view's next fetch is refused, which leads to the login page.
+                live.tick.update(|tick| *tick += 1);
+            }
             let failures = if was_open.get_untracked() {
                 1
             } else {

@@ -67,6 +67,22 @@ async fn caller(
     }
 }
 
+/// Whether the credential a request came with still admits it, without marking a session used
+/// (see [`sessions::is_live`]): how a long-lived connection learns that its session ended.
+pub async fn still_admitted(
+    pool: &PgPool,
+    settings: SessionSettings,
+    headers: &HeaderMap,
+) -> sqlx::Result<bool> {
+    if let Some(secret) = bearer(headers) {
+        return Ok(tokens::user(pool, secret).await?.is_some());
+    }
+    match settings.token(headers) {
+        Some(token) => sessions::is_live(pool, &token, settings.policy).await,
+        None => Ok(false),
+    }
+}
+
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?

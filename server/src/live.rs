@@ -5,11 +5,13 @@
 
 use std::time::Duration;
 
+use app::{auth::SessionSettings, live::CLOSE_SESSION_ENDED};
 use axum::{
     extract::{
         State, WebSocketUpgrade,
-        ws::{Message, WebSocket},
+        ws::{CloseFrame, Message, WebSocket},
     },
+    http::HeaderMap,
     response::Response,
 };
 use sqlx::{PgPool, postgres::PgListener};
@@ -21,20 +23,32 @@ pub const RESYNC: &str = r#"{"resync":true}"#;
 /// Messages a slow browser may fall behind by before it is told to resync instead.
 const BACKLOG: usize = 256;
 
-/// The sending side of the broadcast; cloned into every WebSocket handler.
+/// The sending side of the broadcast, cloned into every WebSocket handler, and how often an
+/// open connection checks that its session still admits it.
 #[derive(Clone)]
-pub struct LiveHub(broadcast::Sender<String>);
+pub struct LiveHub {
+    sender: broadcast::Sender<String>,
+    recheck: Duration,
+}
 
 impl Default for LiveHub {
+    /// Rechecks every 30 s: one small query per open page and half minute.
     fn default() -> Self {
-        Self(broadcast::channel(BACKLOG).0)
+        Self::with_recheck(Duration::from_secs(30))
     }
 }
 
 impl LiveHub {
+    pub fn with_recheck(recheck: Duration) -> Self {
+        Self {
+            sender: broadcast::channel(BACKLOG).0,
+            recheck,
+        }
+    }
+
     /// Listens on PostgreSQL for as long as the server runs, reconnecting after failures.
     pub fn spawn_listener(&self, pool: PgPool) {
-        let sender = self.0.clone();
+        let sender = self.sender.clone();
         tokio::spawn(async move {
             loop {
                 if let Err(error) = listen(&pool, &sender).await {
@@ -61,13 +75,40 @@ async fn listen(pool: &PgPool, sender: &broadcast::Sender<String>) -> sqlx::Resu
     }
 }
 
-/// `GET /live`: upgrades to a WebSocket that receives every change notification.
-pub async fn live_socket(State(hub): State<LiveHub>, upgrade: WebSocketUpgrade) -> Response {
-    let receiver = hub.0.subscribe();
-    upgrade.on_upgrade(move |socket| forward(socket, receiver))
+/// `GET /live`: upgrades to a WebSocket that receives every change notification. The server's
+/// guard admitted the request; the connection is closed once its credential no longer would.
+pub async fn live_socket(
+    State(hub): State<LiveHub>,
+    State(pool): State<PgPool>,
+    State(settings): State<SessionSettings>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let receiver = hub.sender.subscribe();
+    let admission = Admission {
+        pool,
+        settings,
+        headers,
+        every: hub.recheck,
+    };
+    upgrade.on_upgrade(move |socket| forward(socket, receiver, admission))
 }
 
-async fn forward(mut socket: WebSocket, mut receiver: broadcast::Receiver<String>) {
+/// What a connection needs to check that it is still admitted.
+struct Admission {
+    pool: PgPool,
+    settings: SessionSettings,
+    headers: HeaderMap,
+    every: Duration,
+}
+
+async fn forward(
+    mut socket: WebSocket,
+    mut receiver: broadcast::Receiver<String>,
+    admission: Admission,
+) {
+    let mut recheck = tokio::time::interval(admission.every);
+    recheck.tick().await;
     loop {
         let text = tokio::select! {
             message = receiver.recv() => match message {
@@ -80,6 +121,30 @@ async fn forward(mut socket: WebSocket, mut receiver: broadcast::Receiver<String
                 Some(Ok(Message::Close(_)) | Err(_)) | None => return,
                 Some(Ok(_)) => continue,
             },
+            _ = recheck.tick() => {
+                let admitted = crate::auth::still_admitted(
+                    &admission.pool,
+                    admission.settings,
+                    &admission.headers,
+                )
+                .await;
+                match admitted {
+                    Ok(true) => continue,
+                    Ok(false) => {
+                        let frame = CloseFrame {
+                            code: CLOSE_SESSION_ENDED,
+                            reason: "session ended".into(),
+                        };
+                        let _ = socket.send(Message::Close(Some(frame))).await;
+                        return;
+                    }
+                    // The database is away for a moment: keep the connection, check again.
+                    Err(error) => {
+                        tracing::warn!(%error, "could not recheck a live connection's session");
+                        continue;
+                    }
+                }
+            }
         };
         if socket.send(Message::Text(text.into())).await.is_err() {
             return;

@@ -349,3 +349,63 @@ async fn logins_and_api_requests_are_rate_limited(pool: PgPool) {
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(body_text(limited).await.contains("too_many_requests"));
 }
+
+/// An open live connection learns when its session ends: it is closed with
+/// [`CLOSE_SESSION_ENDED`]. Its checks do not count as activity, so an unattended page does not
+/// keep its session alive.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_live_connection_closes_when_its_user_is_deactivated(pool: PgPool) {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+
+    let user = common::calls::insert_user(&pool, "Leyla", true).await;
+    let login = common::login_as(&pool, user).await;
+    let live = server::live::LiveHub::with_recheck(std::time::Duration::from_millis(100));
+    let app = common::app_with_live(pool.clone(), live);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("port");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(listener, service).await.expect("serve");
+    });
+    let mut request = format!("ws://{address}{}", app::live::LIVE_PATH)
+        .into_client_request()
+        .expect("request");
+    let cookie = login.cookie.parse().expect("cookie header");
+    request.headers_mut().insert(header::COOKIE, cookie);
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connected");
+
+    sqlx::query("update sessions set last_seen_at = now() - interval '10 minutes'")
+        .execute(&pool)
+        .await
+        .expect("an idle session");
+    let still_open =
+        tokio::time::timeout(std::time::Duration::from_millis(500), socket.next()).await;
+    assert!(
+        still_open.is_err(),
+        "a live session keeps its connection: {still_open:?}"
+    );
+    let idle_for: f64 =
+        sqlx::query_scalar("select extract(epoch from now() - last_seen_at)::float8 from sessions")
+            .fetch_one(&pool)
+            .await
+            .expect("last seen");
+    assert!(idle_for > 590.0, "the checks did not mark the session used");
+
+    accounts::set_active(&pool, Actor::System, user, false)
+        .await
+        .expect("deactivate");
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), socket.next())
+        .await
+        .expect("closed within seconds");
+    match closed {
+        Some(Ok(Message::Close(Some(frame)))) => {
+            assert_eq!(u16::from(frame.code), app::live::CLOSE_SESSION_ENDED);
+        }
+        other => panic!("expected a close frame, got {other:?}"),
+    }
+}

@@ -84,6 +84,24 @@ pub async fn user(
     .await
 }
 
+/// Whether the session behind `token` is still live, without marking it used: for checks the
+/// browser did not ask for (an open live connection), which must not keep an idle session
+/// alive.
+pub async fn is_live(pool: &PgPool, token: &str, policy: SessionPolicy) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (
+               select from sessions s join users u on u.id = s.user_id
+               where s.token_hash = $1 and u.is_active
+                 and s.expires_at > now()
+                 and s.last_seen_at > now() - make_interval(secs => $2)
+           ) as "live!""#,
+        secret::digest(token),
+        policy.idle.as_secs_f64(),
+    )
+    .fetch_one(pool)
+    .await
+}
+
 /// The sessions that have not ended, most recently used first.
 pub async fn list(pool: &PgPool, policy: SessionPolicy) -> sqlx::Result<Vec<SessionInfo>> {
     sqlx::query_as!(

@@ -78,6 +78,20 @@ pub fn app_with_sessions(pool: PgPool, sessions: SessionSettings, limits: Limits
     })
 }
 
+/// The application with its own live hub, e.g. one that rechecks sessions often.
+pub fn app_with_live(pool: PgPool, live: LiveHub) -> Router {
+    router(AppState {
+        pool,
+        leptos_options: LeptosOptions::builder().output_name("anrufe").build(),
+        metrics: metrics_exporter_prometheus::PrometheusBuilder::new()
+            .build_recorder()
+            .handle(),
+        live,
+        sessions: SessionSettings::default(),
+        limits: generous_limits(),
+    })
+}
+
 /// Limits no test reaches unless it means to.
 pub fn generous_limits() -> Limits {
     let many = NonZeroU32::new(10_000).expect("not zero");
