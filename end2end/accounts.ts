@@ -24,3 +24,7 @@ export const ADMIN: Account = {
   name: 'Praxis-Admin (Demo)',
   state: join(stateDir, 'admin.json'),
 };
+
+// The identity provider's address (oidc/provider.mjs), as the server under test knows it
+// (scripts/test sets OIDC_ISSUER for both).
+export const OIDC_ISSUER = process.env.OIDC_ISSUER ?? 'http://127.0.0.1:3057';

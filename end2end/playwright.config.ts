@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { AGENT } from './accounts';
+import { AGENT, OIDC_ISSUER } from './accounts';
 
 // The server under test is started by `cargo leptos end-to-end` (see scripts/test).
 const baseURL = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000';
@@ -36,4 +36,12 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  // The identity provider the server under test is configured for (scripts/test: OIDC_*).
+  webServer: {
+    command: 'node oidc/provider.mjs',
+    url: `${OIDC_ISSUER}/.well-known/openid-configuration`,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    timeout: 30_000,
+  },
 });

@@ -265,6 +265,11 @@ pub struct Texts {
     pub reveal_reason_placeholder: &'static str,
     pub cancel: &'static str,
     pub audit_person: &'static str,
+    pub sso_login: &'static str,
+    pub login_or: &'static str,
+    /// Why a login through the identity provider did not complete, by the code the server
+    /// sends back (`?oidc=…`).
+    pub oidc_failure: fn(&str) -> &'static str,
     /// What "partly" shows of a field.
     pub partial_example: fn(PiiField) -> &'static str,
 
@@ -516,6 +521,24 @@ static DE: Texts = Texts {
     reveal_reason_placeholder: "z. B. Rückruf, Identität prüfen",
     cancel: "Abbrechen",
     audit_person: "Person",
+    sso_login: "Mit dem Praxis-Konto anmelden",
+    login_or: "oder mit E-Mail-Adresse und Passwort",
+    oidc_failure: |code| match code {
+        "refused" => "Die Anmeldung beim Praxis-Konto wurde abgebrochen oder abgelehnt.",
+        "expired" => {
+            "Die Anmeldung hat zu lange gedauert oder wurde in einem anderen Browser begonnen. Bitte noch einmal."
+        }
+        "deactivated" => {
+            "Dieses Konto ist deaktiviert. Bitte wenden Sie sich an die Praxisleitung."
+        }
+        "no_account" => {
+            "Für dieses Praxis-Konto kann kein Zugang angelegt werden (E-Mail-Adresse fehlt oder gehört schon einem anderen Zugang). Bitte wenden Sie sich an die Praxisleitung."
+        }
+        "unavailable" => "Die Anmeldung mit dem Praxis-Konto ist nicht eingerichtet.",
+        _ => {
+            "Die Anmeldung mit dem Praxis-Konto ist fehlgeschlagen. Bitte versuchen Sie es gleich noch einmal."
+        }
+    },
     partial_example: |field| match field {
         PiiField::CallerName => "Initialen: M. M.",
         PiiField::CallerNumber => "Vorwahl und letzte zwei Ziffern: 030 •••••67",
@@ -765,6 +788,18 @@ static EN: Texts = Texts {
     reveal_reason_placeholder: "e.g. call back, check identity",
     cancel: "Cancel",
     audit_person: "Person",
+    sso_login: "Log in with the practice account",
+    login_or: "or with e-mail address and password",
+    oidc_failure: |code| match code {
+        "refused" => "The login with the practice account was cancelled or refused.",
+        "expired" => "The login took too long or was begun in another browser. Please try again.",
+        "deactivated" => "This account is deactivated. Please contact the practice management.",
+        "no_account" => {
+            "No access can be set up for this practice account (no e-mail address, or it belongs to another access). Please contact the practice management."
+        }
+        "unavailable" => "Login with the practice account is not set up.",
+        _ => "The login with the practice account failed. Please try again in a moment.",
+    },
     partial_example: |field| match field {
         PiiField::CallerName => "initials: M. M.",
         PiiField::CallerNumber => "area code and last two digits: 030 •••••67",

@@ -8,7 +8,7 @@ pub mod audit;
 pub mod auth;
 mod components;
 #[cfg(feature = "backend")]
-mod cookies;
+pub mod cookies;
 #[cfg(feature = "ssr")]
 pub mod csp;
 #[cfg(feature = "backend")]

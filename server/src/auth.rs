@@ -10,7 +10,7 @@
 use app::{
     api::{
         admin::ADMIN_PATH,
-        auth::{LOGIN_PATH, Login, login_href},
+        auth::{LOGIN_PATH, Login, LoginOptions, OIDC_LOGIN_PATH, login_href},
     },
     audit::Actor,
     auth::{SessionSettings, sessions, tokens},
@@ -29,6 +29,8 @@ use crate::{rest::ApiError, state::AppState};
 
 /// The login server function, the one state-changing request anonymous callers may make.
 pub const LOGIN_FN_PATH: &str = <Login as ServerFn>::PATH;
+/// What the login page offers, asked before anyone is logged in.
+const LOGIN_OPTIONS_FN_PATH: &str = <LoginOptions as ServerFn>::PATH;
 
 /// Looks up the session cookie or the `Authorization: Bearer` token and records the caller.
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -97,7 +99,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 enum Area {
     /// The bundle, stylesheet and icon: no personal data, no login.
     Static,
-    /// The login page and the login server function.
+    /// The login page, the login server functions and the identity provider's login and callback.
     Login,
     /// The OpenAPI description: no data, so programs can be written before a token exists.
     ApiDescription,
@@ -114,7 +116,8 @@ enum Area {
 impl Area {
     fn of(path: &str) -> Self {
         match path {
-            LOGIN_PATH | LOGIN_FN_PATH => Self::Login,
+            LOGIN_PATH | LOGIN_FN_PATH | LOGIN_OPTIONS_FN_PATH | OIDC_LOGIN_PATH => Self::Login,
+            crate::oidc::CALLBACK_PATH => Self::Login,
             "/favicon.svg" => Self::Static,
             "/api/v1/openapi.json" => Self::ApiDescription,
             "/metrics" => Self::Metrics,

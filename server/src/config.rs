@@ -49,6 +49,32 @@ pub struct ServeConfig {
     /// REST API requests per minute for one user's tokens.
     #[arg(long, env = "API_REQUESTS_PER_MINUTE", default_value = "600")]
     pub api_requests_per_minute: NonZeroU32,
+    #[command(flatten)]
+    pub oidc: OidcConfig,
+}
+
+/// Login through the practice's identity provider (OpenID Connect), offered on the login page
+/// next to local accounts when OIDC_ISSUER is set. Register Anrufe at the provider as a
+/// confidential client with the redirect URI `PUBLIC_URL/auth/oidc/callback`.
+#[derive(Args, Debug, Clone)]
+pub struct OidcConfig {
+    /// The provider's issuer URL (its discovery document is ISSUER/.well-known/openid-configuration).
+    #[arg(long, env = "OIDC_ISSUER", requires_all = ["oidc_client_id", "oidc_client_secret", "public_url"])]
+    pub oidc_issuer: Option<url::Url>,
+    /// The client id Anrufe is registered with at the provider.
+    #[arg(long, env = "OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// The client secret Anrufe is registered with at the provider.
+    #[arg(long, env = "OIDC_CLIENT_SECRET", hide_env_values = true, value_parser = client_secret)]
+    pub oidc_client_secret: Option<openidconnect::ClientSecret>,
+    /// A claim of the ID token that decides the role at every login, e.g. `groups`. Without
+    /// it, people from the provider start as agents and admins assign roles.
+    #[arg(long, env = "OIDC_ROLE_CLAIM", requires = "oidc_admin_value")]
+    pub oidc_role_claim: Option<String>,
+    /// The value of the role claim (or one of its values) that makes someone an admin; any other
+    /// value makes them an agent.
+    #[arg(long, env = "OIDC_ADMIN_VALUE", requires = "oidc_role_claim")]
+    pub oidc_admin_value: Option<String>,
 }
 
 impl ServeConfig {
@@ -64,6 +90,11 @@ impl ServeConfig {
                 .is_some_and(|url| url.scheme() == "https"),
         }
     }
+}
+
+/// Wraps the secret in a type whose `Debug` output hides it.
+fn client_secret(value: &str) -> Result<openidconnect::ClientSecret, String> {
+    Ok(openidconnect::ClientSecret::new(value.to_owned()))
 }
 
 /// Administration from the command line, for whoever runs the server.

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod limits;
 pub mod live;
+pub mod oidc;
 pub mod rest;
 pub mod router;
 pub mod security;

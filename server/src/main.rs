@@ -58,6 +58,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         }));
     }
 
+    let oidc = server::oidc::Oidc::from_config(&settings.oidc, settings.public_url.as_ref())
+        .context("the OIDC settings are not usable")?;
+    if let Some(issuer) = &settings.oidc.oidc_issuer {
+        tracing::info!(%issuer, "login through the identity provider is offered");
+    }
     let live = LiveHub::default();
     live.spawn_listener(pool.clone());
     let addr = leptos_options.site_addr;
@@ -72,6 +77,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             settings.login_attempts_per_minute,
             settings.api_requests_per_minute,
         ),
+        oidc,
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -95,7 +101,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     served
 }
 
-/// Removes ended sessions every hour, so the table holds only sessions that can still be used.
+/// Removes ended sessions and identity-provider logins that never came back every hour, so the
+/// tables hold only what can still be used.
 fn spawn_session_purge(pool: sqlx::PgPool, settings: &ServeConfig) {
     let policy = settings.sessions().policy;
     tokio::spawn(async move {
@@ -105,6 +112,10 @@ fn spawn_session_purge(pool: sqlx::PgPool, settings: &ServeConfig) {
             match app::auth::sessions::purge_ended(&pool, policy).await {
                 Ok(removed) => tracing::debug!(removed, "removed ended sessions"),
                 Err(error) => tracing::warn!(%error, "could not remove ended sessions"),
+            }
+            match app::auth::oidc::purge_stale(&pool).await {
+                Ok(removed) => tracing::debug!(removed, "removed unfinished OIDC logins"),
+                Err(error) => tracing::warn!(%error, "could not remove unfinished OIDC logins"),
             }
         }
     });

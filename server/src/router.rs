@@ -1,14 +1,19 @@
 //! The HTTP surface: server-rendered pages, server functions, the REST API, the live
 //! WebSocket and static files.
 
-use app::{App, api::admin::AUDIT_EXPORT_PATH, shell};
+use app::{
+    App,
+    api::{admin::AUDIT_EXPORT_PATH, auth::OIDC_LOGIN_PATH},
+    auth::OidcOffered,
+    shell,
+};
 use axum::{Router, extract::State, middleware, routing::get};
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower_http::{compression::CompressionLayer, services::ServeDir, trace::TraceLayer};
 
-use crate::{audit_export, auth, limits, live, rest, security, state::AppState};
+use crate::{audit_export, auth, limits, live, oidc, rest, security, state::AppState};
 
 /// Builds the whole application; the binary serves it and tests call it with `oneshot`.
 ///
@@ -18,6 +23,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let pool = state.pool.clone();
     let sessions = state.sessions;
+    let oidc_offered = OidcOffered(state.oidc.is_some());
     let options = state.leptos_options.clone();
     Router::new()
         .nest_service(
@@ -26,6 +32,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/metrics", get(metrics))
         .route(AUDIT_EXPORT_PATH, get(audit_export::export))
+        .route(OIDC_LOGIN_PATH, get(oidc::start))
+        .route(oidc::CALLBACK_PATH, get(oidc::callback))
         .route(app::live::LIVE_PATH, get(live::live_socket))
         .nest(rest::PREFIX, rest::router())
         .leptos_routes_with_context(
@@ -34,6 +42,7 @@ pub fn router(state: AppState) -> Router {
             move || {
                 provide_context(pool.clone());
                 provide_context(sessions);
+                provide_context(oidc_offered);
             },
             move || shell(options.clone()),
         )

@@ -7,7 +7,7 @@ use sqlx::PgPool;
 
 use app::auth::SessionSettings;
 
-use crate::{limits::Limits, live::LiveHub};
+use crate::{limits::Limits, live::LiveHub, oidc::Oidc};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -20,4 +20,6 @@ pub struct AppState {
     /// How long sessions last and how their cookie is set.
     pub sessions: SessionSettings,
     pub limits: Limits,
+    /// The practice's identity provider, when one is configured.
+    pub oidc: Option<Oidc>,
 }

@@ -61,7 +61,7 @@ const fn case(
     }
 }
 
-/// 303: sent to the login page. 426: the WebSocket handler was reached (a real upgrade needs a
+/// 303: sent to the login page (`/login?next=…`, or `/login?oidc=…` from the provider's routes). 426: the WebSocket handler was reached (a real upgrade needs a
 /// real connection; the browser tests make one).
 fn table() -> Vec<Case> {
     use Kind::*;
@@ -182,6 +182,28 @@ fn table() -> Vec<Case> {
             r#"{"id": {id}, "field": "date_of_birth", "reason": "Rückruf"}"#,
             [401, 200, 200, 401],
         ),
+        case(
+            Method::POST,
+            "/api/login_options",
+            ServerFn,
+            "{}",
+            [200, 200, 200, 200],
+        ),
+        // Without a configured identity provider both lead back to the login page.
+        case(
+            Method::GET,
+            "/auth/oidc/login",
+            Browser,
+            "",
+            [303, 303, 303, 303],
+        ),
+        case(
+            Method::GET,
+            "/auth/oidc/callback",
+            Browser,
+            "",
+            [303, 303, 303, 303],
+        ),
         case(Method::GET, "/live", Socket, "", [401, 426, 426, 401]),
         case(Method::GET, "/metrics", Browser, "", [401, 403, 200, 401]),
         case(Method::GET, "/admin", Browser, "", ADMIN_PAGE),
@@ -283,7 +305,13 @@ const ADMIN_PAGE: [u16; 4] = [303, 403, 200, 303];
 const ADMIN_ONLY: [u16; 4] = [401, 403, 200, 401];
 
 /// Routes served by the router directly rather than through Leptos or the OpenAPI registry.
-const PLAIN_ROUTES: [&str; 3] = ["/live", "/metrics", "/admin/audit/export"];
+const PLAIN_ROUTES: [&str; 5] = [
+    "/live",
+    "/metrics",
+    "/admin/audit/export",
+    "/auth/oidc/login",
+    "/auth/oidc/callback",
+];
 
 fn app(pool: &PgPool) -> Router {
     common::app(
@@ -372,7 +400,7 @@ async fn every_route_allows_and_denies_exactly_as_the_table_says(pool: PgPool) {
                     "{} {} as {who}: expected {expected}, got {status} {body:.200}",
                     case.method, case.route
                 ));
-            } else if status == StatusCode::SEE_OTHER && !location.starts_with("/login?next=") {
+            } else if status == StatusCode::SEE_OTHER && !location.starts_with("/login?") {
                 failures.push(format!("{} as {who}: sent to {location}", case.route));
             }
         }

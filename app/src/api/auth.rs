@@ -73,8 +73,23 @@ pub async fn current_user() -> Result<SessionUser, AppError> {
     super::caller(crate::domain::Role::Agent)
 }
 
+/// Whether the practice's identity provider is offered on the login page.
+#[server(endpoint = "login_options", input = Json)]
+pub async fn login_options() -> Result<bool, AppError> {
+    Ok(use_context::<crate::auth::OidcOffered>().is_some_and(|offered| offered.0))
+}
+
 /// The login page.
 pub const LOGIN_PATH: &str = "/login";
+
+/// Where a login through the practice's identity provider starts (served by the server).
+pub const OIDC_LOGIN_PATH: &str = "/auth/oidc/login";
+
+/// The provider's login, returning to `next` (a path with query) afterwards.
+pub fn oidc_login_href(next: &str) -> String {
+    let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    format!("{OIDC_LOGIN_PATH}?next={next}")
+}
 
 /// The login page, returning to `next` (a path with query) afterwards.
 pub fn login_href(next: &str) -> String {

@@ -5,6 +5,7 @@
 //! the request's extensions; anonymous requests have none.
 
 pub mod accounts;
+pub mod oidc;
 mod password;
 mod secret;
 pub mod sessions;
@@ -12,6 +13,10 @@ pub mod tokens;
 
 pub use accounts::{AccountError, LOCKOUT_AFTER, LoginError};
 pub use sessions::SessionPolicy;
+
+/// Whether the server offers login through the practice's identity provider.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OidcOffered(pub bool);
 
 /// Session settings the server functions need (login sets the cookie).
 #[derive(Clone, Copy, Debug, Default)]

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::auth::{Login, local_target},
+    api::auth::{Login, local_target, login_options, oidc_login_href},
     components::go_to,
     i18n::{LanguageSwitch, use_texts},
 };
@@ -34,6 +34,20 @@ pub fn LoginPage() -> impl IntoView {
             .map(|error| view! { <p class="form-error" role="alert">{t.error(&error)}</p> })
     };
     let pending = login.pending();
+    let offered = Resource::new(|| (), |()| login_options());
+    let oidc_failure = move || {
+        query
+            .with(|q| q.get("oidc"))
+            .map(|code| view! { <p class="form-error" role="alert">{(t.oidc_failure)(&code)}</p> })
+    };
+    let sso = move || {
+        offered.get().and_then(Result::ok).filter(|offered| *offered).map(|_| {
+            view! {
+                <a class="button sso" href=oidc_login_href(&local_target(Some(&next())))>{t.sso_login}</a>
+                <p class="login-or">{t.login_or}</p>
+            }
+        })
+    };
 
     view! {
         <Title text=t.login_title />
@@ -44,6 +58,8 @@ pub fn LoginPage() -> impl IntoView {
             </header>
             <h2>{t.login_title}</h2>
             <p>{t.login_intro}</p>
+            {oidc_failure}
+            <Suspense>{sso}</Suspense>
             <ActionForm action=login>
                 <input type="hidden" name="next" prop:value=next />
                 <label>

@@ -61,6 +61,7 @@ pub fn app_with_options(
         live: LiveHub::default(),
         sessions: SessionSettings::default(),
         limits: generous_limits(),
+        oidc: None,
     })
 }
 
@@ -75,6 +76,7 @@ pub fn app_with_sessions(pool: PgPool, sessions: SessionSettings, limits: Limits
         live: LiveHub::default(),
         sessions,
         limits,
+        oidc: None,
     })
 }
 
@@ -89,6 +91,7 @@ pub fn app_with_live(pool: PgPool, live: LiveHub) -> Router {
         live,
         sessions: SessionSettings::default(),
         limits: generous_limits(),
+        oidc: None,
     })
 }
 

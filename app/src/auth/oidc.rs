@@ -1,0 +1,249 @@
+//! Logins through the practice's identity provider (OpenID Connect): the logins under way, and
+//! turning a verified identity into a user and a session. The protocol itself (discovery, PKCE,
+//! the ID token's checks) is the server's part; this is what the database knows.
+//!
+//! People from the provider are known by issuer and subject. An existing local account is
+//! linked to them only when the provider vouches for the e-mail address (`email_verified`).
+
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+
+use super::{SessionPolicy, secret, sessions};
+use crate::{
+    audit::{self, Actor},
+    domain::{AuditAction, Role, SessionUser},
+};
+
+/// How long a login may take at the provider before it has to start again.
+const PENDING_MINUTES: i32 = 10;
+
+/// A login sent to the provider, as the callback needs it back.
+#[derive(Debug)]
+pub struct PendingLogin {
+    pub pkce_verifier: String,
+    pub nonce: String,
+    /// The page to go to afterwards.
+    pub next: String,
+}
+
+/// Remembers a login sent to the provider under its `state`.
+pub async fn begin(pool: &PgPool, state: &str, pending: &PendingLogin) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into oidc_logins (state_hash, pkce_verifier, nonce, next) values ($1, $2, $3, $4)",
+        secret::digest(state),
+        pending.pkce_verifier,
+        pending.nonce,
+        pending.next,
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Takes the login begun under `state`, if it is recent; each one can be taken once.
+pub async fn resume(pool: &PgPool, state: &str) -> sqlx::Result<Option<PendingLogin>> {
+    sqlx::query_as!(
+        PendingLogin,
+        "delete from oidc_logins
+         where state_hash = $1 and created_at > now() - make_interval(mins => $2)
+         returning pkce_verifier, nonce, next",
+        secret::digest(state),
+        PENDING_MINUTES,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// Removes logins that never came back; run now and then.
+pub async fn purge_stale(pool: &PgPool) -> sqlx::Result<u64> {
+    Ok(sqlx::query!(
+        "delete from oidc_logins where created_at <= now() - make_interval(mins => $1)",
+        PENDING_MINUTES,
+    )
+    .execute(pool)
+    .await?
+    .rows_affected())
+}
+
+/// Who the provider says logged in, from a verified ID token.
+#[derive(Clone, Debug)]
+pub struct Identity {
+    pub issuer: String,
+    pub subject: String,
+    pub email: Option<String>,
+    pub email_verified: bool,
+    pub name: Option<String>,
+    /// The role the provider's claims give, when a role claim is configured; otherwise
+    /// people start as agents and admins assign roles.
+    pub role: Option<Role>,
+}
+
+/// Why a verified identity did not get a session.
+#[derive(Debug, thiserror::Error)]
+pub enum OidcLoginError {
+    #[error("the account is deactivated")]
+    Deactivated,
+    #[error("the provider sent no e-mail address for a new user")]
+    NoEmail,
+    #[error("a local account has this e-mail address, and the provider did not verify it")]
+    EmailTaken,
+    #[error("database request failed: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// Finds or provisions the user for `identity` and starts a session; returns the user and the
+/// session token for the cookie. Everything it changes is audited.
+pub async fn login(
+    pool: &PgPool,
+    identity: &Identity,
+    user_agent: &str,
+    policy: SessionPolicy,
+) -> Result<(SessionUser, String), OidcLoginError> {
+    let mut tx = pool.begin().await?;
+    let user_id = match known(&mut tx, identity).await? {
+        Some(id) => id,
+        None => match link_or_add(&mut tx, identity).await {
+            Ok(id) => id,
+            Err(error) => {
+                let reason = match &error {
+                    OidcLoginError::NoEmail => "no_email",
+                    OidcLoginError::EmailTaken => "email_taken",
+                    _ => "error",
+                };
+                let diff = json!({ "method": "oidc", "reason": reason });
+                audit::record(
+                    &mut tx,
+                    Actor::Anonymous,
+                    AuditAction::LoginFailed,
+                    None,
+                    diff,
+                )
+                .await?;
+                tx.commit().await?;
+                return Err(error);
+            }
+        },
+    };
+    let account = sqlx::query!(
+        r#"select name, email, role as "role: Role", is_active from users where id = $1 for update"#,
+        user_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if !account.is_active {
+        let diff = json!({ "user_id": user_id, "method": "oidc", "reason": "deactivated" });
+        audit::record(
+            &mut tx,
+            Actor::Anonymous,
+            AuditAction::LoginFailed,
+            None,
+            diff,
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(OidcLoginError::Deactivated);
+    }
+    let role = match identity.role {
+        Some(role) if role != account.role => {
+            sqlx::query!(
+                "update users set role = $2 where id = $1",
+                user_id,
+                role as Role
+            )
+            .execute(&mut *tx)
+            .await?;
+            let diff = json!({
+                "user_id": user_id,
+                "role": { "old": account.role, "new": role },
+                "source": "oidc_claim",
+            });
+            audit::record(&mut tx, Actor::System, AuditAction::UserChanged, None, diff).await?;
+            role
+        }
+        _ => account.role,
+    };
+    let token = sessions::create(&mut tx, user_id, user_agent, policy).await?;
+    let diff = json!({ "method": "oidc" });
+    audit::record(
+        &mut tx,
+        Actor::User(user_id),
+        AuditAction::Login,
+        None,
+        diff,
+    )
+    .await?;
+    tx.commit().await?;
+    let user = SessionUser {
+        id: user_id,
+        name: account.name,
+        email: account.email,
+        role,
+    };
+    Ok((user, token))
+}
+
+async fn known(conn: &mut PgConnection, identity: &Identity) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "select id from users where oidc_issuer = $1 and oidc_subject = $2",
+        identity.issuer,
+        identity.subject,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Links the identity to the local account with its (verified) address, or adds a user.
+async fn link_or_add(conn: &mut PgConnection, identity: &Identity) -> Result<i64, OidcLoginError> {
+    let email = identity
+        .email
+        .as_deref()
+        .map(|email| email.trim().to_lowercase())
+        .filter(|email| email.contains('@'))
+        .ok_or(OidcLoginError::NoEmail)?;
+    let existing = sqlx::query!(
+        "select id, oidc_subject is not null as \"linked!\" from users where email = $1 for update",
+        email
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(existing) = existing {
+        if existing.linked || !identity.email_verified {
+            return Err(OidcLoginError::EmailTaken);
+        }
+        sqlx::query!(
+            "update users set oidc_issuer = $2, oidc_subject = $3 where id = $1",
+            existing.id,
+            identity.issuer,
+            identity.subject,
+        )
+        .execute(&mut *conn)
+        .await?;
+        let diff = json!({ "user_id": existing.id, "linked": "oidc" });
+        audit::record(conn, Actor::System, AuditAction::UserChanged, None, diff).await?;
+        return Ok(existing.id);
+    }
+    let name = identity
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .unwrap_or(&email)
+        .chars()
+        .take(200)
+        .collect::<String>();
+    let role = identity.role.unwrap_or(Role::Agent);
+    let id = sqlx::query_scalar!(
+        "insert into users (name, email, role, oidc_issuer, oidc_subject)
+         values ($1, $2, $3, $4, $5) returning id",
+        name,
+        email,
+        role as Role,
+        identity.issuer,
+        identity.subject,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let diff = json!({ "user_id": id, "role": role, "source": "oidc" });
+    audit::record(conn, Actor::System, AuditAction::UserCreated, None, diff).await?;
+    Ok(id)
+}
