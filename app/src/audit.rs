@@ -161,6 +161,9 @@ fn log_rows<'a>(
 pub struct Verification {
     /// Rows checked.
     pub rows: u64,
+    /// Rows among them whose diff was erased by `actions_audit_erase_diffs`; their chain links
+    /// still hold because the chain covers the digest of the original diff.
+    pub erased: u64,
     /// The first row that does not fit, if any; every row before it is intact.
     pub broken: Option<BrokenRow>,
 }
@@ -172,6 +175,9 @@ pub struct BrokenRow {
     pub id: i64,
     pub reason: String,
 }
+
+/// The diff an erased row carries, as PostgreSQL prints `jsonb`.
+const ERASED_DIFF: &str = r#"{"erased": true}"#;
 
 /// Recomputes the whole chain in order and stops at the first row that does not fit.
 ///
@@ -190,11 +196,13 @@ pub async fn verify(pool: &PgPool) -> sqlx::Result<Verification> {
 
     let mut rows = sqlx::query!(
         r#"select id, chain_position, occurred_at, call_id, action_type, actor_kind, actor_id,
-                  diff::text as "diff!", diff_digest, prev_hash, row_hash
+                  diff::text as "diff!", diff_erased_at is not null as "diff_erased!",
+                  diff_digest, prev_hash, row_hash
            from actions_audit order by chain_position"#
     )
     .fetch(pool);
     let mut checked = 0;
+    let mut erased = 0;
     let mut previous: Option<(i64, Vec<u8>)> = None;
     while let Some(row) = rows.try_next().await? {
         let broken = |reason: String| BrokenRow {
@@ -228,7 +236,13 @@ pub async fn verify(pool: &PgPool) -> sqlx::Result<Verification> {
             let reason = "its link to the previous row does not match that row's hash";
             return Ok(found(checked, broken(reason.to_owned())));
         }
-        if Sha256::digest(row.diff.as_bytes()).as_slice() != row.diff_digest {
+        if row.diff_erased {
+            if row.diff != ERASED_DIFF {
+                let reason = "its diff was changed after it was erased";
+                return Ok(found(checked, broken(reason.to_owned())));
+            }
+            erased += 1;
+        } else if Sha256::digest(row.diff.as_bytes()).as_slice() != row.diff_digest {
             let reason = "its diff was changed after it was written";
             return Ok(found(checked, broken(reason.to_owned())));
         }
@@ -251,6 +265,7 @@ pub async fn verify(pool: &PgPool) -> sqlx::Result<Verification> {
     }
     Ok(Verification {
         rows: checked,
+        erased,
         broken: None,
     })
 }
@@ -258,6 +273,7 @@ pub async fn verify(pool: &PgPool) -> sqlx::Result<Verification> {
 fn found(rows: u64, broken: BrokenRow) -> Verification {
     Verification {
         rows,
+        erased: 0,
         broken: Some(broken),
     }
 }

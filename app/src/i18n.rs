@@ -592,6 +592,7 @@ static DE: Texts = Texts {
         AuditAction::MaskingChanged => "Maskierung geändert",
         AuditAction::FieldRevealed => "Feld aufgedeckt",
         AuditAction::AuditExported => "Protokoll exportiert",
+        AuditAction::DiffsErased => "Änderungsdaten gelöscht (DSGVO)",
     },
     actor_kind_label: |kind| match kind {
         "importer" => "Import",
@@ -853,6 +854,7 @@ static EN: Texts = Texts {
         AuditAction::MaskingChanged => "Masking changed",
         AuditAction::FieldRevealed => "Field revealed",
         AuditAction::AuditExported => "Log exported",
+        AuditAction::DiffsErased => "Change details erased (GDPR)",
     },
     actor_kind_label: |kind| match kind {
         "importer" => "Importer",

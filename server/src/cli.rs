@@ -52,8 +52,8 @@ pub async fn run(pool: &PgPool, command: Command) -> anyhow::Result<bool> {
             match verification.broken {
                 None => {
                     say(&format!(
-                        "The audit trail is intact: {} rows checked.",
-                        verification.rows
+                        "The audit trail is intact: {} rows checked ({} with erased diffs).",
+                        verification.rows, verification.erased
                     ));
                     Ok(true)
                 }

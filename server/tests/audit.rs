@@ -132,6 +132,20 @@ async fn do_everything(pool: &PgPool) {
         .write_all(line("Rezept und Überweisung").as_bytes())
         .expect("corrected line");
     importer.run_once().await.expect("edit");
+
+    let erased = insert_call(pool, NewCall::default()).await;
+    service::add_note(pool, actor, erased, "Frau Muster bittet um Rückruf")
+        .await
+        .expect("note on the call to erase");
+    assert_eq!(erase_diffs(pool, erased).await, 1, "diffs_erased");
+}
+
+async fn erase_diffs(pool: &PgPool, call: i64) -> i64 {
+    sqlx::query_scalar("select actions_audit_erase_diffs($1)")
+        .bind(call)
+        .fetch_one(pool)
+        .await
+        .expect("erase diffs")
 }
 
 async fn actions(pool: &PgPool) -> BTreeSet<String> {
@@ -215,6 +229,78 @@ async fn the_database_refuses_to_change_or_delete_audit_rows(pool: PgPool) {
             "{statement}: {error}"
         );
     }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn erasing_a_calls_diffs_removes_personal_data_and_keeps_the_chain(pool: PgPool) {
+    do_everything(&pool).await;
+    let call = insert_call(&pool, NewCall::default()).await;
+    let agent = common::calls::insert_user(&pool, "Jonas", true).await;
+    service::add_note(&pool, Actor::User(agent), call, "Herr Beispiel, 0301234567")
+        .await
+        .expect("note");
+    service::set_status(&pool, Actor::User(agent), call, 1, CallStatus::Done, None)
+        .await
+        .expect("status");
+
+    assert_eq!(erase_diffs(&pool, call).await, 2);
+    assert_eq!(erase_diffs(&pool, call).await, 0, "nothing left to erase");
+    let mentions: i64 =
+        sqlx::query_scalar("select count(*) from actions_audit where diff::text like '%Beispiel%'")
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+    assert_eq!(mentions, 0);
+    let kept: Vec<String> = sqlx::query_scalar(
+        "select action_type from actions_audit where call_id = $1 order by chain_position",
+    )
+    .bind(call)
+    .fetch_all(&pool)
+    .await
+    .expect("rows of the call");
+    assert_eq!(
+        kept,
+        ["note", "status_change", "diffs_erased", "diffs_erased"]
+    );
+    let verification = verify(&pool).await;
+    assert_eq!(verification.broken, None, "{verification:?}");
+    assert_eq!(
+        verification.erased, 3,
+        "one call in do_everything, two rows here"
+    );
+
+    // The erasure path changes diffs only.
+    let mut tx = pool.begin().await.expect("transaction");
+    sqlx::query("select set_config('anrufe.audit_erasure', 'on', true)")
+        .execute(&mut *tx)
+        .await
+        .expect("erasure on");
+    let moved = sqlx::query(
+        "update actions_audit set occurred_at = now(), diff = '{\"erased\": true}', \
+         diff_erased_at = now() where action_type = 'login'",
+    )
+    .execute(&mut *tx)
+    .await;
+    assert!(moved.is_err(), "an erasure may not move a row in time");
+    drop(tx);
+
+    // A superuser who writes into an erased diff is found.
+    let position: i64 =
+        sqlx::query_scalar("select min(chain_position) from actions_audit where call_id = $1")
+            .bind(call)
+            .fetch_one(&pool)
+            .await
+            .expect("position");
+    tamper(
+        &pool,
+        &[&format!(
+            "update actions_audit set diff = '{{\"note\": \"anders\"}}' where chain_position = {position}"
+        )],
+    )
+    .await;
+    let broken = verify(&pool).await.broken.expect("broken");
+    assert_eq!(broken.chain_position, position);
+    assert!(broken.reason.contains("erased"), "{}", broken.reason);
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -28,10 +28,12 @@ pub enum AuditAction {
     FieldRevealed,
     /// An admin exported (part of) the audit log.
     AuditExported,
+    /// The diffs of a call's audit rows were erased (`actions_audit_erase_diffs`).
+    DiffsErased,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::Edit,
         Self::StatusChange,
         Self::Assign,
@@ -48,6 +50,7 @@ impl AuditAction {
         Self::MaskingChanged,
         Self::FieldRevealed,
         Self::AuditExported,
+        Self::DiffsErased,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +71,7 @@ impl AuditAction {
             Self::MaskingChanged => "masking_changed",
             Self::FieldRevealed => "field_revealed",
             Self::AuditExported => "audit_exported",
+            Self::DiffsErased => "diffs_erased",
         }
     }
 }
