@@ -132,7 +132,7 @@ fn log_rows<'a>(
     sqlx::query_as!(
         AuditRecord,
         r#"select a.chain_position as position, a.occurred_at, a.actor_kind, a.actor_id,
-                  u.name as "actor_name?", a.action_type as action, a.call_id,
+                  u.name as "actor_name?", a.action_type as "action: AuditAction", a.call_id,
                   a.diff::text as "diff!", r.reason as "reason?",
                   encode(a.row_hash, 'hex') as "row_hash!"
            from actions_audit a

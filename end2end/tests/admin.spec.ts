@@ -92,6 +92,9 @@ test('the front desk sees the date of birth masked and reveals it with a reason'
   await drawer.getByLabel('Grund').fill('Rückruf: Identität prüfen');
   await drawer.getByRole('button', { name: 'Aufdecken' }).click();
   await expect(drawer.locator('.revealed')).toHaveText(born);
+  // The drawer fetches again so its audit list shows the reveal, and the value stays shown.
+  await expect(drawer.getByRole('region', { name: 'Protokoll', exact: true })).toContainText('Feld aufgedeckt');
+  await expect(drawer.locator('.revealed')).toHaveText(born);
   expect(psql(`select count(*) from pii_reveals where call_id = ${id} and reason = 'Rückruf: Identität prüfen'`)).toBe('1');
 
   const admin = await page.request.get('/admin');

@@ -138,7 +138,7 @@ fn csv_line(row: &AuditRecord) -> String {
         row.actor_kind.clone(),
         optional(row.actor_id),
         spreadsheet_safe(row.actor_name.as_deref().unwrap_or_default()),
-        row.action.clone(),
+        row.action.to_string(),
         optional(row.call_id),
         spreadsheet_safe(&row.diff),
         spreadsheet_safe(row.reason.as_deref().unwrap_or_default()),

@@ -5,7 +5,10 @@ use leptos::{html, prelude::*, task::spawn_local};
 
 use crate::{
     api::calls::{add_call_note, get_call_detail},
-    components::{Desk, masked::RevealField},
+    components::{
+        Desk,
+        masked::{RevealField, Revealed},
+    },
     domain::{CallDetail, CallListItem, CallStatus, PiiField, UserSummary, format_berlin},
     i18n::use_texts,
     live::use_live,
@@ -25,9 +28,11 @@ pub fn CallDrawer(
     let desk = expect_context::<Desk>();
     let t = use_texts();
     let live = use_live();
+    let revealed = Revealed::default();
+    provide_context(revealed);
     let detail = Resource::new(
-        move || (id, desk.reload.get(), live.tick.get()),
-        |(id, _, _)| get_call_detail(id),
+        move || (id, desk.reload.get(), live.tick.get(), revealed.count()),
+        |(id, ..)| get_call_detail(id),
     );
     view! {
         <aside class="drawer" role="dialog" aria-modal="false" aria-labelledby="drawer-title">
@@ -169,8 +174,8 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
                     {audit.into_iter().map(|entry| view! {
                         <tr>
                             <td class="nowrap">{format_berlin(entry.occurred_at)}</td>
-                            <td>{entry.action}</td>
-                            <td>{entry.actor}</td>
+                            <td>{t.audit_action_name(entry.action)}</td>
+                            <td>{entry.actor_name.unwrap_or_else(|| t.actor_kind(&entry.actor_kind).to_owned())}</td>
                             <td class="mono">{entry.diff}</td>
                         </tr>
                     }).collect_view()}

@@ -2,7 +2,9 @@
 
 use sqlx::PgPool;
 
-use crate::domain::{AuditEntry, CallDetail, CallStatus, FieldWarning, NoteEntry, StatusEntry};
+use crate::domain::{
+    AuditAction, AuditEntry, CallDetail, CallStatus, FieldWarning, NoteEntry, StatusEntry,
+};
 
 /// The call with its warnings, history, notes, audit trail and raw payload, oldest first.
 pub async fn call_detail(pool: &PgPool, id: i64) -> sqlx::Result<Option<CallDetail>> {
@@ -37,7 +39,7 @@ pub async fn call_detail(pool: &PgPool, id: i64) -> sqlx::Result<Option<CallDeta
     .await?;
     let audit = sqlx::query_as!(
         AuditEntry,
-        r#"select a.action_type as action, coalesce(u.name, a.actor_kind) as "actor!",
+        r#"select a.action_type as "action: AuditAction", a.actor_kind, u.name as "actor_name?",
                   a.occurred_at, a.diff::text as "diff!"
            from actions_audit a left join users u on u.id = a.actor_id
            where a.call_id = $1 order by a.occurred_at, a.id"#,

@@ -119,7 +119,7 @@ pub struct AuditRecord {
     pub actor_kind: String,
     pub actor_id: Option<i64>,
     pub actor_name: Option<String>,
-    pub action: String,
+    pub action: AuditAction,
     pub call_id: Option<i64>,
     /// Compact JSON.
     pub diff: String,

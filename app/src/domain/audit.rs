@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// What an audit row records. The machine names are stored in `actions_audit.action_type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuditAction {
     /// The importer changed a call's data (a corrected line for the same call).
@@ -93,5 +94,24 @@ impl std::str::FromStr for AuditAction {
                 kind: "audit action",
                 value: s.to_owned(),
             })
+    }
+}
+
+/// Read from the `text` column `actions_audit.action_type`; an unknown word is a decode error.
+#[cfg(feature = "backend")]
+impl sqlx::Type<sqlx::Postgres> for AuditAction {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <String as sqlx::Type<sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
+        <String as sqlx::Type<sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+#[cfg(feature = "backend")]
+impl<'r> sqlx::Decode<'r, sqlx::Postgres> for AuditAction {
+    fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(<&str as sqlx::Decode<sqlx::Postgres>>::decode(value)?.parse()?)
     }
 }

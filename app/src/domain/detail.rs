@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{CallListItem, CallStatus};
+use super::{AuditAction, CallListItem, CallStatus};
 
 /// One call with its history.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -52,9 +52,11 @@ pub struct NoteEntry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
-    pub action: String,
-    /// A user's name, or the kind of actor (`importer`, `system`, `anonymous`).
-    pub actor: String,
+    pub action: AuditAction,
+    /// `user`, `importer`, `system` or `anonymous`.
+    pub actor_kind: String,
+    /// The user's name, for a user.
+    pub actor_name: Option<String>,
     pub occurred_at: DateTime<Utc>,
     /// `{field: {"old": …, "new": …}}`, compact JSON.
     pub diff: String,

@@ -146,10 +146,7 @@ fn AuditRow(record: AuditRecord) -> impl IntoView {
         .actor_name
         .clone()
         .unwrap_or_else(|| t.actor_kind(&record.actor_kind).to_owned());
-    let action = record.action.parse::<AuditAction>().map_or_else(
-        |_| record.action.clone(),
-        |action| t.audit_action_name(action).to_owned(),
-    );
+    let action = t.audit_action_name(record.action);
     view! {
         <tr title=record.row_hash>
             <td class="mono">{record.position}</td>
