@@ -169,10 +169,20 @@ pub async fn login(
 
 /// Records a failed login, commits, and answers with `error`.
 async fn refuse<T>(
-    mut tx: Transaction<'_, Postgres>,
+    tx: Transaction<'_, Postgres>,
     diff: Value,
     error: LoginError,
 ) -> Result<T, LoginError> {
+    record_failure(tx, diff).await?;
+    Err(error)
+}
+
+/// Records a failed login (local or through the identity provider) and commits, so the record
+/// stays although the login does not happen.
+pub(super) async fn record_failure(
+    mut tx: Transaction<'_, Postgres>,
+    diff: Value,
+) -> sqlx::Result<()> {
     audit::record(
         &mut tx,
         Actor::Anonymous,
@@ -181,8 +191,7 @@ async fn refuse<T>(
         diff,
     )
     .await?;
-    tx.commit().await?;
-    Err(error)
+    tx.commit().await
 }
 
 /// Counts a failed login; returns whether it locked the account.

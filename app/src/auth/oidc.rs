@@ -8,7 +8,7 @@
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 
-use super::{SessionPolicy, secret, sessions};
+use super::{SessionPolicy, accounts, secret, sessions};
 use crate::{
     audit::{self, Actor},
     domain::{AuditAction, Role, SessionUser},
@@ -111,15 +111,7 @@ pub async fn login(
                     _ => "error",
                 };
                 let diff = json!({ "method": "oidc", "reason": reason });
-                audit::record(
-                    &mut tx,
-                    Actor::Anonymous,
-                    AuditAction::LoginFailed,
-                    None,
-                    diff,
-                )
-                .await?;
-                tx.commit().await?;
+                accounts::record_failure(tx, diff).await?;
                 return Err(error);
             }
         },
@@ -132,15 +124,7 @@ pub async fn login(
     .await?;
     if !account.is_active {
         let diff = json!({ "user_id": user_id, "method": "oidc", "reason": "deactivated" });
-        audit::record(
-            &mut tx,
-            Actor::Anonymous,
-            AuditAction::LoginFailed,
-            None,
-            diff,
-        )
-        .await?;
-        tx.commit().await?;
+        accounts::record_failure(tx, diff).await?;
         return Err(OidcLoginError::Deactivated);
     }
     let role = match identity.role {

@@ -41,11 +41,10 @@ pub async fn import_demo_calls(pool: &PgPool, count: usize, extra: &[(&str, &str
 
 /// The application as the binary serves it.
 pub fn app(pool: PgPool, metrics: PrometheusHandle) -> Router {
-    app_with_options(
-        pool,
+    router(AppState {
         metrics,
-        LeptosOptions::builder().output_name("anrufe").build(),
-    )
+        ..state(pool)
+    })
 }
 
 /// The application with other Leptos settings, e.g. another site directory.
@@ -55,44 +54,43 @@ pub fn app_with_options(
     leptos_options: LeptosOptions,
 ) -> Router {
     router(AppState {
-        pool,
         leptos_options,
         metrics,
-        live: LiveHub::default(),
-        sessions: SessionSettings::default(),
-        limits: generous_limits(),
-        oidc: None,
+        ..state(pool)
     })
 }
 
 /// The application with other session settings and limits.
 pub fn app_with_sessions(pool: PgPool, sessions: SessionSettings, limits: Limits) -> Router {
     router(AppState {
-        pool,
-        leptos_options: LeptosOptions::builder().output_name("anrufe").build(),
-        metrics: metrics_exporter_prometheus::PrometheusBuilder::new()
-            .build_recorder()
-            .handle(),
-        live: LiveHub::default(),
         sessions,
         limits,
-        oidc: None,
+        ..state(pool)
     })
 }
 
 /// The application with its own live hub, e.g. one that rechecks sessions often.
 pub fn app_with_live(pool: PgPool, live: LiveHub) -> Router {
     router(AppState {
+        live,
+        ..state(pool)
+    })
+}
+
+/// The server's state with the defaults of a test: its own metrics recorder, limits no test
+/// reaches by accident, no identity provider.
+fn state(pool: PgPool) -> AppState {
+    AppState {
         pool,
         leptos_options: LeptosOptions::builder().output_name("anrufe").build(),
         metrics: metrics_exporter_prometheus::PrometheusBuilder::new()
             .build_recorder()
             .handle(),
-        live,
+        live: LiveHub::default(),
         sessions: SessionSettings::default(),
         limits: generous_limits(),
         oidc: None,
-    })
+    }
 }
 
 /// Limits no test reaches unless it means to.

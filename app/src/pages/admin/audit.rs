@@ -7,7 +7,7 @@ use leptos_router::{
     hooks::use_query_map,
 };
 
-use super::LoadFailed;
+use super::{AdminTable, LoadFailed};
 use crate::{
     api::admin::{ADMIN_PATH, AUDIT_EXPORT_PATH, accounts, audit_log},
     domain::{AuditAction, AuditFilter, AuditLogPage, AuditRecord, format_berlin},
@@ -117,19 +117,16 @@ fn AuditTable(
         format!("{ADMIN_PATH}/audit?{filter}{separator}before={position}")
     });
     view! {
-        <table class="admin-table audit-log">
-            <thead><tr>
-                <th scope="col">"#"</th>
-                <th scope="col">{t.audit_time}</th>
-                <th scope="col">{t.audit_by}</th>
-                <th scope="col">{t.audit_action}</th>
-                <th scope="col">{t.call_title}</th>
-                <th scope="col">{t.audit_change}</th>
-            </tr></thead>
-            <tbody>
-                {page.records.into_iter().map(|record| view! { <AuditRow record /> }).collect_view()}
-            </tbody>
-        </table>
+        <AdminTable columns=vec![
+            "#",
+            t.audit_time,
+            t.audit_by,
+            t.audit_action,
+            t.call_title,
+            t.audit_change,
+        ]>
+            {page.records.into_iter().map(|record| view! { <AuditRow record /> }).collect_view()}
+        </AdminTable>
         <nav class="pager" aria-label=t.pages>
             {paged.then(|| view! {
                 <A href=format!("{ADMIN_PATH}/audit?{}", filter.to_query())>{t.newest_entries}</A>

@@ -107,6 +107,19 @@ pub fn AdminLayout() -> impl IntoView {
     }
 }
 
+/// A table of the admin area: a header row of `columns`, and the rows as children.
+#[component]
+fn AdminTable(columns: Vec<&'static str>, children: Children) -> impl IntoView {
+    view! {
+        <table class="admin-table">
+            <thead><tr>
+                {columns.into_iter().map(|column| view! { <th scope="col">{column}</th> }).collect_view()}
+            </tr></thead>
+            <tbody>{children()}</tbody>
+        </table>
+    }
+}
+
 /// A failed load, in place of the list.
 #[component]
 fn LoadFailed(error: AppError) -> impl IntoView {

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{LoadFailed, use_notice};
+use super::{AdminTable, LoadFailed, use_notice};
 use crate::{
     api::admin::{end_sessions, sessions},
     domain::{SessionInfo, format_berlin},
@@ -57,16 +57,15 @@ fn SessionTable(
         })
         .collect_view();
     view! {
-        <table class="admin-table">
-            <thead><tr>
-                <th scope="col">{t.field_name}</th>
-                <th scope="col">{t.session_started}</th>
-                <th scope="col">{t.session_last_seen}</th>
-                <th scope="col">{t.session_ends}</th>
-                <th scope="col">{t.session_browser}</th>
-                <th scope="col">{t.actions}</th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <AdminTable columns=vec![
+            t.field_name,
+            t.session_started,
+            t.session_last_seen,
+            t.session_ends,
+            t.session_browser,
+            t.actions,
+        ]>
+            {rows}
+        </AdminTable>
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{LoadFailed, use_notice};
+use super::{AdminTable, LoadFailed, use_notice};
 use crate::{
     api::admin::{CreateToken, accounts, revoke_token, tokens},
     domain::{TokenInfo, format_berlin},
@@ -127,17 +127,16 @@ fn TokenTable(
         })
         .collect_view();
     view! {
-        <table class="admin-table">
-            <thead><tr>
-                <th scope="col">{t.token_name}</th>
-                <th scope="col">{t.token_acts_as}</th>
-                <th scope="col">{t.token_prefix}</th>
-                <th scope="col">{t.token_created}</th>
-                <th scope="col">{t.token_last_used}</th>
-                <th scope="col">{t.account_state}</th>
-                <th scope="col">{t.actions}</th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <AdminTable columns=vec![
+            t.token_name,
+            t.token_acts_as,
+            t.token_prefix,
+            t.token_created,
+            t.token_last_used,
+            t.account_state,
+            t.actions,
+        ]>
+            {rows}
+        </AdminTable>
     }
 }

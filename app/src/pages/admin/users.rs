@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{LoadFailed, use_notice};
+use super::{AdminTable, LoadFailed, use_notice};
 use crate::{
     api::admin::{AddUser, accounts, end_sessions, set_active, set_role},
     domain::{Account, Role, format_berlin},
@@ -114,16 +114,15 @@ fn AccountTable(
         })
         .collect_view();
     view! {
-        <table class="admin-table">
-            <thead><tr>
-                <th scope="col">{t.field_name}</th>
-                <th scope="col">{t.email}</th>
-                <th scope="col">{t.role}</th>
-                <th scope="col">{t.account_state}</th>
-                <th scope="col">{t.admin_sessions}</th>
-                <th scope="col">{t.actions}</th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <AdminTable columns=vec![
+            t.field_name,
+            t.email,
+            t.role,
+            t.account_state,
+            t.admin_sessions,
+            t.actions,
+        ]>
+            {rows}
+        </AdminTable>
     }
 }
