@@ -50,7 +50,7 @@ test.describe('as the admin', () => {
     await page.getByLabel('Aktion').selectOption({ label: 'Token widerrufen' });
     await page.getByRole('button', { name: 'Anwenden' }).click();
     await expect(page).toHaveURL(/action=token_revoked/);
-    await expect(page.locator('table.audit-log tbody tr').first()).toContainText('Praxis-Admin (Demo)');
+    await expect(page.locator('table.admin-table tbody tr').first()).toContainText('Praxis-Admin (Demo)');
     await expect(page.getByRole('link', { name: 'CSV' })).toHaveAttribute('href', /format=csv&action=token_revoked/);
     const download = page.waitForEvent('download');
     await page.getByRole('link', { name: 'CSV' }).click();
