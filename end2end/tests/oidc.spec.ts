@@ -17,7 +17,9 @@ function psql(sql: string): string {
 }
 
 /// From Anrufe's login page through the provider's own login form and back.
+/// Clicks only once the page is hydrated, as a person would, so the router sees the click.
 async function logInAtProvider(page: Page, login: string): Promise<void> {
+  await page.locator('body[data-hydrated]').waitFor();
   await page.getByRole('link', { name: 'Mit dem Praxis-Konto anmelden' }).click();
   await expect(page).toHaveURL(new RegExp(`^${OIDC_ISSUER}/`));
   await page.locator('input[name="login"]').fill(login);

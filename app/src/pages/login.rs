@@ -43,7 +43,11 @@ pub fn LoginPage() -> impl IntoView {
     let sso = move || {
         offered.get().and_then(Result::ok).filter(|offered| *offered).map(|_| {
             view! {
-                <a class="button sso" href=oidc_login_href(&local_target(Some(&next())))>{t.sso_login}</a>
+                // A server route, not a page of the app: `rel="external"` keeps the router from
+                // handling the click in the browser.
+                <a class="button sso" rel="external" href=oidc_login_href(&local_target(Some(&next())))>
+                    {t.sso_login}
+                </a>
                 <p class="login-or">{t.login_or}</p>
             }
         })
