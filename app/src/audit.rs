@@ -216,7 +216,7 @@ pub async fn verify(pool: &PgPool) -> sqlx::Result<Verification> {
                 let reason = format!(
                     "follows position {position}: rows are missing or out of order before it"
                 );
-                return Ok(found(checked, broken(reason)));
+                return Ok(found(checked, erased, broken(reason)));
             }
             None if row.chain_position == 1 => None,
             None => {
@@ -227,24 +227,24 @@ pub async fn verify(pool: &PgPool) -> sqlx::Result<Verification> {
                         let reason = format!(
                             "the chain starts here, but no retention run removed positions 1 to {through}"
                         );
-                        return Ok(found(checked, broken(reason)));
+                        return Ok(found(checked, erased, broken(reason)));
                     }
                 }
             }
         };
         if row.prev_hash != expected_prev {
             let reason = "its link to the previous row does not match that row's hash";
-            return Ok(found(checked, broken(reason.to_owned())));
+            return Ok(found(checked, erased, broken(reason.to_owned())));
         }
         if row.diff_erased {
             if row.diff != ERASED_DIFF {
                 let reason = "its diff was changed after it was erased";
-                return Ok(found(checked, broken(reason.to_owned())));
+                return Ok(found(checked, erased, broken(reason.to_owned())));
             }
             erased += 1;
         } else if Sha256::digest(row.diff.as_bytes()).as_slice() != row.diff_digest {
             let reason = "its diff was changed after it was written";
-            return Ok(found(checked, broken(reason.to_owned())));
+            return Ok(found(checked, erased, broken(reason.to_owned())));
         }
         let hash = row_hash(&ChainedRow {
             chain_position: row.chain_position,
@@ -258,7 +258,7 @@ pub async fn verify(pool: &PgPool) -> sqlx::Result<Verification> {
         });
         if hash.as_slice() != row.row_hash {
             let reason = "its content was changed after it was written";
-            return Ok(found(checked, broken(reason.to_owned())));
+            return Ok(found(checked, erased, broken(reason.to_owned())));
         }
         checked += 1;
         previous = Some((row.chain_position, row.row_hash));
@@ -270,10 +270,10 @@ pub async fn verify(pool: &PgPool) -> sqlx::Result<Verification> {
     })
 }
 
-fn found(rows: u64, broken: BrokenRow) -> Verification {
+fn found(rows: u64, erased: u64, broken: BrokenRow) -> Verification {
     Verification {
         rows,
-        erased: 0,
+        erased,
         broken: Some(broken),
     }
 }
