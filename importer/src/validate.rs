@@ -312,8 +312,8 @@ fn caller_number(value: Option<&Value>) -> Result<NumberField, Rejection> {
             if trimmed.is_empty() || ANONYMOUS_WORDS.contains(&trimmed.to_lowercase().as_str()) {
                 return Ok(NumberField::Anonymous);
             }
-            PhoneNumber::parse(trimmed)
-                .map(|number| NumberField::Number(number.e164().to_owned()))
+            PhoneNumber::e164_of(trimmed)
+                .map(NumberField::Number)
                 .map_err(|error| reject(Reason::InvalidPhone, error.to_string()))
         }
         Some(_) => Err(reject(
@@ -401,23 +401,34 @@ fn derived_event_id(
     hasher.update([0]);
     hasher.update(number.as_deref().unwrap_or("").as_bytes());
     hasher.update([0]);
-    hasher.update(payload.to_string().as_bytes());
+    write_json(&mut hasher, payload);
     format!("sha256:{}", hex::encode(hasher.finalize()))
 }
 
+/// SHA-256 of the stored fields as one JSON array. Serialised straight into the hash: the
+/// payload is neither copied nor turned into a string first.
 fn content_hash(event: &CallEvent) -> [u8; 32] {
-    let fields = serde_json::json!([
+    let fields = (
         event.received_at.to_rfc3339(),
-        event.caller_number,
-        event.caller_name,
+        &event.caller_number,
+        &event.caller_name,
         event.date_of_birth,
-        event.topic,
+        &event.topic,
         event.priority.as_str(),
-        event.source,
-        event.warnings,
-        event.raw_payload,
-    ]);
-    Sha256::digest(fields.to_string().as_bytes()).into()
+        &event.source,
+        // As a JSON value, whose object keys are sorted, as the hashes stored so far have them.
+        serde_json::to_value(&event.warnings).unwrap_or_default(),
+        &event.raw_payload,
+    );
+    let mut hasher = Sha256::new();
+    write_json(&mut hasher, &fields);
+    hasher.finalize().into()
+}
+
+/// Feeds the compact JSON of `value` into `hasher`.
+fn write_json(hasher: &mut Sha256, value: &impl Serialize) {
+    // Cannot fail: a hash accepts every byte and every value here serialises.
+    let _ = serde_json::to_writer(hasher, value);
 }
 
 #[cfg(test)]

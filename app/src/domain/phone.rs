@@ -50,11 +50,7 @@ mod parse {
         /// Reads German and international notations (`030 1234567`, `+49 (30) 123-4567`,
         /// `0049 30 …`, `0 30 / 12 34 56 7`); numbers without a country code are German.
         pub fn parse(input: &str) -> Result<Self, PhoneError> {
-            let number = phonenumber::parse(Some(country::Id::DE), input)
-                .map_err(|_| PhoneError::Unparseable(input.to_owned()))?;
-            if !phonenumber::is_valid(&number) {
-                return Err(PhoneError::Invalid(input.to_owned()));
-            }
+            let number = valid(input)?;
             let german = number.country().id() == Some(country::Id::DE);
             let mode = if german {
                 Mode::National
@@ -67,6 +63,12 @@ mod parse {
             })
         }
 
+        /// The E.164 form of what [`PhoneNumber::parse`] reads, without the display form
+        /// (the importer stores only this, and formatting for display costs as much again).
+        pub fn e164_of(input: &str) -> Result<String, PhoneError> {
+            Ok(valid(input)?.format().mode(Mode::E164).to_string())
+        }
+
         /// Rebuilds a number read back from the database. A stored value is always E.164;
         /// should one not parse, it is shown as stored rather than hidden.
         pub fn from_stored(e164: String) -> Self {
@@ -74,6 +76,16 @@ mod parse {
                 display: e164.clone(),
                 e164,
             })
+        }
+    }
+
+    fn valid(input: &str) -> Result<phonenumber::PhoneNumber, PhoneError> {
+        let number = phonenumber::parse(Some(country::Id::DE), input)
+            .map_err(|_| PhoneError::Unparseable(input.to_owned()))?;
+        if phonenumber::is_valid(&number) {
+            Ok(number)
+        } else {
+            Err(PhoneError::Invalid(input.to_owned()))
         }
     }
 }
@@ -93,6 +105,7 @@ mod tests {
         ] {
             let number = PhoneNumber::parse(input).map(|n| n.e164().to_owned());
             assert_eq!(number.as_deref(), Ok("+49301234567"), "{input}");
+            assert_eq!(PhoneNumber::e164_of(input).as_deref(), Ok("+49301234567"));
         }
     }
 
@@ -108,5 +121,7 @@ mod tests {
     fn text_that_is_no_phone_number_is_rejected() {
         assert!(PhoneNumber::parse("hallo").is_err());
         assert!(PhoneNumber::parse("12").is_err());
+        assert!(PhoneNumber::e164_of("hallo").is_err());
+        assert!(PhoneNumber::e164_of("12").is_err());
     }
 }

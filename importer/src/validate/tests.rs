@@ -283,3 +283,29 @@ fn reason_bytes(line: &[u8]) -> Reason {
         other => panic!("expected a rejection, got {other:?}"),
     }
 }
+
+/// Stored calls carry these keys and hashes: if either changed, re-reading a file after an
+/// upgrade would count every line as an edit (new version and audit row) or as a new call.
+#[test]
+fn derived_keys_and_content_hashes_stay_what_earlier_versions_stored() {
+    let mut value = with("caller_name", json!("Maria Müller"));
+    value["date_of_birth"] = json!("07.03.1984");
+    value["priority"] = json!("dringend");
+    value["topic"] = json!("Rezept");
+    value["extra"] = json!({"b": 1, "a": [true, null]});
+    let plain = call(value.clone());
+    value["priority"] = json!("irgendwann");
+    let with_warning = call(value);
+    assert_eq!(
+        plain.event_id,
+        "sha256:08a4562fd75333779dc94b7c24aa8a1bfcf68cd1d826a764b28f22e8d2922b0c"
+    );
+    assert_eq!(
+        hex::encode(plain.content_hash),
+        "273af152b6ac7aabb212831970137d985374d1fd1be3e82898eaf7e76816cb01"
+    );
+    assert_eq!(
+        hex::encode(with_warning.content_hash),
+        "cec47005603001b3a0014de06b703456b31bd01af39713d97537869a89fd70ef"
+    );
+}
