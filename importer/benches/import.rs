@@ -3,7 +3,8 @@
 //! `DATABASE_URL=postgres://…/postgres cargo bench -p importer --bench import`
 //! (BENCH_LINES sets the number of lines, default 1 000 000). It creates the databases
 //! `anrufe_bench_import` and `anrufe_bench_copy` on that server, drops them again, and prints
-//! lines per second for both, their ratio and the peak memory of this process.
+//! lines per second for both, their ratio, the rate of validation alone (the importer's own
+//! share of the work) and the peak memory of this process.
 
 #![expect(
     clippy::print_stdout,
@@ -35,6 +36,7 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     let import_seconds = started.elapsed().as_secs_f64();
     let import_rss = peak_rss_mb();
+    let validate_rate = validation_rate(dir.path())?;
     anyhow::ensure!(
         summary.new == lines as u64,
         "imported {} of {lines} lines: {summary}",
@@ -58,6 +60,7 @@ async fn main() -> anyhow::Result<()> {
     println!("importer:         {import_rate:>10.0} lines/s ({import_seconds:.1} s)");
     println!("COPY (reference): {copy_rate:>10.0} lines/s ({copy_seconds:.1} s)");
     println!("ratio:            {:>10.2} × COPY", import_rate / copy_rate);
+    println!("validation alone: {validate_rate:>10.0} lines/s (one core, no database)");
     println!("peak RSS:         {import_rss:>10.0} MB (after the import, before COPY)");
     Ok(())
 }
@@ -105,6 +108,24 @@ async fn drop_databases(server: &str) -> anyhow::Result<()> {
             .await?;
     }
     Ok(())
+}
+
+/// Lines per second that validation alone manages on one core: the importer's share of the
+/// work, which the database's share has to be set against.
+fn validation_rate(dir: &Path) -> anyhow::Result<f64> {
+    let policy = importer::validate::Policy::new(Utc::now(), vec!["phone".to_owned()]);
+    let (mut lines, mut seconds) = (0, 0.0);
+    for entry in std::fs::read_dir(dir)? {
+        // One file at a time, so memory stays that of one file.
+        let text = std::fs::read(entry?.path())?;
+        let started = Instant::now();
+        for line in text.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            std::hint::black_box(importer::validate::validate(line, &policy));
+            lines += 1;
+        }
+        seconds += started.elapsed().as_secs_f64();
+    }
+    Ok(lines as f64 / seconds)
 }
 
 /// COPY in CSV form with quote and delimiter bytes that never occur in the lines, so each
