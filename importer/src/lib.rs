@@ -11,7 +11,7 @@ mod store;
 mod summary;
 pub mod validate;
 
-pub use reader::{Importer, is_call_file};
+pub use reader::{CONNECTIONS, Importer, is_call_file};
 pub use store::BatchCounts;
 pub use summary::Summary;
 

@@ -99,7 +99,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
             )
             .exit();
     };
-    let pool = app::db::connect(&url, 2).await?;
+    let pool = app::db::connect(&url, importer::CONNECTIONS).await?;
     let importer = Importer::new(pool, &dir);
     if args.once {
         println!("{}", importer.with_progress_bar().run_once().await?);

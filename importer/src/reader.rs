@@ -6,10 +6,14 @@
 use std::{
     os::unix::fs::MetadataExt,
     path::{Path, PathBuf},
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
     time::Duration,
 };
 
+use futures_util::{StreamExt, stream};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use sha2::{Digest, Sha256};
@@ -30,6 +34,12 @@ use crate::{
 
 /// Lines committed together in one transaction.
 const BATCH_LINES: usize = 2_000;
+/// Files imported at the same time, each in its own order: the database's share of the work
+/// is most of it, and one transaction at a time keeps only one of its cores busy.
+const PARALLEL_FILES: usize = 2;
+/// Database connections that let an import run at full speed: one per file in flight and
+/// one for reading offsets.
+pub const CONNECTIONS: u32 = PARALLEL_FILES as u32 + 1;
 /// How many leading bytes identify a file.
 const FINGERPRINT_BYTES: u64 = 1024;
 
@@ -65,7 +75,8 @@ impl Importer {
         }
     }
 
-    /// Imports every complete line not imported yet, oldest file first.
+    /// Imports every complete line not imported yet, oldest files first, [`PARALLEL_FILES`]
+    /// at a time.
     pub async fn run_once(&self) -> Result<Summary, ImportError> {
         let mut summary = Summary::default();
         let policy = Policy::new(
@@ -74,13 +85,14 @@ impl Importer {
         );
         let files = self.call_files().await?;
         let progress = self.progress_bar(&files).await;
-        let mut committer = Committer::new(self.pool.clone());
+        let failed = AtomicBool::new(false);
+        let mut passes = stream::iter(files)
+            .map(|path| self.import_file_in_order(path, &policy, &progress, &failed))
+            .buffer_unordered(PARALLEL_FILES);
         let mut result = Ok(());
-        for path in &files {
-            match self
-                .import_file(path, &policy, &progress, &mut committer, &mut summary)
-                .await
-            {
+        while let Some((file_summary, outcome)) = passes.next().await {
+            summary.absorb(file_summary);
+            match outcome {
                 Ok(()) => summary.files += 1,
                 // One unreadable file must not stop the others; it is tried again next pass.
                 Err(error @ ImportError::Io { .. }) => {
@@ -88,15 +100,37 @@ impl Importer {
                     summary.unreadable_files += 1;
                 }
                 Err(error) => {
-                    result = Err(error);
-                    break;
+                    failed.store(true, Ordering::Relaxed);
+                    if result.is_ok() {
+                        result = Err(error);
+                    }
                 }
             }
         }
-        // Even after an error, the batch in flight finishes before the next pass reads offsets.
-        let finished = committer.wait(&mut summary).await;
         progress.finish_and_clear();
-        result.and(finished).map(|()| summary)
+        result.map(|()| summary)
+    }
+
+    /// Imports one file with its own committer, unless another file failed for a reason
+    /// other than reading it (then the pass stops; files not started are skipped). Returns
+    /// only once its last batch is committed or failed, so the next pass reads true offsets.
+    async fn import_file_in_order(
+        &self,
+        path: PathBuf,
+        policy: &Policy,
+        progress: &ProgressBar,
+        failed: &AtomicBool,
+    ) -> (Summary, Result<(), ImportError>) {
+        let mut summary = Summary::default();
+        if failed.load(Ordering::Relaxed) {
+            return (summary, Ok(()));
+        }
+        let mut committer = Committer::new(self.pool.clone());
+        let read = self
+            .import_file(&path, policy, progress, &mut committer, &mut summary)
+            .await;
+        let committed = committer.wait(&mut summary).await;
+        (summary, read.and(committed))
     }
 
     /// Imports what is there, then again whenever the directory changes (file-system events)

@@ -21,6 +21,21 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Adds the counts of `other` (e.g. one file's) to these.
+    pub fn absorb(&mut self, other: Summary) {
+        self.files += other.files;
+        self.unreadable_files += other.unreadable_files;
+        self.lines += other.lines;
+        self.blank += other.blank;
+        self.new += other.new;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+        self.expired += other.expired;
+        for (reason, count) in other.dead_letters {
+            *self.dead_letters.entry(reason).or_default() += count;
+        }
+    }
+
     pub fn dead_letter_total(&self) -> u64 {
         self.dead_letters.values().sum()
     }

@@ -192,3 +192,45 @@ async fn an_unreadable_call_file_does_not_stop_the_others(pool: PgPool) {
     );
     assert_eq!(count(&pool, "calls").await, 1);
 }
+
+/// Files are imported two at a time; when they repeat each other's event ids (a re-sent
+/// backlog), each id is still stored once and every line counts exactly once: new, an
+/// audited edit, or unchanged.
+#[sqlx::test(migrations = "../migrations")]
+async fn files_imported_side_by_side_that_share_event_ids_store_each_once(pool: PgPool) {
+    const IDS: usize = 2_500;
+    const FILES: usize = 4;
+    let dir = tempfile::tempdir().expect("temp dir");
+    for file in 0..FILES {
+        let lines: String = (0..IDS)
+            .map(|id| line(&format!("e{id}"), &format!("Datei {file}")))
+            .collect();
+        append(
+            dir.path(),
+            &format!("calls-2026-11-{:02}.jsonl", file + 1),
+            &lines,
+        );
+    }
+
+    let summary = import(&pool, dir.path()).await;
+
+    let lines = (IDS * FILES) as u64;
+    assert_eq!(summary.lines, lines, "{summary}");
+    assert_eq!(summary.new, IDS as u64, "{summary}");
+    assert_eq!(
+        summary.new + summary.updated + summary.unchanged,
+        lines,
+        "{summary}"
+    );
+    assert_eq!(count(&pool, "calls").await, IDS as i64);
+    assert_eq!(count(&pool, "actions_audit").await, summary.updated as i64);
+    let versions_without_their_edit: i64 = sqlx::query_scalar(
+        "select count(*) from calls c
+         where c.version <> 1 + (select count(*) from actions_audit a
+                                 where a.call_id = c.id and a.action_type = 'edit')",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("versions");
+    assert_eq!(versions_without_their_edit, 0);
+}

@@ -69,37 +69,50 @@ impl From<&CallEvent> for DataFields {
     }
 }
 
+/// Inserts the events whose `event_id` is new first, then compares the others with what is
+/// stored. Inserting first keeps concurrent batches (other files) correct: a batch that meets
+/// an id another one is inserting waits on the unique index until that commits, then finds
+/// the id taken and treats the event as an existing one.
 async fn upsert_calls(tx: &mut PgConnection, events: Vec<CallEvent>) -> sqlx::Result<BatchCounts> {
-    let ids: Vec<String> = events.iter().map(|e| e.event_id.clone()).collect();
-    let existing: HashMap<String, (i64, Vec<u8>)> = sqlx::query!(
-        "select id, event_id, content_hash from calls where event_id = any($1) for update",
-        &ids,
-    )
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|row| (row.event_id, (row.id, row.content_hash)))
-    .collect();
-
     let mut counts = BatchCounts::default();
-    let mut fresh = Vec::new();
-    let mut changed = Vec::new();
-    for event in events {
-        match existing.get(&event.event_id) {
-            None => fresh.push(event),
-            Some((_, hash)) if *hash == event.content_hash => counts.unchanged += 1,
-            Some((id, _)) => changed.push((*id, event)),
+    let mut pending = events;
+    while !pending.is_empty() {
+        let inserted = insert_new_calls(tx, &pending).await?;
+        counts.new += inserted.len() as u64;
+        let existing: Vec<CallEvent> = pending
+            .into_iter()
+            .filter(|event| !inserted.contains(&event.event_id))
+            .collect();
+        if existing.is_empty() {
+            break;
         }
+        let ids: Vec<String> = existing.iter().map(|e| e.event_id.clone()).collect();
+        let stored: HashMap<String, (i64, Vec<u8>)> = sqlx::query!(
+            "select id, event_id, content_hash from calls where event_id = any($1)
+             order by event_id for update",
+            &ids,
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|row| (row.event_id, (row.id, row.content_hash)))
+        .collect();
+
+        let mut changed = Vec::new();
+        pending = Vec::new();
+        for event in existing {
+            match stored.get(&event.event_id) {
+                Some((_, hash)) if *hash == event.content_hash => counts.unchanged += 1,
+                Some((id, _)) => changed.push((*id, event)),
+                // Deleted (e.g. by retention) since the insert found it: inserted again.
+                None => pending.push(event),
+            }
+        }
+        counts.updated += changed.len() as u64;
+        // The audit reads the old values, so it runs before they are overwritten.
+        audit_edits(tx, &changed).await?;
+        update_calls(tx, &changed).await?;
     }
-    counts.new = fresh.len() as u64;
-    counts.updated = changed.len() as u64;
-    // The audit reads the old values, so it runs before they are overwritten.
-    audit_edits(tx, &changed).await?;
-    write_calls(
-        tx,
-        fresh.iter().chain(changed.iter().map(|(_, event)| event)),
-    )
-    .await?;
     Ok(counts)
 }
 
@@ -139,17 +152,15 @@ impl<'a> FromIterator<&'a CallEvent> for Columns {
     }
 }
 
-/// Inserts new calls and overwrites the data fields of changed ones (never status, assignee
-/// or notes), bumping their version. Rows whose content is unchanged must not be passed.
-async fn write_calls<'a>(
+/// Inserts the events whose `event_id` is not stored yet, in `event_id` order (so that two
+/// concurrent batches wait for each other's ids in the same order and cannot deadlock), and
+/// returns those ids.
+async fn insert_new_calls(
     tx: &mut PgConnection,
-    events: impl IntoIterator<Item = &'a CallEvent>,
-) -> sqlx::Result<()> {
-    let c: Columns = events.into_iter().collect();
-    if c.event_id.is_empty() {
-        return Ok(());
-    }
-    sqlx::query!(
+    events: &[CallEvent],
+) -> sqlx::Result<HashSet<String>> {
+    let c: Columns = events.iter().collect();
+    sqlx::query_scalar!(
         "insert into calls (event_id, received_at, caller_number, caller_name, date_of_birth, topic,
                             priority, source, warnings, raw_payload, content_hash)
          select event_id, received_at, caller_number, caller_name, date_of_birth, topic,
@@ -158,13 +169,47 @@ async fn write_calls<'a>(
                      $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::bytea[])
               as u(event_id, received_at, caller_number, caller_name, date_of_birth, topic,
                    priority, source, warnings, raw_payload, content_hash)
-         on conflict (event_id) do update set
-             received_at = excluded.received_at, caller_number = excluded.caller_number,
-             caller_name = excluded.caller_name, date_of_birth = excluded.date_of_birth,
-             topic = excluded.topic, priority = excluded.priority, source = excluded.source,
-             warnings = excluded.warnings, raw_payload = excluded.raw_payload,
-             content_hash = excluded.content_hash, version = calls.version + 1, updated_at = now()",
+         order by event_id
+         on conflict (event_id) do nothing
+         returning event_id",
         &c.event_id,
+        &c.received_at,
+        &c.caller_number as &[Option<String>],
+        &c.caller_name as &[Option<String>],
+        &c.date_of_birth as &[Option<NaiveDate>],
+        &c.topic as &[Option<String>],
+        &c.priority,
+        &c.source,
+        &c.warnings,
+        &c.raw_payload,
+        &c.content_hash,
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .map(|ids| ids.into_iter().collect())
+}
+
+/// Overwrites the data fields of changed calls (never status, assignee or notes) and bumps
+/// their version.
+async fn update_calls(tx: &mut PgConnection, changed: &[(i64, CallEvent)]) -> sqlx::Result<()> {
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = changed.iter().map(|(id, _)| *id).collect();
+    let c: Columns = changed.iter().map(|(_, event)| event).collect();
+    sqlx::query!(
+        "update calls set
+             received_at = u.received_at, caller_number = u.caller_number,
+             caller_name = u.caller_name, date_of_birth = u.date_of_birth, topic = u.topic,
+             priority = u.priority::call_priority, source = u.source, warnings = u.warnings,
+             raw_payload = u.raw_payload, content_hash = u.content_hash,
+             version = calls.version + 1, updated_at = now()
+         from unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::date[],
+                     $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::bytea[])
+              as u(id, received_at, caller_number, caller_name, date_of_birth, topic, priority,
+                   source, warnings, raw_payload, content_hash)
+         where calls.id = u.id",
+        &ids,
         &c.received_at,
         &c.caller_number as &[Option<String>],
         &c.caller_name as &[Option<String>],
