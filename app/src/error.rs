@@ -37,6 +37,11 @@ pub enum AppError {
     /// Too many attempts in a short time (logins, API requests).
     #[error("Zu viele Versuche in kurzer Zeit. Bitte warten Sie eine Minute.")]
     TooManyRequests,
+    /// The person has revealed as many masked fields in the last hour as the practice allows.
+    #[error(
+        "Sie haben in der letzten Stunde {per_hour} Felder aufgedeckt – mehr erlaubt die Praxis nicht."
+    )]
+    RevealLimit { per_hour: u16 },
     #[error("Diesen Anruf gibt es nicht (mehr).")]
     NotFound,
     /// Someone else changed the call first; carries the call as it is now.
@@ -68,7 +73,7 @@ impl AppError {
             Self::Forbidden => http::StatusCode::FORBIDDEN,
             Self::LoginRejected => http::StatusCode::UNAUTHORIZED,
             Self::AccountLocked { .. } => http::StatusCode::LOCKED,
-            Self::TooManyRequests => http::StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests | Self::RevealLimit { .. } => http::StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound => http::StatusCode::NOT_FOUND,
             Self::Conflict(_) => http::StatusCode::CONFLICT,
             Self::Invalid { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -112,7 +117,7 @@ impl From<crate::service::ActionError> for AppError {
         use crate::service::ActionError;
         match error {
             ActionError::NotFound(_) => Self::NotFound,
-            ActionError::Conflict(call) => Self::Conflict(call),
+            ActionError::RevealLimit { per_hour } => Self::RevealLimit { per_hour },
             ActionError::Invalid { field, message } => Self::Invalid {
                 field: field.to_owned(),
                 message,

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::{
     AppError,
-    domain::{AuditAction, CallSort, CallStatus, MaskLevel, PiiField, Priority, Role},
+    domain::{AuditAction, CallSort, CallStatus, MaskLevel, PiiField, Priority, Role, SearchField},
 };
 
 /// The cookie that holds a user's choice of language.
@@ -91,6 +91,10 @@ pub struct Texts {
     pub count_exact: fn(usize, i64) -> String,
     pub count_estimated: fn(usize, i64) -> String,
     pub empty_search: fn(&str) -> String,
+    /// „Gesucht in: …“, naming the fields a search looked in.
+    pub searched_in: fn(&str) -> String,
+    /// Said when a search could look in no field, because the ones it needs are masked.
+    pub search_masked: &'static str,
     pub empty_range: &'static str,
     pub empty_status: fn(&str) -> String,
     pub empty_all: &'static str,
@@ -198,6 +202,7 @@ pub struct Texts {
     pub error_login_rejected: &'static str,
     pub error_account_locked: fn(i32) -> String,
     pub error_too_many: &'static str,
+    pub error_reveal_limit: fn(u16) -> String,
 
     pub login_title: &'static str,
     pub login_intro: &'static str,
@@ -254,6 +259,8 @@ pub struct Texts {
     pub never: &'static str,
     pub masking_intro: &'static str,
     pub masking_saved: &'static str,
+    pub reveals_per_hour: &'static str,
+    pub reveals_per_hour_hint: &'static str,
     pub save: &'static str,
     pub export: &'static str,
     pub no_audit_rows: &'static str,
@@ -279,6 +286,7 @@ pub struct Texts {
     role_label: fn(Role) -> &'static str,
     mask_level_label: fn(MaskLevel) -> &'static str,
     pii_field_label: fn(PiiField) -> &'static str,
+    search_field_label: fn(SearchField) -> &'static str,
     audit_action_label: fn(AuditAction) -> &'static str,
     actor_kind_label: fn(&str) -> &'static str,
 }
@@ -308,6 +316,10 @@ impl Texts {
         (self.pii_field_label)(field)
     }
 
+    pub fn search_field(&self, field: SearchField) -> &'static str {
+        (self.search_field_label)(field)
+    }
+
     pub fn audit_action_name(&self, action: AuditAction) -> &'static str {
         (self.audit_action_label)(action)
     }
@@ -330,6 +342,7 @@ impl Texts {
             AppError::LoginRejected => self.error_login_rejected.to_owned(),
             AppError::AccountLocked { minutes } => (self.error_account_locked)(*minutes),
             AppError::TooManyRequests => self.error_too_many.to_owned(),
+            AppError::RevealLimit { per_hour } => (self.error_reveal_limit)(*per_hour),
         }
     }
 }
@@ -339,6 +352,8 @@ static DE: Texts = Texts {
     count_exact: |shown, count| format!("{shown} von {count} Anrufen"),
     count_estimated: |shown, count| format!("{shown} von etwa {count} Anrufen (geschätzt)"),
     empty_search: |search| format!("Keine Anrufe zu „{search}“."),
+    searched_in: |fields| format!("Gesucht in: {fields}"),
+    search_masked: "Telefonnummern sind für Sie maskiert und werden deshalb nicht durchsucht.",
     empty_range: "Keine Anrufe in diesem Zeitraum.",
     empty_status: |status| format!("Keine Anrufe mit Status „{status}“."),
     empty_all: "Noch keine Anrufe eingegangen.",
@@ -454,6 +469,11 @@ static DE: Texts = Texts {
         )
     },
     error_too_many: "Zu viele Versuche in kurzer Zeit. Bitte warten Sie eine Minute.",
+    error_reveal_limit: |per_hour| {
+        format!(
+            "Sie haben in der letzten Stunde {per_hour} Felder aufgedeckt – mehr erlaubt die Praxis nicht. Bitte später erneut versuchen oder die Praxisleitung fragen."
+        )
+    },
 
     login_title: "Anmelden",
     login_intro: "Melden Sie sich mit Ihrer E-Mail-Adresse und Ihrem Passwort an.",
@@ -510,6 +530,8 @@ static DE: Texts = Texts {
     never: "nie",
     masking_intro: "Was Mitarbeitende (Rolle Empfang) von den Daten der Anrufenden sehen. Admins sehen immer alles. Wer ein maskiertes Feld aufdeckt, nennt einen Grund; das wird protokolliert.",
     masking_saved: "Maskierung gespeichert.",
+    reveals_per_hour: "Aufdeckungen pro Person und Stunde",
+    reveals_per_hour_hint: "Weitere werden abgelehnt und im Audit-Protokoll vermerkt.",
     save: "Speichern",
     export: "Exportieren",
     no_audit_rows: "Keine Einträge für diesen Filter.",
@@ -575,6 +597,12 @@ static DE: Texts = Texts {
         PiiField::CallerNumber => "Nummer",
         PiiField::DateOfBirth => "Geburtsdatum",
     },
+    search_field_label: |field| match field {
+        SearchField::Name => "Name",
+        SearchField::Number => "Nummer",
+        SearchField::Concern => "Anliegen",
+        SearchField::Notes => "Notizen",
+    },
     audit_action_label: |action| match action {
         AuditAction::Edit => "Daten geändert (Import)",
         AuditAction::StatusChange => "Status geändert",
@@ -591,6 +619,7 @@ static DE: Texts = Texts {
         AuditAction::AuditPruned => "Protokoll gekürzt (Aufbewahrung)",
         AuditAction::MaskingChanged => "Maskierung geändert",
         AuditAction::FieldRevealed => "Feld aufgedeckt",
+        AuditAction::RevealRefused => "Aufdecken abgelehnt (Stundengrenze)",
         AuditAction::AuditExported => "Protokoll exportiert",
         AuditAction::DiffsErased => "Änderungsdaten gelöscht (DSGVO)",
     },
@@ -607,6 +636,8 @@ static EN: Texts = Texts {
     count_exact: |shown, count| format!("{shown} of {count} calls"),
     count_estimated: |shown, count| format!("{shown} of about {count} calls (estimated)"),
     empty_search: |search| format!("No calls matching “{search}”."),
+    searched_in: |fields| format!("Searched in: {fields}"),
+    search_masked: "Phone numbers are masked for you and are therefore not searched.",
     empty_range: "No calls in this period.",
     empty_status: |status| format!("No calls with status “{status}”."),
     empty_all: "No calls have come in yet.",
@@ -722,6 +753,11 @@ static EN: Texts = Texts {
         )
     },
     error_too_many: "Too many attempts in a short time. Please wait a minute.",
+    error_reveal_limit: |per_hour| {
+        format!(
+            "You have revealed {per_hour} fields in the last hour, the most the practice allows. Please try again later or ask the practice manager."
+        )
+    },
 
     login_title: "Log in",
     login_intro: "Log in with your e-mail address and password.",
@@ -778,6 +814,8 @@ static EN: Texts = Texts {
     never: "never",
     masking_intro: "What agents see of callers' data. Admins always see everything. Revealing a masked field asks for a reason, which is audited.",
     masking_saved: "Masking saved.",
+    reveals_per_hour: "Reveals per person and hour",
+    reveals_per_hour_hint: "More are refused and noted in the audit log.",
     save: "Save",
     export: "Export",
     no_audit_rows: "No entries for this filter.",
@@ -837,6 +875,12 @@ static EN: Texts = Texts {
         PiiField::CallerNumber => "Number",
         PiiField::DateOfBirth => "Date of birth",
     },
+    search_field_label: |field| match field {
+        SearchField::Name => "name",
+        SearchField::Number => "number",
+        SearchField::Concern => "concern",
+        SearchField::Notes => "notes",
+    },
     audit_action_label: |action| match action {
         AuditAction::Edit => "Data changed (import)",
         AuditAction::StatusChange => "Status changed",
@@ -853,6 +897,7 @@ static EN: Texts = Texts {
         AuditAction::AuditPruned => "Log pruned (retention)",
         AuditAction::MaskingChanged => "Masking changed",
         AuditAction::FieldRevealed => "Field revealed",
+        AuditAction::RevealRefused => "Reveal refused (hourly limit)",
         AuditAction::AuditExported => "Log exported",
         AuditAction::DiffsErased => "Change details erased (GDPR)",
     },

@@ -1,12 +1,12 @@
-//! Masking settings and revealing a masked field. What is masked is decided here, on the
-//! server, for every answer that carries a call (see [`crate::domain::Mask`]).
+//! Masking settings and revealing a masked field. What a viewer sees of a call is decided by
+//! [`crate::domain::Mask`], on the server, for every answer that carries a call.
 
 use serde_json::json;
 use sqlx::PgPool;
 
 use crate::{
     audit::{self, Actor},
-    domain::{AuditAction, MaskLevel, MaskingPolicy, PiiField, Role, SessionUser},
+    domain::{AuditAction, MaskLevel, MaskingPolicy, MaskingSettings, PiiField, Role, SessionUser},
     service::ActionError,
 };
 
@@ -24,6 +24,17 @@ pub async fn policy(pool: &PgPool) -> sqlx::Result<MaskingPolicy> {
     Ok(policy)
 }
 
+/// The policy with the hourly reveal limit, as the admin area shows them.
+pub async fn settings(pool: &PgPool) -> sqlx::Result<MaskingSettings> {
+    let per_hour = sqlx::query_scalar!("select per_hour from pii_reveal_limit")
+        .fetch_one(pool)
+        .await?;
+    Ok(MaskingSettings {
+        policy: policy(pool).await?,
+        reveals_per_hour: u16::try_from(per_hour).unwrap_or(u16::MAX),
+    })
+}
+
 /// What `user` sees: admins everything, agents what the policy leaves visible.
 pub async fn policy_for(pool: &PgPool, user: &SessionUser) -> sqlx::Result<MaskingPolicy> {
     if user.role.allows(Role::Admin) {
@@ -33,15 +44,26 @@ pub async fn policy_for(pool: &PgPool, user: &SessionUser) -> sqlx::Result<Maski
     }
 }
 
-/// Stores a new policy; the audit row holds each changed field's old and new level.
-pub async fn set_policy(pool: &PgPool, actor: Actor, new: MaskingPolicy) -> sqlx::Result<()> {
+/// Stores new settings in one transaction; the audit row holds each changed value's old and
+/// new form.
+pub async fn set_settings(
+    pool: &PgPool,
+    actor: Actor,
+    new: MaskingSettings,
+) -> Result<(), ActionError> {
+    if !MaskingSettings::REVEALS_PER_HOUR.contains(&new.reveals_per_hour) {
+        return Err(ActionError::Invalid {
+            field: "reveals_per_hour",
+            message: "Erlaubt sind 1 bis 1000 Aufdeckungen pro Stunde.".to_owned(),
+        });
+    }
     let mut tx = pool.begin().await?;
     let old = sqlx::query!("select field, level from pii_masking for update")
         .fetch_all(&mut *tx)
         .await?;
     let mut diff = serde_json::Map::new();
     for field in PiiField::ALL {
-        let level = new.level(field);
+        let level = new.policy.level(field);
         let before = old
             .iter()
             .find(|row| row.field == field.as_str())
@@ -65,15 +87,34 @@ pub async fn set_policy(pool: &PgPool, actor: Actor, new: MaskingPolicy) -> sqlx
             json!({ "old": before.as_str(), "new": level.as_str() }),
         );
     }
+    let per_hour = i32::from(new.reveals_per_hour);
+    let before = sqlx::query_scalar!("select per_hour from pii_reveal_limit for update")
+        .fetch_one(&mut *tx)
+        .await?;
+    if before != per_hour {
+        sqlx::query!(
+            "update pii_reveal_limit set per_hour = $1, updated_at = now(), updated_by = $2",
+            per_hour,
+            actor.user_id(),
+        )
+        .execute(&mut *tx)
+        .await?;
+        diff.insert(
+            "per_hour".to_owned(),
+            json!({ "old": before, "new": per_hour }),
+        );
+    }
     if !diff.is_empty() {
         let diff = serde_json::Value::Object(diff);
         audit::record(&mut tx, actor, AuditAction::MaskingChanged, None, diff).await?;
     }
-    tx.commit().await
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Shows `user` the real value of one field of a call, recording who, which field and why.
-/// The reason is kept in `pii_reveals`; the audit row names that row.
+/// The reason is kept in `pii_reveals`; the audit row names that row. Past the hourly limit
+/// the reveal is refused, and the refusal is audited.
 pub async fn reveal(
     pool: &PgPool,
     user: &SessionUser,
@@ -88,6 +129,7 @@ pub async fn reveal(
             message: "Bitte einen Grund mit 3 bis 500 Zeichen angeben.".to_owned(),
         });
     }
+    let actor = Actor::User(user.id);
     let mut tx = pool.begin().await?;
     let row = sqlx::query!(
         "select caller_name, caller_number, date_of_birth from calls where id = $1",
@@ -96,6 +138,19 @@ pub async fn reveal(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(ActionError::NotFound(call_id))?;
+    if let Some(per_hour) = limit_reached(&mut tx, user.id).await? {
+        let diff = json!({ "field": field, "per_hour": per_hour });
+        audit::record(
+            &mut tx,
+            actor,
+            AuditAction::RevealRefused,
+            Some(call_id),
+            diff,
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(ActionError::RevealLimit { per_hour });
+    }
     let value = match field {
         PiiField::CallerName => row.caller_name,
         PiiField::CallerNumber => row
@@ -116,7 +171,6 @@ pub async fn reveal(
     .fetch_one(&mut *tx)
     .await?;
     let diff = json!({ "field": field, "reveal_id": reveal_id });
-    let actor = Actor::User(user.id);
     audit::record(
         &mut tx,
         actor,
@@ -127,4 +181,22 @@ pub async fn reveal(
     .await?;
     tx.commit().await?;
     Ok(value)
+}
+
+/// The hourly limit, if `user` has reached it. Locks the user's row first, so two reveals at
+/// once are counted one after the other and cannot both slip under the limit.
+async fn limit_reached(tx: &mut sqlx::PgConnection, user: i64) -> sqlx::Result<Option<u16>> {
+    sqlx::query!("select id from users where id = $1 for update", user)
+        .fetch_one(&mut *tx)
+        .await?;
+    let state = sqlx::query!(
+        r#"select (select per_hour from pii_reveal_limit) as "per_hour!",
+                  (select count(*) from pii_reveals
+                    where user_id = $1 and revealed_at > now() - interval '1 hour') as "recent!""#,
+        user,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok((state.recent >= i64::from(state.per_hour))
+        .then(|| u16::try_from(state.per_hour).unwrap_or(u16::MAX)))
 }

@@ -11,16 +11,16 @@ use sqlx::{PgConnection, PgPool};
 use crate::{
     audit::{self, Actor},
     db,
-    domain::{AuditAction, BulkOutcome, CallListItem, CallStatus, NoteEntry},
+    domain::{AuditAction, BulkOutcome, CallStatus, NoteEntry, StoredCall},
 };
 
-/// Why a change was not made.
+/// Why an action was not taken.
 #[derive(Debug, thiserror::Error)]
 pub enum ActionError {
     #[error("call {0} does not exist")]
     NotFound(i64),
-    #[error("call {} was changed by someone else (now version {})", .0.id, .0.version)]
-    Conflict(Box<CallListItem>),
+    #[error("the hourly limit of {per_hour} reveals is reached")]
+    RevealLimit { per_hour: u16 },
     #[error("{field}: {message}")]
     Invalid {
         field: &'static str,
@@ -30,8 +30,30 @@ pub enum ActionError {
     Database(#[from] sqlx::Error),
 }
 
+/// Why a change made on a version was not made: an [`ActionError`], or a conflict that
+/// carries the call as it is now (as stored: [`crate::domain::Mask::show`] makes the answer).
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error("call {} was changed by someone else (now version {})", .0.id, .0.version)]
+    Conflict(Box<StoredCall>),
+    #[error(transparent)]
+    Action(#[from] ActionError),
+}
+
+impl From<sqlx::Error> for ChangeError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Action(error.into())
+    }
+}
+
 /// The longest note, in characters (also a database constraint).
 pub const NOTE_MAX_CHARS: usize = 4000;
+
+/// The longest comment on a status change, in characters.
+pub const COMMENT_MAX_CHARS: usize = 1000;
+
+/// The most calls one bulk action changes.
+pub const BULK_MAX_CALLS: usize = 500;
 
 /// One change to one call.
 #[derive(Clone, Debug)]
@@ -44,8 +66,8 @@ enum Change {
 }
 
 enum Applied {
-    Changed(CallListItem),
-    Unchanged(CallListItem),
+    Changed(StoredCall),
+    Unchanged(StoredCall),
 }
 
 /// Sets a call's status. Setting the status it already has changes nothing and succeeds,
@@ -57,13 +79,21 @@ pub async fn set_status(
     version: i32,
     status: CallStatus,
     comment: Option<String>,
-) -> Result<CallListItem, ActionError> {
-    let change = Change::Status {
-        status,
-        comment: comment
-            .map(|c| c.trim().to_owned())
-            .filter(|c| !c.is_empty()),
-    };
+) -> Result<StoredCall, ChangeError> {
+    let comment = comment
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    if comment
+        .as_ref()
+        .is_some_and(|c| c.chars().count() > COMMENT_MAX_CHARS)
+    {
+        return Err(invalid(
+            "comment",
+            "Ein Kommentar darf höchstens 1000 Zeichen lang sein.",
+        )
+        .into());
+    }
+    let change = Change::Status { status, comment };
     single(pool, actor, call_id, version, change).await
 }
 
@@ -74,7 +104,7 @@ pub async fn assign(
     call_id: i64,
     version: i32,
     assignee: Option<i64>,
-) -> Result<CallListItem, ActionError> {
+) -> Result<StoredCall, ChangeError> {
     single(pool, actor, call_id, version, Change::Assignee(assignee)).await
 }
 
@@ -85,7 +115,7 @@ pub async fn bulk_set_status(
     actor: Actor,
     targets: &[(i64, i32)],
     status: CallStatus,
-) -> Result<BulkOutcome, ActionError> {
+) -> Result<BulkOutcome<StoredCall>, ActionError> {
     let change = Change::Status {
         status,
         comment: None,
@@ -99,7 +129,7 @@ pub async fn bulk_assign(
     actor: Actor,
     targets: &[(i64, i32)],
     assignee: Option<i64>,
-) -> Result<BulkOutcome, ActionError> {
+) -> Result<BulkOutcome<StoredCall>, ActionError> {
     bulk(pool, actor, targets, Change::Assignee(assignee)).await
 }
 
@@ -166,7 +196,7 @@ async fn single(
     call_id: i64,
     version: i32,
     change: Change,
-) -> Result<CallListItem, ActionError> {
+) -> Result<StoredCall, ChangeError> {
     let mut tx = pool.begin().await?;
     match apply(&mut tx, actor, call_id, version, &change).await? {
         Applied::Unchanged(call) => Ok(call),
@@ -183,16 +213,22 @@ async fn bulk(
     actor: Actor,
     targets: &[(i64, i32)],
     change: Change,
-) -> Result<BulkOutcome, ActionError> {
+) -> Result<BulkOutcome<StoredCall>, ActionError> {
+    if targets.len() > BULK_MAX_CALLS {
+        return Err(invalid(
+            "targets",
+            "Höchstens 500 Anrufe auf einmal; bitte die Auswahl verkleinern.",
+        ));
+    }
     let mut tx = pool.begin().await?;
     let mut outcome = BulkOutcome::default();
     for &(call_id, version) in targets {
         match apply(&mut tx, actor, call_id, version, &change).await {
             Ok(Applied::Changed(call)) => outcome.changed.push(call),
             Ok(Applied::Unchanged(call)) => outcome.unchanged.push(call.id),
-            Err(ActionError::Conflict(call)) => outcome.conflicts.push(*call),
-            Err(ActionError::NotFound(id)) => outcome.missing.push(id),
-            Err(other) => return Err(other),
+            Err(ChangeError::Conflict(call)) => outcome.conflicts.push(*call),
+            Err(ChangeError::Action(ActionError::NotFound(id))) => outcome.missing.push(id),
+            Err(ChangeError::Action(other)) => return Err(other),
         }
     }
     let ids: Vec<i64> = outcome.changed.iter().map(|call| call.id).collect();
@@ -208,7 +244,7 @@ async fn apply(
     call_id: i64,
     version: i32,
     change: &Change,
-) -> Result<Applied, ActionError> {
+) -> Result<Applied, ChangeError> {
     let current = sqlx::query!(
         r#"select status as "status: CallStatus", assignee_id, version
            from calls where id = $1 for update"#,
@@ -225,7 +261,7 @@ async fn apply(
         return Ok(Applied::Unchanged(fetch(tx, call_id).await?));
     }
     if current.version != version {
-        return Err(ActionError::Conflict(Box::new(fetch(tx, call_id).await?)));
+        return Err(ChangeError::Conflict(Box::new(fetch(tx, call_id).await?)));
     }
     let (action, diff) = match change {
         Change::Status { status, comment } => {
@@ -278,7 +314,7 @@ async fn check_assignable(tx: &mut PgConnection, user: i64) -> Result<(), Action
     }
 }
 
-async fn fetch(tx: &mut PgConnection, call_id: i64) -> Result<CallListItem, ActionError> {
+async fn fetch(tx: &mut PgConnection, call_id: i64) -> Result<StoredCall, ActionError> {
     db::calls::item(tx, call_id)
         .await?
         .ok_or(ActionError::NotFound(call_id))

@@ -27,7 +27,7 @@ use app::{
         accounts::{self, NewUser},
         sessions, tokens,
     },
-    domain::{CallQuery, CallStatus, PageAt, Role, TimeRange},
+    domain::{CallQuery, CallStatus, MaskingPolicy, PageAt, Role, TimeRange},
 };
 use chrono::{Days, Utc};
 use futures_util::StreamExt;
@@ -194,7 +194,15 @@ async fn time_sql(pool: &PgPool, scenario: &Scenario) -> anyhow::Result<Figures>
     let mut millis = Vec::with_capacity(SAMPLES);
     for round in 0..WARM_UP + SAMPLES {
         let started = Instant::now();
-        let page = app::db::calls::list(pool, &scenario.query, scenario.at, 50, Utc::now()).await?;
+        let page = app::db::calls::list(
+            pool,
+            &MaskingPolicy::OPEN,
+            &scenario.query,
+            scenario.at,
+            50,
+            Utc::now(),
+        )
+        .await?;
         if round >= WARM_UP {
             millis.push(started.elapsed().as_secs_f64() * 1e3);
         }

@@ -195,18 +195,20 @@ fn denied(area: Area, status: StatusCode) -> Response {
     }
 }
 
-/// Refuses state-changing requests made by a browser on behalf of another site.
+/// Refuses state-changing requests made by a browser on behalf of another site, and the live
+/// connection's handshake from another site (a `GET` that opens a stream of the user's data).
 ///
 /// Browsers say where a request comes from in `Sec-Fetch-Site` (all current ones) or `Origin`;
 /// a request with neither does not come from a browser page (scripts, integrations), and
 /// cannot carry a victim's cookie through someone else's site. The session cookie's
 /// `SameSite=Lax` is a second line of defence.
 pub async fn same_origin(request: Request, next: Next) -> Response {
-    if is_safe(request.method()) || comes_from_this_site(request.headers()) {
+    let area = Area::of(request.uri().path());
+    let checked = !is_safe(request.method()) || area == Area::Live;
+    if !checked || comes_from_this_site(request.headers()) {
         next.run(request).await
     } else {
         tracing::warn!(path = request.uri().path(), "refused a cross-site request");
-        let area = Area::of(request.uri().path());
         match area {
             Area::Rest => ApiError::CrossSite.into_response(),
             _ => (

@@ -3,16 +3,21 @@
 //! forwards it. After the listener reconnects, or when a browser falls behind, clients are told
 //! to resync, since notifications may have been missed.
 
-use std::time::Duration;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
-use app::{auth::SessionSettings, live::CLOSE_SESSION_ENDED};
+use app::{auth::SessionSettings, domain::SessionUser, live::CLOSE_SESSION_ENDED};
 use axum::{
+    Extension,
     extract::{
         State, WebSocketUpgrade,
         ws::{CloseFrame, Message, WebSocket},
     },
-    http::HeaderMap,
-    response::Response,
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
 };
 use sqlx::{PgPool, postgres::PgListener};
 use tokio::sync::broadcast::{self, error::RecvError};
@@ -23,12 +28,22 @@ pub const RESYNC: &str = r#"{"resync":true}"#;
 /// Messages a slow browser may fall behind by before it is told to resync instead.
 const BACKLOG: usize = 256;
 
-/// The sending side of the broadcast, cloned into every WebSocket handler, and how often an
-/// open connection checks that its session still admits it.
+/// How many live connections one person may hold open at once: tabs and devices enough for a
+/// front desk, few enough that one account cannot tie up the server.
+pub const CONNECTIONS_PER_USER: usize = 20;
+
+/// The largest message a browser may send on its live connection. It sends nothing but control
+/// frames; anything larger closes the connection.
+pub const MAX_INCOMING_BYTES: usize = 1024;
+
+/// The sending side of the broadcast, cloned into every WebSocket handler; how often an open
+/// connection checks that its session still admits it; and who holds how many connections.
 #[derive(Clone)]
 pub struct LiveHub {
     sender: broadcast::Sender<String>,
     recheck: Duration,
+    per_user: usize,
+    open: Arc<Mutex<HashMap<i64, usize>>>,
 }
 
 impl Default for LiveHub {
@@ -43,7 +58,31 @@ impl LiveHub {
         Self {
             sender: broadcast::channel(BACKLOG).0,
             recheck,
+            per_user: CONNECTIONS_PER_USER,
+            open: Arc::default(),
         }
+    }
+
+    /// The same hub, admitting at most `per_user` connections per person.
+    pub fn with_connections_per_user(self, per_user: usize) -> Self {
+        Self { per_user, ..self }
+    }
+
+    /// A place for one more connection of `user`, unless they hold the most already.
+    fn admit(&self, user: i64) -> Option<Slot> {
+        let mut open = self
+            .open
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let held = open.entry(user).or_default();
+        if *held >= self.per_user {
+            return None;
+        }
+        *held += 1;
+        Some(Slot {
+            open: Arc::clone(&self.open),
+            user,
+        })
     }
 
     /// Listens on PostgreSQL for as long as the server runs, reconnecting after failures.
@@ -75,31 +114,66 @@ async fn listen(pool: &PgPool, sender: &broadcast::Sender<String>) -> sqlx::Resu
     }
 }
 
+/// One open connection of a user, counted until it is dropped.
+struct Slot {
+    open: Arc<Mutex<HashMap<i64, usize>>>,
+    user: i64,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self
+            .open
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(held) = open.get_mut(&self.user) {
+            *held -= 1;
+            if *held == 0 {
+                open.remove(&self.user);
+            }
+        }
+    }
+}
+
 /// `GET /live`: upgrades to a WebSocket that receives every change notification. The server's
-/// guard admitted the request; the connection is closed once its credential no longer would.
+/// guard admitted the request and the cross-site check its origin; the connection is closed
+/// once its credential no longer admits it, or when the browser sends more than a control frame.
 pub async fn live_socket(
     State(hub): State<LiveHub>,
     State(pool): State<PgPool>,
     State(settings): State<SessionSettings>,
+    Extension(user): Extension<SessionUser>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    let Some(slot) = hub.admit(user.id) else {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            "Zu viele offene Live-Verbindungen für dieses Konto.",
+        )
+            .into_response();
+    };
     let receiver = hub.sender.subscribe();
     let admission = Admission {
         pool,
         settings,
         headers,
         every: hub.recheck,
+        _slot: slot,
     };
-    upgrade.on_upgrade(move |socket| forward(socket, receiver, admission))
+    upgrade
+        .max_message_size(MAX_INCOMING_BYTES)
+        .max_frame_size(MAX_INCOMING_BYTES)
+        .on_upgrade(move |socket| forward(socket, receiver, admission))
 }
 
-/// What a connection needs to check that it is still admitted.
+/// What a connection needs to check that it is still admitted, and its place in the count.
 struct Admission {
     pool: PgPool,
     settings: SessionSettings,
     headers: HeaderMap,
     every: Duration,
+    _slot: Slot,
 }
 
 async fn forward(
@@ -117,7 +191,8 @@ async fn forward(
                 Err(RecvError::Closed) => return,
             },
             incoming = socket.recv() => match incoming {
-                // The browser only listens; anything it sends is ignored until it closes.
+                // The browser only listens; anything it sends is ignored until it closes, and
+                // anything too large is a read error that ends the connection.
                 Some(Ok(Message::Close(_)) | Err(_)) | None => return,
                 Some(Ok(_)) => continue,
             },

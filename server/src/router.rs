@@ -7,7 +7,12 @@ use app::{
     auth::OidcOffered,
     shell,
 };
-use axum::{Router, extract::State, middleware, routing::get};
+use axum::{
+    Router,
+    extract::{MatchedPath, State},
+    middleware,
+    routing::get,
+};
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -62,8 +67,18 @@ pub fn router(state: AppState) -> Router {
             sessions.secure,
             security::headers,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// The span of one request: its method and route pattern (`/api/v1/calls/{id}`), never the
+/// path or query as sent, which may carry a search for a name or a caller's number.
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(page or file)", MatchedPath::as_str);
+    tracing::debug_span!("request", method = %request.method(), route)
 }
 
 /// The WASM bundle, its JavaScript and the stylesheet. A release build made with

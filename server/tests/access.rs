@@ -286,7 +286,7 @@ fn table() -> Vec<Case> {
             Method::POST,
             "/api/admin/set_masking",
             ServerFn,
-            r#"{"policy": {"caller_name": "visible", "caller_number": "visible", "date_of_birth": "hidden"}}"#,
+            r#"{"settings": {"policy": {"caller_name": "visible", "caller_number": "visible", "date_of_birth": "hidden"}, "reveals_per_hour": 30}}"#,
             ADMIN_ONLY,
         ),
         case(

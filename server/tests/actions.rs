@@ -7,7 +7,7 @@ use app::{
     audit::Actor,
     db::NOTIFY_CHANNEL,
     domain::{CallStatus, Role},
-    service::{self, ActionError},
+    service::{self, ActionError, ChangeError},
 };
 use common::calls::{NewCall, insert_call, insert_user};
 use sqlx::{PgPool, postgres::PgListener};
@@ -90,7 +90,7 @@ async fn a_change_on_a_stale_version_is_a_conflict_carrying_the_current_row(pool
     let stale = service::set_status(&pool, agent(&pool).await, id, 1, CallStatus::Done, None).await;
 
     match stale {
-        Err(ActionError::Conflict(current)) => {
+        Err(ChangeError::Conflict(current)) => {
             assert_eq!(
                 (current.status, current.version),
                 (CallStatus::InProgress, 2)
@@ -162,16 +162,19 @@ async fn calls_are_assigned_only_to_active_users(pool: PgPool) {
     assert!(
         matches!(
             refused,
-            Err(ActionError::Invalid {
+            Err(ChangeError::Action(ActionError::Invalid {
                 field: "assignee_id",
                 ..
-            })
+            }))
         ),
         "{refused:?}"
     );
     let unknown = service::assign(&pool, agent(&pool).await, id, 1, Some(anna + 100)).await;
     assert!(
-        matches!(unknown, Err(ActionError::Invalid { .. })),
+        matches!(
+            unknown,
+            Err(ChangeError::Action(ActionError::Invalid { .. }))
+        ),
         "{unknown:?}"
     );
 
@@ -227,6 +230,7 @@ async fn notes_are_checked_stored_audited_and_searchable(pool: PgPool) {
     );
     let found = app::db::calls::list(
         &pool,
+        &app::domain::MaskingPolicy::OPEN,
         &app::domain::CallQuery {
             search: Some("Laborwerte".into()),
             ..Default::default()

@@ -6,88 +6,17 @@ mod common;
 
 use app::domain::Role;
 use axum::{
-    Router,
     body::Body,
     http::{Request, StatusCode, header},
 };
 use common::{
-    Login, body_text,
-    calls::{NewCall, insert_call},
+    body_text,
+    calls::{NewCall, insert_call, personal_call},
+    requests::{app, get, server_fn, set_masking},
     send,
 };
-use metrics_exporter_prometheus::PrometheusBuilder;
 use serde_json::{Value, json};
 use sqlx::PgPool;
-
-fn app(pool: &PgPool) -> Router {
-    common::app(
-        pool.clone(),
-        PrometheusBuilder::new().build_recorder().handle(),
-    )
-}
-
-/// Calls a server function as `login` with a JSON body.
-async fn server_fn(pool: &PgPool, login: &Login, path: &str, body: Value) -> (StatusCode, Value) {
-    let request = Request::post(format!("/api/{path}"))
-        .header(header::COOKIE, &login.cookie)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .expect("request");
-    let response = send(app(pool), request).await;
-    let status = response.status();
-    let text = body_text(response).await;
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
-/// A `GET` as `login`'s browser (cookie) or program (token).
-async fn get(pool: &PgPool, uri: &str, auth: (header::HeaderName, &str)) -> (StatusCode, String) {
-    let request = Request::get(uri)
-        .header(auth.0, auth.1)
-        .body(Body::empty())
-        .expect("request");
-    let response = send(app(pool), request).await;
-    let status = response.status();
-    (status, body_text(response).await)
-}
-
-/// A call with a name, a number and a date of birth, in the columns and in the raw payload.
-async fn personal_call(pool: &PgPool) -> i64 {
-    let id = insert_call(
-        pool,
-        NewCall {
-            name: Some("Maria Müller"),
-            number: Some("+49301234567"),
-            ..NewCall::default()
-        },
-    )
-    .await;
-    sqlx::query(
-        r#"update calls set date_of_birth = '1984-03-02',
-                  raw_payload = '{"caller_name": "Maria Müller", "caller_number": "030 1234567",
-                                  "date_of_birth": "02.03.1984", "topic": "Termin"}'
-           where id = $1"#,
-    )
-    .bind(id)
-    .execute(pool)
-    .await
-    .expect("personal data");
-    id
-}
-
-async fn set_masking(pool: &PgPool, admin: &Login, name: &str, number: &str, birth: &str) {
-    let policy = json!({ "caller_name": name, "caller_number": number, "date_of_birth": birth });
-    let (status, _) = server_fn(
-        pool,
-        admin,
-        "admin/set_masking",
-        json!({ "policy": policy }),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-}
 
 #[sqlx::test(migrations = "../migrations")]
 async fn agents_see_the_date_of_birth_masked_by_default_and_admins_see_everything(pool: PgPool) {

@@ -16,7 +16,10 @@ use app::{
         accounts::{self, NewUser},
         tokens,
     },
-    domain::{AuditAction, CallStatus, MaskLevel, MaskingPolicy, PiiField, Role, SessionUser},
+    domain::{
+        AuditAction, CallStatus, MaskLevel, MaskingPolicy, MaskingSettings, PiiField, Role,
+        SessionUser,
+    },
     masking, service,
 };
 use common::calls::{NewCall, insert_call};
@@ -79,11 +82,14 @@ async fn do_everything(pool: &PgPool) {
     service::add_note(pool, actor, call, "Rückruf vereinbart")
         .await
         .expect("note");
-    let hidden_numbers = MaskingPolicy {
-        caller_number: MaskLevel::Hidden,
-        ..MaskingPolicy::default()
+    let hidden_numbers = MaskingSettings {
+        policy: MaskingPolicy {
+            caller_number: MaskLevel::Hidden,
+            ..MaskingPolicy::default()
+        },
+        reveals_per_hour: 1,
     };
-    masking::set_policy(pool, Actor::User(admin), hidden_numbers)
+    masking::set_settings(pool, Actor::User(admin), hidden_numbers)
         .await
         .expect("masking_changed");
     let reader = SessionUser {
@@ -95,6 +101,9 @@ async fn do_everything(pool: &PgPool) {
     masking::reveal(pool, &reader, call, PiiField::CallerNumber, "Rückruf")
         .await
         .expect("field_revealed");
+    masking::reveal(pool, &reader, call, PiiField::CallerNumber, "Noch einmal")
+        .await
+        .expect_err("reveal_refused: one reveal an hour");
     let exporter = common::login_as(pool, admin).await;
     let export = axum::http::Request::get("/admin/audit/export?format=json")
         .header(axum::http::header::COOKIE, &exporter.cookie)

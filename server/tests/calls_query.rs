@@ -7,7 +7,10 @@ use std::collections::HashSet;
 
 use app::{
     db::calls::{PAGE_SIZE, list},
-    domain::{CallPage, CallQuery, CallSort, CallStatus, OPEN_STATUSES, PageAt, TimeRange},
+    domain::{
+        CallPage, CallQuery, CallSort, CallStatus, MaskingPolicy, OPEN_STATUSES, PageAt,
+        StoredCall, TimeRange,
+    },
 };
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use common::calls::{NewCall, insert_call};
@@ -20,9 +23,16 @@ fn now() -> DateTime<Utc> {
 }
 
 async fn ids(pool: &PgPool, query: CallQuery) -> Vec<i64> {
-    let page = list(pool, &query, PageAt::First, PAGE_SIZE, now())
-        .await
-        .expect("list");
+    let page = list(
+        pool,
+        &MaskingPolicy::OPEN,
+        &query,
+        PageAt::First,
+        PAGE_SIZE,
+        now(),
+    )
+    .await
+    .expect("list");
     page.items.iter().map(|call| call.id).collect()
 }
 
@@ -341,7 +351,10 @@ async fn walk(pool: &PgPool, query: &CallQuery, forwards: bool) -> Vec<i64> {
         PageAt::Last
     };
     loop {
-        let page: CallPage = list(pool, query, at, PAGE_SIZE, now()).await.expect("page");
+        let page: CallPage<StoredCall> =
+            list(pool, &MaskingPolicy::OPEN, query, at, PAGE_SIZE, now())
+                .await
+                .expect("page");
         let ids: Vec<i64> = page.items.iter().map(|c| c.id).collect();
         assert!(ids.len() <= PAGE_SIZE);
         if forwards {
@@ -386,12 +399,26 @@ async fn the_first_and_last_pages_know_they_are_at_the_edge(pool: PgPool) {
     insert_pages(&pool).await;
     let query = CallQuery::default();
 
-    let first = list(&pool, &query, PageAt::First, PAGE_SIZE, now())
-        .await
-        .expect("first");
-    let last = list(&pool, &query, PageAt::Last, PAGE_SIZE, now())
-        .await
-        .expect("last");
+    let first = list(
+        &pool,
+        &MaskingPolicy::OPEN,
+        &query,
+        PageAt::First,
+        PAGE_SIZE,
+        now(),
+    )
+    .await
+    .expect("first");
+    let last = list(
+        &pool,
+        &MaskingPolicy::OPEN,
+        &query,
+        PageAt::Last,
+        PAGE_SIZE,
+        now(),
+    )
+    .await
+    .expect("last");
 
     assert!(first.previous.is_none() && first.next.is_some());
     assert!(last.next.is_none() && last.previous.is_some());
@@ -403,9 +430,16 @@ async fn the_first_and_last_pages_know_they_are_at_the_edge(pool: PgPool) {
     assert_eq!(first.total.count, (PAGE_SIZE * 2 + PAGE_SIZE / 2) as i64);
     assert!(first.total.exact);
 
-    let empty = list(&pool, &search("niemand"), PageAt::First, PAGE_SIZE, now())
-        .await
-        .expect("empty");
+    let empty = list(
+        &pool,
+        &MaskingPolicy::OPEN,
+        &search("niemand"),
+        PageAt::First,
+        PAGE_SIZE,
+        now(),
+    )
+    .await
+    .expect("empty");
     assert!(empty.items.is_empty() && empty.previous.is_none() && empty.next.is_none());
     assert_eq!(empty.total.count, 0);
 }
@@ -426,6 +460,7 @@ async fn totals_above_ten_thousand_are_marked_as_estimates(pool: PgPool) {
 
     let page = list(
         &pool,
+        &MaskingPolicy::OPEN,
         &CallQuery::default(),
         PageAt::First,
         PAGE_SIZE,

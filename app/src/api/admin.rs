@@ -5,7 +5,7 @@ use leptos::{prelude::*, server_fn::codec::Json};
 
 use crate::{
     AppError,
-    domain::{Account, AuditFilter, AuditLogPage, MaskingPolicy, Role, SessionInfo, TokenInfo},
+    domain::{Account, AuditFilter, AuditLogPage, MaskingSettings, Role, SessionInfo, TokenInfo},
 };
 
 /// Where the admin area begins.
@@ -98,19 +98,19 @@ pub async fn revoke_token(token_id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// What agents see of callers' personal data.
+/// What agents see of callers' personal data, and how often one may reveal it.
 #[server(endpoint = "admin/masking", input = Json)]
-pub async fn masking() -> Result<MaskingPolicy, AppError> {
+pub async fn masking() -> Result<MaskingSettings, AppError> {
     super::caller(Role::Admin)?;
     let pool = super::pool()?;
-    Ok(crate::masking::policy(&pool).await?)
+    Ok(crate::masking::settings(&pool).await?)
 }
 
 #[server(endpoint = "admin/set_masking", input = Json)]
-pub async fn set_masking(policy: MaskingPolicy) -> Result<(), AppError> {
+pub async fn set_masking(settings: MaskingSettings) -> Result<(), AppError> {
     let actor = super::actor(Role::Admin)?;
     let pool = super::pool()?;
-    Ok(crate::masking::set_policy(&pool, actor, policy).await?)
+    super::answer(crate::masking::set_settings(&pool, actor, settings).await)
 }
 
 /// A page of the audit log, newest first; `before` continues from an earlier page.

@@ -97,14 +97,16 @@ pub fn login_href(next: &str) -> String {
     format!("{LOGIN_PATH}?next={next}")
 }
 
-/// A page of this site to go to after login; anything else (other sites, `//host`, `/\host`)
-/// becomes the calls table, so the login link cannot send people elsewhere.
+/// A page of this site to go to after login; anything else becomes the calls table, so the
+/// login link cannot send people elsewhere. A target must be a path (`/…`, not `//host`), and
+/// may hold no backslash and no control character: browsers read `\` as `/` and drop tabs and
+/// line breaks, so `/<TAB>/host` would become `//host`, another site.
 pub fn local_target(next: Option<&str>) -> String {
     match next {
         Some(path)
             if path.starts_with('/')
                 && !path.starts_with("//")
-                && !path.starts_with("/\\")
+                && !path.chars().any(|c| c == '\\' || c.is_control())
                 && !path.starts_with(LOGIN_PATH) =>
         {
             path.to_owned()
@@ -123,6 +125,14 @@ mod tests {
         assert_eq!(local_target(Some("https://evil.example/")), "/");
         assert_eq!(local_target(Some("//evil.example/")), "/");
         assert_eq!(local_target(Some("/\\evil.example/")), "/");
+        for sneaky in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n//evil.example",
+            "/a\\b",
+        ] {
+            assert_eq!(local_target(Some(sneaky)), "/", "{sneaky:?}");
+        }
         assert_eq!(local_target(Some("/login")), "/");
         assert_eq!(local_target(None), "/");
     }

@@ -15,8 +15,15 @@ use crate::{
 pub async fn list_calls(query: CallQuery, at: PageAt) -> Result<CallPage, AppError> {
     let pool = super::pool()?;
     let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
+    if query.search_too_long() {
+        return super::answer(Err(AppError::Invalid {
+            field: "search".to_owned(),
+            message: "Die Suche darf höchstens 200 Zeichen lang sein.".to_owned(),
+        }));
+    }
     let page = crate::db::calls::list(
         &pool,
+        &viewer.policy,
         &query,
         at,
         crate::db::calls::PAGE_SIZE,
@@ -58,8 +65,9 @@ pub async fn set_call_status(
 ) -> Result<CallListItem, AppError> {
     let pool = super::pool()?;
     let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
-    viewer
-        .show(crate::service::set_status(&pool, viewer.actor(), id, version, status, comment).await)
+    let changed =
+        crate::service::set_status(&pool, viewer.actor(), id, version, status, comment).await;
+    viewer.show_change(changed)
 }
 
 /// Assigns a call last seen at `version` to a user, or to nobody.
@@ -71,7 +79,7 @@ pub async fn assign_call(
 ) -> Result<CallListItem, AppError> {
     let pool = super::pool()?;
     let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
-    viewer.show(crate::service::assign(&pool, viewer.actor(), id, version, assignee).await)
+    viewer.show_change(crate::service::assign(&pool, viewer.actor(), id, version, assignee).await)
 }
 
 #[server(endpoint = "add_call_note", input = Json)]

@@ -60,14 +60,22 @@ impl Viewer {
         crate::audit::Actor::User(self.user.id)
     }
 
-    /// [`answer`], with the personal data this viewer may not see masked, in a value and in a
-    /// conflict's current call alike.
+    /// [`answer`], with what this viewer may see of the stored calls in `result`.
     fn show<T: crate::domain::Mask, E: Into<crate::AppError>>(
         &self,
         result: Result<T, E>,
-    ) -> Result<T, crate::AppError> {
+    ) -> Result<T::Shown, crate::AppError> {
+        answer(result.map(|value| value.show(&self.policy)))
+    }
+
+    /// [`Self::show`] for a change made on a version, whose conflict carries the call as it
+    /// is now: masked like any other answer.
+    fn show_change<T: crate::domain::Mask>(
+        &self,
+        result: Result<T, crate::service::ChangeError>,
+    ) -> Result<T::Shown, crate::AppError> {
         use crate::domain::Mask;
-        answer(result).masked(&self.policy)
+        answer(result.show(&self.policy))
     }
 }
 

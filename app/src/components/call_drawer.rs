@@ -114,25 +114,25 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
             <dl class="fields">
                 <dt>{t.field_received}</dt><dd>{format_berlin(call.received_at)}</dd>
                 <dt>{t.field_name}</dt>
-                <dd>{personal(&call, PiiField::CallerName, call.caller_name.clone().unwrap_or_else(|| "—".into()))}</dd>
+                <dd>{personal(&call, PiiField::CallerName, call.caller_name.get().clone().unwrap_or_else(|| "—".into()))}</dd>
                 <dt>{t.field_number}</dt>
-                <dd>{personal(&call, PiiField::CallerNumber, call.caller_number.clone().map_or_else(|| t.anonymous.to_owned(), |n| n.display().to_owned()))}</dd>
+                <dd>{personal(&call, PiiField::CallerNumber, call.caller_number.get().as_ref().map_or_else(|| t.anonymous.to_owned(), |n| n.display().to_owned()))}</dd>
                 <dt>{t.col_date_of_birth}</dt>
-                <dd>{personal(&call, PiiField::DateOfBirth, call.date_of_birth.map_or_else(|| "—".to_owned(), |d| d.format("%d.%m.%Y").to_string()))}</dd>
+                <dd>{personal(&call, PiiField::DateOfBirth, call.date_of_birth.get().map_or_else(|| "—".to_owned(), |d| d.format("%d.%m.%Y").to_string()))}</dd>
                 <dt>{t.col_concern}</dt><dd>{call.topic.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>{t.field_priority}</dt><dd>{t.priority(call.priority)}</dd>
                 <dt>{t.field_source}</dt><dd>{call.source.clone()}</dd>
                 <dt>{t.col_status}</dt><dd>{t.status(call.status)}</dd>
                 <dt>{t.field_version}</dt><dd>{call.version}</dd>
-                <dt>{t.field_event_id}</dt><dd class="mono">{event_id}</dd>
+                <dt>{t.field_event_id}</dt><dd class="mono">{event_id.into_inner().unwrap_or_else(|| crate::domain::MASK.to_owned())}</dd>
                 <dt>{t.field_imported}</dt><dd>{format_berlin(imported_at)}</dd>
             </dl>
         </section>
-        {(!warnings.is_empty()).then(|| view! {
+        {(!warnings.get().is_empty()).then(|| view! {
             <section class="warnings" aria-labelledby="drawer-warnings">
                 <h3 id="drawer-warnings">{t.import_warnings}</h3>
                 <ul>
-                    {warnings.iter().map(|w| view! {
+                    {warnings.get().iter().map(|w| view! {
                         <li><strong>{w.field.clone()}</strong>": "{w.detail.clone()}</li>
                     }).collect_view()}
                 </ul>
@@ -176,7 +176,7 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
                             <td class="nowrap">{format_berlin(entry.occurred_at)}</td>
                             <td>{t.audit_action_name(entry.action)}</td>
                             <td>{entry.actor_name.unwrap_or_else(|| t.actor_kind(&entry.actor_kind).to_owned())}</td>
-                            <td class="mono">{entry.diff}</td>
+                            <td class="mono">{entry.diff.into_inner()}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -184,7 +184,7 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
         </DrawerList>
         <details class="raw">
             <summary>{t.raw_payload}</summary>
-            <pre class="mono">{raw_payload}</pre>
+            <pre class="mono">{raw_payload.into_inner()}</pre>
         </details>
     }
 }

@@ -84,12 +84,13 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
         Some(masked) => Some(view! { <MaskedText value=masked.clone() /> }.into_any()),
         None => call
             .caller_name
+            .get()
             .clone()
             .map(|name| view! { <span class="caller-name">{name}</span> }.into_any()),
     };
     let number = match call.mask_of(PiiField::CallerNumber) {
         Some(masked) => Some(view! { <MaskedText value=masked.clone() /> }.into_any()),
-        None => call.caller_number.clone().map(|number| {
+        None => call.caller_number.get().clone().map(|number| {
             let href = format!("tel:{}", number.e164());
             view! {
                 <a class="caller-number" href=href on:click=|ev| ev.stop_propagation()>
@@ -108,6 +109,7 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
         Some(masked) => Some(view! { <MaskedText value=masked.clone() /> }.into_any()),
         None => call
             .date_of_birth
+            .get()
             .map(|d| d.format("%d.%m.%Y").to_string().into_any()),
     };
     let selected = move || desk.selection.with(|s| s.contains(&id));

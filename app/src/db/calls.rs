@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use crate::domain::{
-    CallListItem, CallPage, CallQuery, CallSort, CallStatus, Cursor, PageAt, PhoneNumber, Priority,
-    SearchTerm, Total,
+    CallPage, CallQuery, CallSort, CallStatus, Cursor, MaskingPolicy, PageAt, PhoneNumber,
+    Priority, SearchField, SearchTerm, StoredCall, Total,
 };
 
 /// How many calls one page shows unless the caller asks for another size.
@@ -40,7 +40,7 @@ struct ItemRow {
     version: i32,
 }
 
-impl From<ItemRow> for CallListItem {
+impl From<ItemRow> for StoredCall {
     fn from(row: ItemRow) -> Self {
         Self {
             id: row.id,
@@ -56,24 +56,26 @@ impl From<ItemRow> for CallListItem {
             assignee_name: row.assignee_name,
             updated_at: row.updated_at,
             version: row.version,
-            masked: Vec::new(),
         }
     }
 }
 
 /// One page of at most `page_size` (capped at [`MAX_PAGE_SIZE`]) calls matching `query`, in
-/// its sort order, with the total. `now` resolves relative ranges such as „Heute“.
+/// its sort order, with the total. A search looks only in the fields `policy` shows in full
+/// (see [`SearchTerm::fields`]). `now` resolves relative ranges such as „Heute“.
 pub async fn list(
     pool: &PgPool,
+    policy: &MaskingPolicy,
     query: &CallQuery,
     at: PageAt,
     page_size: usize,
     now: DateTime<Utc>,
-) -> sqlx::Result<CallPage> {
+) -> sqlx::Result<CallPage<StoredCall>> {
     let page_size = page_size.clamp(1, MAX_PAGE_SIZE);
     let backwards = matches!(at, PageAt::Before(_) | PageAt::Last);
+    let filters = Filters::new(query, policy, now);
     let mut sql = QueryBuilder::new(SELECT_ITEMS);
-    push_filters(&mut sql, query, now);
+    filters.push(&mut sql);
     match at {
         PageAt::After(cursor) => push_keyset(&mut sql, query.sort, cursor, false),
         PageAt::Before(cursor) => push_keyset(&mut sql, query.sort, cursor, true),
@@ -88,7 +90,7 @@ pub async fn list(
     if backwards {
         rows.reverse();
     }
-    let items: Vec<CallListItem> = rows.into_iter().map(CallListItem::from).collect();
+    let items: Vec<StoredCall> = rows.into_iter().map(StoredCall::from).collect();
     let first = items.first().map(cursor_of);
     let last = items.last().map(cursor_of);
     let (previous, next) = match at {
@@ -97,25 +99,26 @@ pub async fn list(
         PageAt::Before(_) => (first.filter(|_| more), last),
         PageAt::Last => (first.filter(|_| more), None),
     };
-    let total = count(pool, query, now).await?;
+    let total = count(pool, &filters).await?;
     Ok(CallPage {
         items,
         total,
         previous,
         next,
+        searched: filters.searched(),
     })
 }
 
 /// One call as a row of the table, e.g. after a change; `None` when it does not exist.
-pub async fn item(conn: &mut PgConnection, id: i64) -> sqlx::Result<Option<CallListItem>> {
+pub async fn item(conn: &mut PgConnection, id: i64) -> sqlx::Result<Option<StoredCall>> {
     let mut sql = QueryBuilder::new(SELECT_ITEMS);
     sql.push(" and c.id = ").push_bind(id);
     let row: Option<ItemRow> = sql.build_query_as().fetch_optional(conn).await?;
-    Ok(row.map(CallListItem::from))
+    Ok(row.map(StoredCall::from))
 }
 
 /// The position of a call in every sort order.
-pub fn cursor_of(call: &CallListItem) -> Cursor {
+pub fn cursor_of(call: &StoredCall) -> Cursor {
     Cursor {
         priority: call.priority,
         received_at: call.received_at,
@@ -127,11 +130,11 @@ pub fn cursor_of(call: &CallListItem) -> Cursor {
 /// enough for „about 120 000“. The estimate comes first and is instant: when it is far above
 /// the limit, the capped count (which must find 10 001 matches, costly for a broad search over
 /// a million calls) is skipped.
-async fn count(pool: &PgPool, query: &CallQuery, now: DateTime<Utc>) -> sqlx::Result<Total> {
+async fn count(pool: &PgPool, filters: &Filters<'_>) -> sqlx::Result<Total> {
     /// How far above the limit an estimate must be to be trusted without counting.
     const TRUSTED_ABOVE: i64 = 3 * Total::EXACT_LIMIT;
     let mut sql = QueryBuilder::new("explain (format json) select 1 from calls c where true");
-    push_filters(&mut sql, query, now);
+    filters.push(&mut sql);
     let plan: serde_json::Value = sql.build_query_scalar().fetch_one(pool).await?;
     let estimate = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or_default() as i64;
     if estimate > TRUSTED_ABOVE {
@@ -141,7 +144,7 @@ async fn count(pool: &PgPool, query: &CallQuery, now: DateTime<Utc>) -> sqlx::Re
         });
     }
     let mut sql = QueryBuilder::new("select count(*) from (select 1 from calls c where true");
-    push_filters(&mut sql, query, now);
+    filters.push(&mut sql);
     sql.push(" limit ")
         .push_bind(Total::EXACT_LIMIT + 1)
         .push(") capped");
@@ -159,44 +162,88 @@ async fn count(pool: &PgPool, query: &CallQuery, now: DateTime<Utc>) -> sqlx::Re
     })
 }
 
-fn push_filters(sql: &mut QueryBuilder<'_, Postgres>, query: &CallQuery, now: DateTime<Utc>) {
-    if !query.statuses.is_empty() {
-        let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();
-        sql.push(" and c.status = any(")
-            .push_bind(statuses)
-            .push("::text[]::call_state[])");
+/// The `where` conditions of one request: its query, with the search narrowed to the fields
+/// the viewer may search.
+struct Filters<'a> {
+    query: &'a CallQuery,
+    search: Option<(SearchTerm, Vec<SearchField>)>,
+    now: DateTime<Utc>,
+}
+
+impl<'a> Filters<'a> {
+    fn new(query: &'a CallQuery, policy: &MaskingPolicy, now: DateTime<Utc>) -> Self {
+        let search = query
+            .search
+            .as_deref()
+            .and_then(SearchTerm::parse)
+            .map(|term| {
+                let fields = term.fields(policy);
+                (term, fields)
+            });
+        Self { query, search, now }
     }
-    if let Some((start, end)) = query.range.map(|range| range.bounds(now)) {
-        if let Some(start) = start {
-            sql.push(" and c.received_at >= ").push_bind(start);
+
+    fn searched(&self) -> Vec<SearchField> {
+        self.search
+            .as_ref()
+            .map(|(_, fields)| fields.clone())
+            .unwrap_or_default()
+    }
+
+    fn push(&self, sql: &mut QueryBuilder<'_, Postgres>) {
+        let query = self.query;
+        if !query.statuses.is_empty() {
+            let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();
+            sql.push(" and c.status = any(")
+                .push_bind(statuses)
+                .push("::text[]::call_state[])");
         }
-        if let Some(end) = end {
-            sql.push(" and c.received_at < ").push_bind(end);
-        }
-    }
-    if let Some(assignee) = query.assignee {
-        sql.push(" and c.assignee_id = ").push_bind(assignee);
-    }
-    match query.search.as_deref().and_then(SearchTerm::parse) {
-        None => {}
-        Some(SearchTerm::Number { fragments }) => {
-            sql.push(" and (false");
-            for fragment in fragments {
-                sql.push(" or c.caller_number like ")
-                    .push_bind(format!("%{fragment}%"));
+        if let Some((start, end)) = query.range.map(|range| range.bounds(self.now)) {
+            if let Some(start) = start {
+                sql.push(" and c.received_at >= ").push_bind(start);
             }
-            sql.push(")");
+            if let Some(end) = end {
+                sql.push(" and c.received_at < ").push_bind(end);
+            }
         }
-        Some(SearchTerm::Text(text)) => {
-            sql.push(" and (c.caller_name ilike ")
-                .push_bind(format!("%{}%", escape_like(&text)))
-                .push(" or c.topic_tsv @@ websearch_to_tsquery('german', ")
-                .push_bind(text.clone())
-                .push(") or c.notes_tsv @@ websearch_to_tsquery('german', ")
-                .push_bind(text)
-                .push("))");
+        if let Some(assignee) = query.assignee {
+            sql.push(" and c.assignee_id = ").push_bind(assignee);
+        }
+        if let Some((term, fields)) = &self.search {
+            push_search(sql, term, fields);
         }
     }
+}
+
+/// `and (…)`: the term in any of `fields`; with no field, nothing matches.
+fn push_search(sql: &mut QueryBuilder<'_, Postgres>, term: &SearchTerm, fields: &[SearchField]) {
+    sql.push(" and (false");
+    for field in fields {
+        match (term, field) {
+            (SearchTerm::Number { fragments }, SearchField::Number) => {
+                for fragment in fragments {
+                    sql.push(" or c.caller_number like ")
+                        .push_bind(format!("%{fragment}%"));
+                }
+            }
+            (SearchTerm::Text(text), SearchField::Name) => {
+                sql.push(" or c.caller_name ilike ")
+                    .push_bind(format!("%{}%", escape_like(text)));
+            }
+            (SearchTerm::Text(text), SearchField::Concern) => {
+                sql.push(" or c.topic_tsv @@ websearch_to_tsquery('german', ")
+                    .push_bind(text.clone())
+                    .push(")");
+            }
+            (SearchTerm::Text(text), SearchField::Notes) => {
+                sql.push(" or c.notes_tsv @@ websearch_to_tsquery('german', ")
+                    .push_bind(text.clone())
+                    .push(")");
+            }
+            _ => {}
+        }
+    }
+    sql.push(")");
 }
 
 /// Makes `%`, `_` and `\` in typed text match themselves in a LIKE pattern.

@@ -3,11 +3,12 @@
 use sqlx::PgPool;
 
 use crate::domain::{
-    AuditAction, AuditEntry, CallDetail, CallStatus, FieldWarning, NoteEntry, StatusEntry,
+    AuditAction, CallStatus, FieldWarning, NoteEntry, StatusEntry, StoredAuditEntry, StoredDetail,
 };
 
-/// The call with its warnings, history, notes, audit trail and raw payload, oldest first.
-pub async fn call_detail(pool: &PgPool, id: i64) -> sqlx::Result<Option<CallDetail>> {
+/// The call with its warnings, history, notes, audit trail and raw payload, oldest first, as
+/// stored: [`crate::domain::Mask::show`] makes what a viewer may see of it.
+pub async fn call_detail(pool: &PgPool, id: i64) -> sqlx::Result<Option<StoredDetail>> {
     let mut conn = pool.acquire().await?;
     let Some(call) = super::calls::item(&mut conn, id).await? else {
         return Ok(None);
@@ -38,7 +39,7 @@ pub async fn call_detail(pool: &PgPool, id: i64) -> sqlx::Result<Option<CallDeta
     .fetch_all(&mut *conn)
     .await?;
     let audit = sqlx::query_as!(
-        AuditEntry,
+        StoredAuditEntry,
         r#"select a.action_type as "action: AuditAction", a.actor_kind, u.name as "actor_name?",
                   a.occurred_at, a.diff::text as "diff!"
            from actions_audit a left join users u on u.id = a.actor_id
@@ -47,7 +48,7 @@ pub async fn call_detail(pool: &PgPool, id: i64) -> sqlx::Result<Option<CallDeta
     )
     .fetch_all(&mut *conn)
     .await?;
-    Ok(Some(CallDetail {
+    Ok(Some(StoredDetail {
         call,
         event_id: row.event_id,
         imported_at: row.created_at,

@@ -27,6 +27,8 @@ pub enum AuditAction {
     MaskingChanged,
     /// Someone revealed a masked field of a call, giving a reason.
     FieldRevealed,
+    /// A reveal was refused: the person had reached the hourly limit.
+    RevealRefused,
     /// An admin exported (part of) the audit log.
     AuditExported,
     /// The diffs of a call's audit rows were erased (`actions_audit_erase_diffs`).
@@ -34,7 +36,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::Edit,
         Self::StatusChange,
         Self::Assign,
@@ -50,6 +52,7 @@ impl AuditAction {
         Self::AuditPruned,
         Self::MaskingChanged,
         Self::FieldRevealed,
+        Self::RevealRefused,
         Self::AuditExported,
         Self::DiffsErased,
     ];
@@ -71,6 +74,7 @@ impl AuditAction {
             Self::AuditPruned => "audit_pruned",
             Self::MaskingChanged => "masking_changed",
             Self::FieldRevealed => "field_revealed",
+            Self::RevealRefused => "reveal_refused",
             Self::AuditExported => "audit_exported",
             Self::DiffsErased => "diffs_erased",
         }

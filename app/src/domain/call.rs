@@ -5,7 +5,7 @@ use std::{fmt, str::FromStr};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{MaskedValue, PhoneNumber, PiiField};
+use super::{MaskedValue, PhoneNumber, PiiField, Shown};
 
 /// Where a call stands. Stored as the PostgreSQL enum `call_state`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -106,17 +106,23 @@ impl Priority {
     }
 }
 
-/// One row of the calls table.
+/// One row of the calls table, as one viewer may see it. Its personal fields are [`Shown`]
+/// values, so only the masking code ([`super::Mask::show`] on a [`StoredCall`]) makes one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
 pub struct CallListItem {
     pub id: i64,
     pub received_at: DateTime<Utc>,
-    pub caller_name: Option<String>,
-    /// `None` for an anonymous caller.
-    pub caller_number: Option<PhoneNumber>,
+    /// Empty when masked for the viewer (see `masked`).
+    #[cfg_attr(feature = "backend", schema(value_type = Option<String>))]
+    pub caller_name: Shown<Option<String>>,
+    /// `None` for an anonymous caller, or when masked for the viewer (see `masked`).
+    #[cfg_attr(feature = "backend", schema(value_type = Option<PhoneNumber>))]
+    pub caller_number: Shown<Option<PhoneNumber>>,
     pub topic: Option<String>,
-    pub date_of_birth: Option<NaiveDate>,
+    /// Empty when masked for the viewer (see `masked`).
+    #[cfg_attr(feature = "backend", schema(value_type = Option<NaiveDate>))]
+    pub date_of_birth: Shown<Option<NaiveDate>>,
     pub source: String,
     pub priority: Priority,
     pub status: CallStatus,
@@ -135,6 +141,27 @@ impl CallListItem {
     pub fn mask_of(&self, field: PiiField) -> Option<&MaskedValue> {
         self.masked.iter().find(|masked| masked.field == field)
     }
+}
+
+/// A call as stored, every personal field in clear: what the database layer and the service
+/// hand on. It has no `Serialize`, so it cannot be an answer; [`super::Mask::show`] turns it
+/// into the [`CallListItem`] a viewer may see.
+#[cfg(feature = "backend")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredCall {
+    pub id: i64,
+    pub received_at: DateTime<Utc>,
+    pub caller_name: Option<String>,
+    pub caller_number: Option<PhoneNumber>,
+    pub topic: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub source: String,
+    pub priority: Priority,
+    pub status: CallStatus,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
 }
 
 #[cfg(test)]

@@ -3,21 +3,46 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{AuditAction, CallListItem, CallStatus};
+#[cfg(feature = "backend")]
+use super::StoredCall;
+use super::{AuditAction, CallListItem, CallStatus, Shown};
 
-/// One call with its history.
+/// One call with its history, as one viewer may see it: every part that may carry personal
+/// data is [`Shown`], so only the masking code makes one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
 pub struct CallDetail {
     pub call: CallListItem,
-    pub event_id: String,
+    /// Absent for viewers who have a field masked: an id the importer derived is a hash of the
+    /// event, date of birth included.
+    #[cfg_attr(feature = "backend", schema(value_type = Option<String>))]
+    pub event_id: Shown<Option<String>>,
     pub imported_at: DateTime<Utc>,
-    /// Problems the importer found but stored the call anyway.
-    pub warnings: Vec<FieldWarning>,
+    /// Problems the importer found but stored the call anyway; the detail of a masked field's
+    /// warning is masked.
+    #[cfg_attr(feature = "backend", schema(value_type = Vec<FieldWarning>))]
+    pub warnings: Shown<Vec<FieldWarning>>,
     pub status_history: Vec<StatusEntry>,
     pub notes: Vec<NoteEntry>,
     pub audit: Vec<AuditEntry>,
-    /// The event as the phone assistant sent it, pretty-printed.
+    /// The event as the phone assistant sent it, pretty-printed. For a viewer who has a field
+    /// masked, only the keys known to hold no personal data keep their values.
+    #[cfg_attr(feature = "backend", schema(value_type = String))]
+    pub raw_payload: Shown<String>,
+}
+
+/// Everything about one call as stored, in clear; [`super::Mask::show`] makes the
+/// [`CallDetail`] a viewer may see.
+#[cfg(feature = "backend")]
+#[derive(Clone, Debug)]
+pub struct StoredDetail {
+    pub call: StoredCall,
+    pub event_id: String,
+    pub imported_at: DateTime<Utc>,
+    pub warnings: Vec<FieldWarning>,
+    pub status_history: Vec<StatusEntry>,
+    pub notes: Vec<NoteEntry>,
+    pub audit: Vec<StoredAuditEntry>,
     pub raw_payload: String,
 }
 
@@ -58,7 +83,19 @@ pub struct AuditEntry {
     /// The user's name, for a user.
     pub actor_name: Option<String>,
     pub occurred_at: DateTime<Utc>,
-    /// `{field: {"old": …, "new": …}}`, compact JSON.
+    /// `{field: {"old": …, "new": …}}`, compact JSON; masked fields' values are `•••`.
+    #[cfg_attr(feature = "backend", schema(value_type = String))]
+    pub diff: Shown<String>,
+}
+
+/// An [`AuditEntry`] as stored, its diff in clear.
+#[cfg(feature = "backend")]
+#[derive(Clone, Debug)]
+pub struct StoredAuditEntry {
+    pub action: AuditAction,
+    pub actor_kind: String,
+    pub actor_name: Option<String>,
+    pub occurred_at: DateTime<Utc>,
     pub diff: String,
 }
 
@@ -69,15 +106,27 @@ pub struct UserSummary {
     pub name: String,
 }
 
-/// What a change of many calls did to each of them.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct BulkOutcome {
+/// What a change of many calls did to each of them: the service fills it with
+/// [`StoredCall`]s, the masking code turns them into what the viewer may see.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BulkOutcome<C = CallListItem> {
     /// Calls that changed, as they are now.
-    pub changed: Vec<CallListItem>,
+    pub changed: Vec<C>,
     /// Calls that already were as asked (nothing to do).
     pub unchanged: Vec<i64>,
     /// Calls someone else changed in the meantime, as they are now; left as they were.
-    pub conflicts: Vec<CallListItem>,
+    pub conflicts: Vec<C>,
     /// Calls that no longer exist.
     pub missing: Vec<i64>,
+}
+
+impl<C> Default for BulkOutcome<C> {
+    fn default() -> Self {
+        Self {
+            changed: Vec::new(),
+            unchanged: Vec::new(),
+            conflicts: Vec::new(),
+            missing: Vec::new(),
+        }
+    }
 }

@@ -14,15 +14,19 @@ mod user;
 
 pub use admin::{Account, AuditFilter, AuditLogPage, AuditRecord, SessionInfo, TokenInfo};
 pub use audit::AuditAction;
+#[cfg(feature = "backend")]
+pub use call::StoredCall;
 pub use call::{CallListItem, CallStatus, ParseEnumError, Priority};
 pub use detail::{
     AuditEntry, BulkOutcome, CallDetail, FieldWarning, NoteEntry, StatusEntry, UserSummary,
 };
 #[cfg(feature = "backend")]
+pub use detail::{StoredAuditEntry, StoredDetail};
+#[cfg(feature = "backend")]
 pub use masking::Mask;
-pub use masking::{MASK, MaskLevel, MaskedValue, MaskingPolicy, PiiField};
+pub use masking::{MASK, MaskLevel, MaskedValue, MaskingPolicy, MaskingSettings, PiiField, Shown};
 pub use phone::PhoneNumber;
 pub use query::{CallPage, CallQuery, CallSort, Cursor, OPEN_STATUSES, PageAt, TimeRange, Total};
-pub use search::SearchTerm;
+pub use search::{SearchField, SearchTerm};
 pub use time::{BERLIN, format_berlin, format_berlin_relative};
 pub use user::{Role, SessionUser};

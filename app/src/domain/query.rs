@@ -221,12 +221,31 @@ impl Total {
 }
 
 /// One page of calls with the positions of its neighbours (`None`: there is no such page).
+/// The database layer fills it with [`super::StoredCall`]s, the masking code turns them into
+/// what the viewer may see.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CallPage {
-    pub items: Vec<super::CallListItem>,
+pub struct CallPage<C = super::CallListItem> {
+    pub items: Vec<C>,
     pub total: Total,
     pub previous: Option<Cursor>,
     pub next: Option<Cursor>,
+    /// The fields a search looked in; empty without a search. Fields masked for the viewer are
+    /// never searched, so a search tells nothing about them.
+    #[serde(default)]
+    pub searched: Vec<super::SearchField>,
+}
+
+impl CallQuery {
+    /// The longest search text, in characters.
+    pub const SEARCH_MAX_CHARS: usize = 200;
+
+    /// Whether the search text is longer than [`Self::SEARCH_MAX_CHARS`]; such a query is
+    /// refused, not cut, so nobody gets an answer to a question they did not ask.
+    pub fn search_too_long(&self) -> bool {
+        self.search
+            .as_ref()
+            .is_some_and(|text| text.chars().count() > Self::SEARCH_MAX_CHARS)
+    }
 }
 
 /// Reading and writing a view as URL query parameters.

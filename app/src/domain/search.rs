@@ -1,4 +1,21 @@
-//! What the search box means: a number fragment or words.
+//! What the search box means: a number fragment or words, and the fields it looks in.
+
+use serde::{Deserialize, Serialize};
+
+use super::{MaskingPolicy, PiiField};
+
+/// A field the search box looks in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
+pub enum SearchField {
+    Name,
+    Number,
+    /// The concern (German full text).
+    Concern,
+    /// The notes (German full text).
+    Notes,
+}
 
 /// A search as the database runs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,6 +54,21 @@ impl SearchTerm {
         };
         Some(Self::Number { fragments })
     }
+
+    /// The fields this search looks in for a viewer with `policy`. A field masked for the
+    /// viewer, even partly, is never searched: which calls match would tell its value.
+    pub fn fields(&self, policy: &MaskingPolicy) -> Vec<SearchField> {
+        let shown = |field: PiiField, search: SearchField| policy.shows(field).then_some(search);
+        match self {
+            Self::Number { .. } => shown(PiiField::CallerNumber, SearchField::Number)
+                .into_iter()
+                .collect(),
+            Self::Text(_) => shown(PiiField::CallerName, SearchField::Name)
+                .into_iter()
+                .chain([SearchField::Concern, SearchField::Notes])
+                .collect(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -57,6 +89,28 @@ mod tests {
         assert_eq!(fragments("030 / 123-45"), ["493012345", "03012345"]);
         assert_eq!(fragments("+49 30 12"), ["493012"]);
         assert_eq!(fragments("0043 1 512"), ["431512"]);
+    }
+
+    #[test]
+    fn a_masked_field_is_not_searched() {
+        use crate::domain::MaskLevel;
+        let number = SearchTerm::parse("030 12").expect("a number search");
+        let name = SearchTerm::parse("Müller").expect("a text search");
+        assert_eq!(number.fields(&MaskingPolicy::OPEN), [SearchField::Number]);
+        assert_eq!(
+            name.fields(&MaskingPolicy::OPEN),
+            [SearchField::Name, SearchField::Concern, SearchField::Notes]
+        );
+        let masked = MaskingPolicy {
+            caller_name: MaskLevel::Partial,
+            caller_number: MaskLevel::Hidden,
+            date_of_birth: MaskLevel::Hidden,
+        };
+        assert_eq!(number.fields(&masked), []);
+        assert_eq!(
+            name.fields(&masked),
+            [SearchField::Concern, SearchField::Notes]
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::{
         AccountMenu, BulkBar, CallDrawer, CallsTable, Desk, FilterBar, Pager, ToastArea, go_to,
         use_shortcuts,
     },
-    domain::{CallPage, CallQuery, PageAt, Total},
+    domain::{CallPage, CallQuery, PageAt, SearchField, Total},
     i18n::{LanguageSwitch, Texts, use_texts},
     live::provide_live,
 };
@@ -153,11 +153,16 @@ fn track_rows(desk: Desk, query: Memo<CallQuery>, calls: Resource<Result<CallPag
 #[component]
 fn ListState(page: CallPage, query: CallQuery) -> impl IntoView {
     let t = use_texts();
+    let searched = query
+        .search
+        .as_ref()
+        .map(|_| searched_line(t, &page.searched));
     if page.items.is_empty() {
         let message = empty_message(t, &query);
         return view! {
             <section class="state state-empty">
                 <p>{message}</p>
+                {searched.map(|line| view! { <p class="muted searched">{line}</p> })}
             </section>
         }
         .into_any();
@@ -169,7 +174,22 @@ fn ListState(page: CallPage, query: CallQuery) -> impl IntoView {
     } else {
         (t.count_estimated)(shown, count)
     };
-    view! { <p class="table-meta" aria-live="polite">{total}</p> }.into_any()
+    view! {
+        <p class="table-meta" aria-live="polite">
+            {total}
+            {searched.map(|line| view! { " · " <span class="searched">{line}</span> })}
+        </p>
+    }
+    .into_any()
+}
+
+/// Which fields a search looked in, or that it could look in none (they are masked).
+fn searched_line(t: &Texts, fields: &[SearchField]) -> String {
+    if fields.is_empty() {
+        return t.search_masked.to_owned();
+    }
+    let names: Vec<&str> = fields.iter().map(|field| t.search_field(*field)).collect();
+    (t.searched_in)(&names.join(", "))
 }
 
 fn empty_message(t: &Texts, query: &CallQuery) -> String {

@@ -5,7 +5,7 @@ use app::{
     db,
     domain::{
         CallDetail, CallListItem, CallQuery, CallSort, CallStatus, Mask, NoteEntry, PageAt,
-        TimeRange,
+        SearchField, TimeRange,
     },
     service,
 };
@@ -56,7 +56,10 @@ struct Path<T>(T);
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Searches name (partial, any case), number (digits, partial, national or
-    /// international form) and the concern and notes (German full text).
+    /// international form) and the concern and notes (German full text); at most 200
+    /// characters. A field masked for the caller is not searched; `searched` in the answer
+    /// names the fields that were.
+    #[param(max_length = 200)]
     q: Option<String>,
     /// Comma-separated statuses, e.g. `NEW,IN_PROGRESS`.
     status: Option<String>,
@@ -88,6 +91,8 @@ pub struct CallList {
     pub next_page: Option<String>,
     /// Token for the preceding page; absent on the first page.
     pub previous_page: Option<String>,
+    /// The fields the search `q` looked in; empty without `q`.
+    pub searched: Vec<SearchField>,
 }
 
 impl ListParams {
@@ -165,6 +170,12 @@ impl ListParams {
             assignee,
             sort,
         };
+        if query.search_too_long() {
+            return Err(ApiError::invalid(
+                "q",
+                "Die Suche darf höchstens 200 Zeichen lang sein.",
+            ));
+        }
         Ok((query, at, page_size))
     }
 }
@@ -187,9 +198,9 @@ async fn list_calls(
 ) -> Result<Json<CallList>, ApiError> {
     let (query, at, page_size) = params.parse()?;
     let masking = caller.masking(&pool).await?;
-    let page = db::calls::list(&pool, &query, at, page_size, chrono::Utc::now())
+    let page = db::calls::list(&pool, &masking, &query, at, page_size, chrono::Utc::now())
         .await?
-        .masked(&masking);
+        .show(&masking);
     Ok(Json(CallList {
         items: page.items,
         total: page.total.count,
@@ -200,6 +211,7 @@ async fn list_calls(
         previous_page: page
             .previous
             .map(|cursor| PageAt::Before(cursor).to_string()),
+        searched: page.searched,
     }))
 }
 
@@ -222,7 +234,7 @@ async fn get_call(
     let masking = caller.masking(&pool).await?;
     db::detail::call_detail(&pool, id)
         .await?
-        .map(|detail| Json(detail.masked(&masking)))
+        .map(|detail| Json(detail.show(&masking)))
         .ok_or_else(|| ApiError::NotFound(app::AppError::NotFound.to_string()))
 }
 
@@ -231,7 +243,8 @@ async fn get_call(
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
     pub status: CallStatus,
-    /// Why, for the status history.
+    /// Why, for the status history; at most 1000 characters.
+    #[schema(max_length = 1000)]
     pub comment: Option<String>,
     pub version: i32,
 }
@@ -266,7 +279,7 @@ async fn set_status(
         change.comment,
     )
     .await
-    .masked(&masking)?;
+    .show(&masking)?;
     Ok(Json(call))
 }
 
@@ -338,6 +351,6 @@ async fn assign(
         assignment.assignee_id,
     )
     .await
-    .masked(&masking)?;
+    .show(&masking)?;
     Ok(Json(call))
 }

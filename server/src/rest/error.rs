@@ -142,9 +142,26 @@ impl From<ActionError> for ApiError {
     fn from(error: ActionError) -> Self {
         match error {
             ActionError::NotFound(_) => Self::NotFound(AppError::NotFound.to_string()),
-            ActionError::Conflict(call) => Self::Conflict(call),
+            ActionError::RevealLimit { .. } => Self::TooManyRequests,
             ActionError::Invalid { field, message } => Self::invalid(field, message),
             ActionError::Database(error) => error.into(),
+        }
+    }
+}
+
+/// The REST form of an error the service or the masking code answered with.
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::NotFound => Self::NotFound(error.to_string()),
+            AppError::Conflict(call) => Self::Conflict(call),
+            AppError::Invalid { field, message } => Self::Invalid { field, message },
+            AppError::Unauthenticated | AppError::LoginRejected => Self::Unauthenticated,
+            AppError::Forbidden => Self::Forbidden,
+            AppError::TooManyRequests
+            | AppError::AccountLocked { .. }
+            | AppError::RevealLimit { .. } => Self::TooManyRequests,
+            AppError::Internal | AppError::Transport(_) => Self::Internal,
         }
     }
 }

@@ -59,3 +59,27 @@ pub async fn insert_user(pool: &PgPool, name: &str, active: bool) -> i64 {
     .await
     .expect("insert user")
 }
+
+/// A call with a name, a number and a date of birth, in the columns and in the raw payload.
+pub async fn personal_call(pool: &PgPool) -> i64 {
+    let id = insert_call(
+        pool,
+        NewCall {
+            name: Some("Maria Müller"),
+            number: Some("+49301234567"),
+            ..NewCall::default()
+        },
+    )
+    .await;
+    sqlx::query(
+        r#"update calls set date_of_birth = '1984-03-02',
+                  raw_payload = '{"caller_name": "Maria Müller", "caller_number": "030 1234567",
+                                  "date_of_birth": "02.03.1984", "topic": "Termin"}'
+           where id = $1"#,
+    )
+    .bind(id)
+    .execute(pool)
+    .await
+    .expect("personal data");
+    id
+}

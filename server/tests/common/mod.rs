@@ -6,6 +6,7 @@
 )]
 
 pub mod calls;
+pub mod requests;
 
 use std::num::NonZeroU32;
 

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::{LoadFailed, use_notice};
 use crate::{
     api::admin::{masking, set_masking},
-    domain::{MaskLevel, MaskingPolicy, PiiField},
+    domain::{MaskLevel, MaskingSettings, PiiField},
     i18n::use_texts,
 };
 
@@ -18,7 +18,7 @@ pub fn MaskingView() -> impl IntoView {
         <p class="muted">{t.masking_intro}</p>
         <Transition fallback=move || view! { <p class="state">{t.loading}</p> }>
             {move || current.get().map(|result| match result {
-                Ok(policy) => view! { <MaskingForm policy /> }.into_any(),
+                Ok(settings) => view! { <MaskingForm settings /> }.into_any(),
                 Err(error) => view! { <LoadFailed error /> }.into_any(),
             })}
         </Transition>
@@ -26,14 +26,22 @@ pub fn MaskingView() -> impl IntoView {
 }
 
 #[component]
-fn MaskingForm(policy: MaskingPolicy) -> impl IntoView {
+fn MaskingForm(settings: MaskingSettings) -> impl IntoView {
     let t = use_texts();
     let notice = use_notice();
-    let policy = RwSignal::new(policy);
+    let policy = RwSignal::new(settings.policy);
+    let per_hour = RwSignal::new(settings.reveals_per_hour.to_string());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        // The browser checks the range; a value it let through that is still out of range is
+        // sent as 0 and refused by the server with its message.
+        let reveals_per_hour = per_hour.get_untracked().trim().parse().unwrap_or(0);
+        let settings = MaskingSettings {
+            policy: policy.get_untracked(),
+            reveals_per_hour,
+        };
         notice.run(
-            set_masking(policy.get_untracked()),
+            set_masking(settings),
             move |()| t.masking_saved.to_owned(),
             || {},
         );
@@ -66,6 +74,19 @@ fn MaskingForm(policy: MaskingPolicy) -> impl IntoView {
     view! {
         <form class="admin-form masking" on:submit=on_submit>
             {fields}
+            <label class="field">
+                {t.reveals_per_hour}
+                <input
+                    type="number"
+                    name="reveals_per_hour"
+                    min=*MaskingSettings::REVEALS_PER_HOUR.start()
+                    max=*MaskingSettings::REVEALS_PER_HOUR.end()
+                    required
+                    prop:value=move || per_hour.get()
+                    on:input=move |ev| per_hour.set(event_target_value(&ev))
+                />
+                <span class="muted">{t.reveals_per_hour_hint}</span>
+            </label>
             <button type="submit">{t.save}</button>
         </form>
     }
