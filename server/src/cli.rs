@@ -1,4 +1,5 @@
-//! The administration commands (`server user add`, `server token add`, `server audit verify`).
+//! The administration commands (`server user add`, `server token add`, `server audit verify`,
+//! `server audit anchor`).
 //! They print for people, on standard output; errors go to standard error with the exit code.
 
 use std::io::{BufRead, IsTerminal};
@@ -14,10 +15,13 @@ use app::{
 };
 use sqlx::PgPool;
 
-use crate::config::{AuditCommand, Command, TokenCommand, UserCommand};
+use crate::{
+    anchors::Anchors,
+    config::{AnchorConfig, AuditCommand, Command, TokenCommand, UserCommand},
+};
 
 /// Runs one command; `Ok(false)` means it ran but found a problem (exit code 1).
-pub async fn run(pool: &PgPool, command: Command) -> anyhow::Result<bool> {
+pub async fn run(pool: &PgPool, anchors: &AnchorConfig, command: Command) -> anyhow::Result<bool> {
     match command {
         Command::User(UserCommand::Add { email, name, role }) => {
             let password = read_password()?;
@@ -47,24 +51,59 @@ pub async fn run(pool: &PgPool, command: Command) -> anyhow::Result<bool> {
             ));
             Ok(true)
         }
-        Command::Audit(AuditCommand::Verify) => {
-            let verification = audit::verify(pool).await?;
-            match verification.broken {
-                None => {
-                    say(&format!(
-                        "The audit trail is intact: {} rows checked ({} with erased diffs).",
-                        verification.rows, verification.erased
-                    ));
-                    Ok(true)
-                }
-                Some(broken) => {
-                    say(&format!(
-                        "The audit trail is broken at position {} (row id {}): {}. The {} rows before it are intact.",
-                        broken.chain_position, broken.id, broken.reason, verification.rows
-                    ));
-                    Ok(false)
-                }
+        Command::Audit(AuditCommand::Verify) => verify(pool, anchors).await,
+        Command::Audit(AuditCommand::Anchor) => {
+            let anchors = Anchors::open_or_create(anchors)?;
+            match anchors.anchor(pool).await? {
+                Some(anchor) => say(&format!(
+                    "Anchored position {} ({}) in {}.",
+                    anchor.position,
+                    anchor.hash,
+                    anchors.file().display()
+                )),
+                None => say("Nothing new to anchor: the newest anchor names the chain's head."),
             }
+            Ok(true)
+        }
+    }
+}
+
+/// Checks the chain, then the chain against its anchors; says what it found.
+async fn verify(pool: &PgPool, config: &AnchorConfig) -> anyhow::Result<bool> {
+    let verification = audit::verify(pool).await?;
+    if let Some(broken) = verification.broken {
+        say(&format!(
+            "The audit trail is broken at position {} (row id {}): {}. The {} rows before it are intact.",
+            broken.chain_position, broken.id, broken.reason, verification.rows
+        ));
+        return Ok(false);
+    }
+    let chain = format!(
+        "{} rows checked ({} with erased diffs)",
+        verification.rows, verification.erased
+    );
+    let Some(anchors) = Anchors::open(config)? else {
+        say(&format!(
+            "The audit chain holds: {chain}. There are no anchors in {} yet, so rows removed from its end or a recomputed chain would not show.",
+            config.anchor_file().display()
+        ));
+        return Ok(true);
+    };
+    let check = anchors.check(pool).await?;
+    match check.problem {
+        None => {
+            say(&format!(
+                "The audit trail is intact: {chain}; {} anchors match ({} older than the retention period).",
+                check.matched, check.pruned
+            ));
+            Ok(true)
+        }
+        Some(problem) => {
+            say(&format!(
+                "The audit trail does not match its anchors: {problem}. The chain itself holds ({chain}); {} anchors before this one match.",
+                check.matched
+            ));
+            Ok(false)
         }
     }
 }

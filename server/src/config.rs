@@ -18,6 +18,8 @@ pub struct Config {
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: DatabaseUrl,
     #[command(flatten)]
+    pub anchors: AnchorConfig,
+    #[command(flatten)]
     pub serve: ServeConfig,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -75,6 +77,37 @@ pub struct OidcConfig {
     /// value makes them an agent.
     #[arg(long, env = "OIDC_ADMIN_VALUE", requires = "oidc_role_claim")]
     pub oidc_admin_value: Option<String>,
+}
+
+/// What Anrufe keeps outside the database: the anchors of the audit chain and their key.
+#[derive(Args, Debug, Clone)]
+pub struct AnchorConfig {
+    /// Directory for what Anrufe keeps outside the database. Use an absolute path in
+    /// production, on other storage than the database's.
+    #[arg(long, env = "DATA_DIR", default_value = ".data")]
+    pub data_dir: PathBuf,
+    /// The append-only file the audit chain's head is written to every hour (default
+    /// DATA_DIR/audit-anchors.jsonl).
+    #[arg(long, env = "AUDIT_ANCHOR_FILE")]
+    pub audit_anchor_file: Option<PathBuf>,
+    /// The key the anchors are signed with, as hex; made at the first start (default
+    /// DATA_DIR/audit-anchor.key). Keep a copy outside the server and never in the database.
+    #[arg(long, env = "AUDIT_ANCHOR_KEY_FILE")]
+    pub audit_anchor_key_file: Option<PathBuf>,
+}
+
+impl AnchorConfig {
+    pub fn anchor_file(&self) -> PathBuf {
+        self.audit_anchor_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit-anchors.jsonl"))
+    }
+
+    pub fn key_file(&self) -> PathBuf {
+        self.audit_anchor_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit-anchor.key"))
+    }
 }
 
 impl ServeConfig {
@@ -143,9 +176,11 @@ pub enum TokenCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Recompute the audit trail's hash chain and name the first broken row; exits with 1
-    /// when the chain is broken.
+    /// Recompute the audit trail's hash chain, check it against the anchors outside the
+    /// database and name the first problem; exits with 1 when there is one.
     Verify,
+    /// Append the chain's head to the anchor file now (the server does so every hour).
+    Anchor,
 }
 
 /// A database URL whose `Debug` output hides the password.

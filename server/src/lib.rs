@@ -1,5 +1,6 @@
 //! The Anrufe server as a library, so that tests can build the same router the binary serves.
 
+pub mod anchors;
 pub mod audit_export;
 pub mod auth;
 pub mod cli;

@@ -1,13 +1,14 @@
 //! `server`: serves the dashboard and, with IMPORT_DIR, imports calls in the same process;
 //! with a command, administers it (see `server --help`).
 
-use std::{path::Path, time::Duration};
+use std::{path::Path, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use clap::Parser;
 use leptos::config::get_configuration;
 use metrics_exporter_prometheus::PrometheusBuilder;
 use server::{
+    anchors::Anchors,
     config::{Config, ServeConfig},
     limits::Limits,
     live::LiveHub,
@@ -26,7 +27,7 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
     if let Some(command) = config.command {
         let pool = app::db::connect(config.database_url.expose(), 2).await?;
-        let fine = server::cli::run(&pool, command).await?;
+        let fine = server::cli::run(&pool, &config.anchors, command).await?;
         std::process::exit(if fine { 0 } else { 1 });
     }
     serve(config).await
@@ -34,6 +35,9 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let settings = config.serve;
+    let anchors = Arc::new(
+        Anchors::open_or_create(&config.anchors).context("the audit anchors are not usable")?,
+    );
     let leptos_options = get_configuration(None)
         .context("could not read the Leptos configuration")?
         .leptos_options;
@@ -67,6 +71,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     live.spawn_listener(pool.clone());
     let addr = leptos_options.site_addr;
     spawn_session_purge(pool.clone(), &settings);
+    anchors.spawn_hourly(pool.clone());
     let app = router(AppState {
         pool,
         leptos_options,

@@ -7,7 +7,7 @@
 pub mod accounts;
 pub mod oidc;
 mod password;
-mod secret;
+pub mod secret;
 pub mod sessions;
 pub mod tokens;
 
