@@ -25,15 +25,10 @@ pub enum AppError {
     /// Logged in, but the role does not allow this.
     #[error("Dafür fehlt Ihnen die Berechtigung.")]
     Forbidden,
-    /// A login with an unknown address, a wrong password or a deactivated account; which one
-    /// is not said.
+    /// A login with an unknown address, a wrong password, a deactivated or a locked account;
+    /// which one is not said.
     #[error("E-Mail-Adresse oder Passwort ist falsch.")]
     LoginRejected,
-    /// Too many failed logins in a row.
-    #[error(
-        "Zu viele Fehlversuche: Das Konto ist für {minutes} Minuten gesperrt. Bitte versuchen Sie es später noch einmal."
-    )]
-    AccountLocked { minutes: i32 },
     /// Too many attempts in a short time (logins, API requests).
     #[error("Zu viele Versuche in kurzer Zeit. Bitte warten Sie eine Minute.")]
     TooManyRequests,
@@ -72,7 +67,6 @@ impl AppError {
             Self::Unauthenticated => http::StatusCode::UNAUTHORIZED,
             Self::Forbidden => http::StatusCode::FORBIDDEN,
             Self::LoginRejected => http::StatusCode::UNAUTHORIZED,
-            Self::AccountLocked { .. } => http::StatusCode::LOCKED,
             Self::TooManyRequests | Self::RevealLimit { .. } => http::StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound => http::StatusCode::NOT_FOUND,
             Self::Conflict(_) => http::StatusCode::CONFLICT,

@@ -200,7 +200,6 @@ pub struct Texts {
     pub error_unauthenticated: &'static str,
     pub error_forbidden: &'static str,
     pub error_login_rejected: &'static str,
-    pub error_account_locked: fn(i32) -> String,
     pub error_too_many: &'static str,
     pub error_reveal_limit: fn(u16) -> String,
 
@@ -340,7 +339,6 @@ impl Texts {
             AppError::Unauthenticated => self.error_unauthenticated.to_owned(),
             AppError::Forbidden => self.error_forbidden.to_owned(),
             AppError::LoginRejected => self.error_login_rejected.to_owned(),
-            AppError::AccountLocked { minutes } => (self.error_account_locked)(*minutes),
             AppError::TooManyRequests => self.error_too_many.to_owned(),
             AppError::RevealLimit { per_hour } => (self.error_reveal_limit)(*per_hour),
         }
@@ -463,11 +461,6 @@ static DE: Texts = Texts {
     error_unauthenticated: "Bitte melden Sie sich an; Ihre Sitzung ist abgelaufen oder wurde beendet.",
     error_forbidden: "Dafür fehlt Ihnen die Berechtigung.",
     error_login_rejected: "E-Mail-Adresse oder Passwort ist falsch.",
-    error_account_locked: |minutes| {
-        format!(
-            "Zu viele Fehlversuche: Das Konto ist für {minutes} Minuten gesperrt. Bitte versuchen Sie es später noch einmal."
-        )
-    },
     error_too_many: "Zu viele Versuche in kurzer Zeit. Bitte warten Sie eine Minute.",
     error_reveal_limit: |per_hour| {
         format!(
@@ -747,11 +740,6 @@ static EN: Texts = Texts {
     error_unauthenticated: "Please log in; your session has expired or was ended.",
     error_forbidden: "You are not allowed to do this.",
     error_login_rejected: "Wrong e-mail address or password.",
-    error_account_locked: |minutes| {
-        format!(
-            "Too many failed attempts: the account is locked for {minutes} minutes. Please try again later."
-        )
-    },
     error_too_many: "Too many attempts in a short time. Please wait a minute.",
     error_reveal_limit: |per_hour| {
         format!(

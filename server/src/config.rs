@@ -51,6 +51,11 @@ pub struct ServeConfig {
     /// REST API requests per minute for one user's tokens.
     #[arg(long, env = "API_REQUESTS_PER_MINUTE", default_value = "600")]
     pub api_requests_per_minute: NonZeroU32,
+    /// Addresses of reverse proxies in front of the server, comma-separated: for requests from
+    /// them the client is the address they forward in `X-Forwarded-For` (for the login limit
+    /// and lockout). Without it the header is ignored.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     #[command(flatten)]
     pub oidc: OidcConfig,
 }

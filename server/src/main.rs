@@ -47,6 +47,17 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     importer::metrics::describe();
     let pool = app::db::connect(config.database_url.expose(), 10).await?;
 
+    let addr = leptos_options.site_addr;
+    if settings.demo_calls.is_some() {
+        server::demo::check_allowed(addr, settings.public_url.as_ref())?;
+    } else {
+        let retired = server::demo::retire_accounts(&pool)
+            .await
+            .context("could not retire the demo logins")?;
+        if retired > 0 {
+            tracing::warn!(retired, "demo logins retired: demo mode is off");
+        }
+    }
     let mut importing = None;
     if let Some(dir) = &settings.import_dir {
         if let Some(count) = settings.demo_calls {
@@ -69,7 +80,6 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let live = LiveHub::default();
     live.spawn_listener(pool.clone());
-    let addr = leptos_options.site_addr;
     spawn_session_purge(pool.clone(), &settings);
     anchors.spawn_hourly(pool.clone());
     let app = router(AppState {
@@ -81,7 +91,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         limits: Limits::per_minute(
             settings.login_attempts_per_minute,
             settings.api_requests_per_minute,
-        ),
+        )
+        .trusting(settings.trusted_proxies.clone()),
         oidc,
     });
     let listener = tokio::net::TcpListener::bind(addr)

@@ -22,8 +22,9 @@ use crate::{audit_export, auth, limits, live, oidc, rest, security, state::AppSt
 
 /// Builds the whole application; the binary serves it and tests call it with `oneshot`.
 ///
-/// Every request passes, outermost first: tracing, security headers, compression, the
-/// cross-site check, identification of the caller, the access guard and the rate limits.
+/// Every request passes, outermost first: tracing, security headers, compression, finding the
+/// client's address, the cross-site check, identification of the caller, the access guard and
+/// the rate limits.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let pool = state.pool.clone();
@@ -62,6 +63,10 @@ pub fn router(state: AppState) -> Router {
             auth::identify,
         ))
         .layer(middleware::from_fn(auth::same_origin))
+        .layer(middleware::from_fn_with_state(
+            state.limits.clone(),
+            limits::client_address,
+        ))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(
             sessions.secure,

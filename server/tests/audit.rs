@@ -12,7 +12,7 @@ use std::{
 use app::{
     audit::{self, Actor},
     auth::{
-        SessionPolicy,
+        LoginFrom, SessionPolicy,
         accounts::{self, NewUser},
         tokens,
     },
@@ -27,6 +27,11 @@ use serde_json::json;
 use sqlx::PgPool;
 
 const PASSWORD: &str = "ein-langes-passwort";
+
+const FROM: LoginFrom<'static> = LoginFrom {
+    client: "127.0.0.1",
+    user_agent: "test",
+};
 
 /// Does one of everything that is audited.
 async fn do_everything(pool: &PgPool) {
@@ -45,14 +50,14 @@ async fn do_everything(pool: &PgPool) {
     let agent = common::calls::insert_user(pool, "Anna", true).await;
     let policy = SessionPolicy::default();
 
-    let (_, session) = accounts::login(pool, "chefin@praxis.example", PASSWORD, "test", policy)
+    let (_, session) = accounts::login(pool, "chefin@praxis.example", PASSWORD, FROM, policy)
         .await
         .expect("login");
     let failed = accounts::login(
         pool,
         "chefin@praxis.example",
         "daneben-daneben",
-        "test",
+        FROM,
         policy,
     )
     .await;
@@ -436,7 +441,7 @@ async fn the_commands_add_a_user_and_verify_the_trail(pool: PgPool) {
         &pool,
         "neu@praxis.example",
         "ein-gutes-langes-passwort",
-        "test",
+        FROM,
         SessionPolicy::default(),
     )
     .await

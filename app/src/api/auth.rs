@@ -12,23 +12,29 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<String, AppError> {
-    use crate::auth::{LoginError, accounts};
+    use crate::auth::{ClientAddress, LoginError, LoginFrom, accounts};
 
     let pool = super::pool()?;
     let settings = session_settings()?;
-    let user_agent = use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            let agent = parts.headers.get(http::header::USER_AGENT)?;
-            agent.to_str().ok().map(str::to_owned)
-        })
+    let parts = use_context::<http::request::Parts>();
+    let user_agent = parts
+        .as_ref()
+        .and_then(|parts| parts.headers.get(http::header::USER_AGENT)?.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let client = parts
+        .as_ref()
+        .and_then(|parts| parts.extensions.get::<ClientAddress>())
+        .map(|address| address.0.to_string())
         .unwrap_or_default();
-    let result = accounts::login(&pool, &email, &password, &user_agent, settings.policy).await;
+    let from = LoginFrom {
+        client: &client,
+        user_agent: &user_agent,
+    };
+    let result = accounts::login(&pool, &email, &password, from, settings.policy).await;
     let token = match result {
         Ok((_, token)) => token,
         Err(LoginError::Rejected) => return super::answer(Err(AppError::LoginRejected)),
-        Err(LoginError::Locked { minutes }) => {
-            return super::answer(Err(AppError::AccountLocked { minutes }));
-        }
         Err(LoginError::Database(error)) => return Err(error.into()),
     };
     if let (Some(response), Ok(cookie)) = (

@@ -1,7 +1,9 @@
 //! Local accounts: adding people, logging in and out, and what admins change about accounts.
 //!
-//! Failed logins count per account; after [`LOCKOUT_AFTER`] in a row the account is locked for
-//! [`LOCKOUT_MINUTES`]. Every login, failed login and logout is audited.
+//! Failed logins count per account and client address; after [`LOCKOUT_AFTER`] in a row the
+//! account is locked for that address for [`LOCKOUT_MINUTES`], so someone failing on purpose
+//! cannot lock its owner out elsewhere. A locked account answers exactly like a wrong password.
+//! Every login, failed login and logout is audited.
 
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
@@ -33,14 +35,13 @@ pub enum AccountError {
     Database(#[from] sqlx::Error),
 }
 
-/// Why a login did not succeed. Unknown accounts, wrong passwords and deactivated accounts
-/// look the same, so a login form does not tell which addresses have accounts.
+/// Why a login did not succeed. Unknown accounts, wrong passwords, deactivated and locked
+/// accounts look the same, so a login form does not tell which addresses have accounts or
+/// which are locked.
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
     #[error("wrong e-mail address or password")]
     Rejected,
-    #[error("too many failed logins; the account is locked for {minutes} more minutes")]
-    Locked { minutes: i32 },
     #[error("database request failed: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -99,21 +100,31 @@ pub async fn add_user(pool: &PgPool, actor: Actor, new: NewUser<'_>) -> Result<i
     Ok(id)
 }
 
-/// Checks a password and, when it matches an active, unlocked account, starts a session.
-/// Returns the user and the session token for the cookie.
+/// Where a login comes from: the client's address, as the server determined it.
+#[derive(Clone, Copy, Debug)]
+pub struct LoginFrom<'a> {
+    pub client: &'a str,
+    pub user_agent: &'a str,
+}
+
+/// Checks a password and, when it matches an active account not locked for this client,
+/// starts a session. Returns the user and the session token for the cookie.
 pub async fn login(
     pool: &PgPool,
     email: &str,
     password: &str,
-    user_agent: &str,
+    from: LoginFrom<'_>,
     policy: SessionPolicy,
 ) -> Result<(SessionUser, String), LoginError> {
     let email = email.trim().to_lowercase();
     let account = sqlx::query!(
-        r#"select id, name, email, role as "role: Role", password_hash, is_active,
-                  ceil(extract(epoch from locked_until - now()) / 60)::int as locked_minutes
-           from users where email = $1"#,
+        r#"select u.id, u.name, u.email, u.role as "role: Role", u.password_hash, u.is_active,
+                  f.locked_until > now() as locked
+           from users u
+           left join login_failures f on f.user_id = u.id and f.client = $2
+           where u.email = $1"#,
         email,
+        from.client,
     )
     .fetch_optional(pool)
     .await?;
@@ -132,9 +143,9 @@ pub async fn login(
         let diff = json!({ "reason": "unknown_account" });
         return refuse(tx, diff, LoginError::Rejected).await;
     };
-    if let Some(minutes) = account.locked_minutes.filter(|minutes| *minutes > 0) {
+    if account.locked == Some(true) {
         let diff = json!({ "user_id": account.id, "reason": "locked" });
-        return refuse(tx, diff, LoginError::Locked { minutes }).await;
+        return refuse(tx, diff, LoginError::Rejected).await;
     }
     if !matches {
         let reason = if !account.is_active {
@@ -144,17 +155,18 @@ pub async fn login(
         } else {
             "wrong_password"
         };
-        let locked = count_failure(&mut tx, account.id).await?;
+        let locked = count_failure(&mut tx, account.id, from.client).await?;
         let diff = json!({ "user_id": account.id, "reason": reason, "locked": locked });
         return refuse(tx, diff, LoginError::Rejected).await;
     }
     sqlx::query!(
-        "update users set failed_logins = 0, locked_until = null where id = $1",
-        account.id
+        "delete from login_failures where user_id = $1 and client = $2",
+        account.id,
+        from.client,
     )
     .execute(&mut *tx)
     .await?;
-    let token = sessions::create(&mut tx, account.id, user_agent, policy).await?;
+    let token = sessions::create(&mut tx, account.id, from.user_agent, policy).await?;
     let actor = Actor::User(account.id);
     audit::record(&mut tx, actor, AuditAction::Login, None, json!({})).await?;
     tx.commit().await?;
@@ -194,16 +206,20 @@ pub(super) async fn record_failure(
     tx.commit().await
 }
 
-/// Counts a failed login; returns whether it locked the account.
-async fn count_failure(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<bool> {
+/// Counts a failed login of the account from `client`; returns whether it locked the
+/// account for that client.
+async fn count_failure(conn: &mut PgConnection, user_id: i64, client: &str) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
-        r#"update users
-           set failed_logins = case when failed_logins + 1 >= $2 then 0 else failed_logins + 1 end,
-               locked_until = case when failed_logins + 1 >= $2
-                                   then now() + make_interval(mins => $3) else locked_until end
-           where id = $1
-           returning locked_until is not null and locked_until > now() as "locked!""#,
+        r#"insert into login_failures as f (user_id, client, failures, locked_until)
+           values ($1, $2, 1, case when 1 >= $3 then now() + make_interval(mins => $4) end)
+           on conflict on constraint login_failures_pkey do update
+           set failures = case when f.failures + 1 >= $3 then 0 else f.failures + 1 end,
+               locked_until = case when f.failures + 1 >= $3
+                                   then now() + make_interval(mins => $4) else f.locked_until end,
+               last_failed_at = now()
+           returning coalesce(locked_until > now(), false) as "locked!""#,
         user_id,
+        client,
         LOCKOUT_AFTER,
         LOCKOUT_MINUTES,
     )

@@ -11,7 +11,12 @@ pub mod secret;
 pub mod sessions;
 pub mod tokens;
 
-pub use accounts::{AccountError, LOCKOUT_AFTER, LoginError};
+pub use accounts::{AccountError, LOCKOUT_AFTER, LoginError, LoginFrom};
+
+/// The address of the client a request comes from: the peer's, or behind a trusted proxy the
+/// address the proxy forwarded. The server puts it into every request's extensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub std::net::IpAddr);
 pub use sessions::SessionPolicy;
 
 /// Whether the server offers login through the practice's identity provider.

@@ -139,6 +139,14 @@ pub async fn end_all(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<u64>
 
 /// Removes sessions that can no longer be used; run now and then.
 pub async fn purge_ended(pool: &PgPool, policy: SessionPolicy) -> sqlx::Result<u64> {
+    // Failed logins of a day ago that lock nothing any more are no longer needed either.
+    sqlx::query!(
+        "delete from login_failures
+         where last_failed_at <= now() - interval '1 day'
+           and coalesce(locked_until <= now(), true)"
+    )
+    .execute(pool)
+    .await?;
     Ok(sqlx::query!(
         "delete from sessions
          where expires_at <= now() or last_seen_at <= now() - make_interval(secs => $1)",

@@ -19,7 +19,8 @@ pub async fn accounts(pool: &PgPool) -> sqlx::Result<Vec<Account>> {
     sqlx::query_as!(
         Account,
         r#"select u.id, u.name, u.email, u.role as "role: Role", u.is_active,
-                  case when u.locked_until > now() then u.locked_until end as locked_until,
+                  (select max(f.locked_until) from login_failures f
+                    where f.user_id = u.id and f.locked_until > now()) as locked_until,
                   u.password_hash is not null as "has_password!",
                   count(s.token_hash) filter (where s.expires_at > now()) as "sessions!",
                   max(s.last_seen_at) as last_seen_at

@@ -13,7 +13,7 @@ pub struct Account {
     pub email: String,
     pub role: Role,
     pub is_active: bool,
-    /// Locked after too many failed logins, until this time.
+    /// Locked for at least one client address after too many failed logins, until this time.
     pub locked_until: Option<DateTime<Utc>>,
     /// Can log in with a password (otherwise only through the identity provider).
     pub has_password: bool,

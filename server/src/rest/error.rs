@@ -158,9 +158,7 @@ impl From<AppError> for ApiError {
             AppError::Invalid { field, message } => Self::Invalid { field, message },
             AppError::Unauthenticated | AppError::LoginRejected => Self::Unauthenticated,
             AppError::Forbidden => Self::Forbidden,
-            AppError::TooManyRequests
-            | AppError::AccountLocked { .. }
-            | AppError::RevealLimit { .. } => Self::TooManyRequests,
+            AppError::TooManyRequests | AppError::RevealLimit { .. } => Self::TooManyRequests,
             AppError::Internal | AppError::Transport(_) => Self::Internal,
         }
     }
