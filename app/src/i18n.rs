@@ -192,6 +192,8 @@ pub struct Texts {
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
     pub to_call_list: &'static str,
+    /// The title of the page for a part of the site one's role does not reach.
+    pub no_access: &'static str,
 
     pub error_internal: &'static str,
     pub error_transport: fn(&str) -> String,
@@ -450,6 +452,7 @@ static DE: Texts = Texts {
     not_found_title: "Seite nicht gefunden",
     not_found_text: "Diese Adresse gibt es in Anrufe nicht.",
     to_call_list: "Zur Anrufliste",
+    no_access: "Kein Zugriff",
 
     error_internal: "Auf dem Server ist ein Fehler aufgetreten. Bitte versuchen Sie es gleich noch einmal.",
     error_transport: |detail| {
@@ -729,6 +732,7 @@ static EN: Texts = Texts {
     not_found_title: "Page not found",
     not_found_text: "Anrufe has no page at this address.",
     to_call_list: "To the call list",
+    no_access: "No access",
 
     error_internal: "Something went wrong on the server. Please try again in a moment.",
     error_transport: |detail| {

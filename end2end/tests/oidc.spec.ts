@@ -18,9 +18,13 @@ function psql(sql: string): string {
 
 /// From Anrufe's login page through the provider's own login form and back.
 /// Clicks only once the page is hydrated, as a person would, so the router sees the click.
+/// The provider is asked to check the password every time (`prompt=login`): on a shared
+/// front-desk PC the next person must not inherit the last one's login at the provider.
 async function logInAtProvider(page: Page, login: string): Promise<void> {
   await page.locator('body[data-hydrated]').waitFor();
+  const authorization = page.waitForRequest((request) => request.url().startsWith(`${OIDC_ISSUER}/auth?`));
   await page.getByRole('link', { name: 'Mit dem Praxis-Konto anmelden' }).click();
+  expect(new URL((await authorization).url()).searchParams.get('prompt')).toBe('login');
   await expect(page).toHaveURL(new RegExp(`^${OIDC_ISSUER}/`));
   await page.locator('input[name="login"]').fill(login);
   await page.locator('input[name="password"]').fill('beliebig');

@@ -58,7 +58,7 @@ pub async fn export(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     if !user.role.allows(Role::Admin) {
-        return (StatusCode::FORBIDDEN, "Dafür fehlt Ihnen die Berechtigung.").into_response();
+        return (StatusCode::FORBIDDEN, app::AppError::Forbidden.to_string()).into_response();
     }
     let Some(format) = Format::parse(params.get("format").map(String::as_str)) else {
         return bad_request("format: bitte csv oder json angeben.");

@@ -164,6 +164,7 @@ pub async fn guard(request: Request, next: Next) -> Response {
         .map(|user| user.role);
     match role {
         Some(role) if role.allows(area.required_role()) => next.run(request).await,
+        Some(_) if area == Area::AdminPage => crate::no_access::page(request.headers()),
         Some(_) => denied(area, StatusCode::FORBIDDEN),
         None if area.is_page() => {
             let wanted = request
@@ -190,8 +191,10 @@ fn denied(area: Area, status: StatusCode) -> Response {
             let body = serde_json::to_string(&error).unwrap_or_default();
             (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
         }
-        _ if unauthenticated => (status, "Bitte melden Sie sich an.").into_response(),
-        _ => (status, "Dafür fehlt Ihnen die Berechtigung.").into_response(),
+        _ if unauthenticated => {
+            (status, app::AppError::Unauthenticated.to_string()).into_response()
+        }
+        _ => (status, app::AppError::Forbidden.to_string()).into_response(),
     }
 }
 

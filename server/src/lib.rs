@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod limits;
 pub mod live;
+pub mod no_access;
 pub mod oidc;
 pub mod rest;
 pub mod router;

@@ -29,7 +29,7 @@ use base64::Engine;
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
     PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
-    core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata},
+    core::{CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreProviderMetadata},
     reqwest,
 };
 use serde::Deserialize;
@@ -200,6 +200,9 @@ pub async fn start(
                 .map(|(claim, _)| Scope::new(claim.clone())),
         )
         .set_pkce_challenge(challenge)
+        // The provider asks for the password every time: on a shared front-desk PC the next
+        // person must not be logged in as the last one.
+        .add_prompt(CoreAuthPrompt::Login)
         .url();
     let pending = PendingLogin {
         pkce_verifier: verifier.secret().clone(),

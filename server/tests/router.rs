@@ -193,3 +193,26 @@ async fn the_bundle_is_sent_precompressed_to_browsers_that_accept_brotli(pool: P
         "compressed on the fly"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_agent_opening_the_admin_area_gets_the_apps_no_access_page_in_their_language(
+    pool: PgPool,
+) {
+    let (app, cookie) = app_with_demo_calls(pool, 1).await;
+    for (lang, title, reason) in [
+        ("de", "Kein Zugriff", "Dafür fehlt Ihnen die Berechtigung."),
+        ("en", "No access", "You are not allowed to do this."),
+    ] {
+        let request = Request::get("/admin/audit")
+            .header(header::COOKIE, format!("{cookie}; anrufe_lang={lang}"))
+            .body(Body::empty())
+            .expect("request");
+        let response = send(app.clone(), request).await;
+
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let html = body_text(response).await;
+        assert!(html.contains(&format!(r#"<html lang="{lang}">"#)), "{html}");
+        assert!(html.contains(title) && html.contains(reason), "{html}");
+        assert!(html.contains(r#"<a href="/">"#), "the way back: {html}");
+    }
+}

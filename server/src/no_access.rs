@@ -1,0 +1,50 @@
+//! The page someone sees who opens a part of the site their role does not reach (an agent
+//! opening the admin area): the app's own page, in their language, with the way back.
+
+use app::{
+    AppError,
+    i18n::{LANG_COOKIE, Lang},
+};
+use axum::{
+    http::{HeaderMap, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+
+/// A 403 page in the language the person chose (German unless they chose another).
+pub fn page(headers: &HeaderMap) -> Response {
+    let lang = app::cookies::value(headers, LANG_COOKIE)
+        .and_then(|code| Lang::from_code(&code))
+        .unwrap_or_default();
+    let t = lang.texts();
+    let html = format!(
+        r#"<!DOCTYPE html>
+<html lang="{code}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Anrufe</title>
+<link rel="stylesheet" href="/pkg/anrufe.css">
+</head>
+<body>
+<main class="no-access">
+<section class="state state-error" role="alert">
+<h1>{title}</h1>
+<p>{reason}</p>
+<p><a href="/">{back}</a></p>
+</section>
+</main>
+</body>
+</html>
+"#,
+        code = lang.code(),
+        title = t.no_access,
+        reason = t.error(&AppError::Forbidden),
+        back = t.to_call_list,
+    );
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CACHE_CONTROL, "no-store")],
+        Html(html),
+    )
+        .into_response()
+}
