@@ -90,6 +90,17 @@ ensure_wasm_opt() {
     wasm-opt --version "$WASM_OPT_VERSION"
 }
 
+# rustfmt and clippy, which the test command runs first.
+ensure_lint_tools() {
+  local installed
+  installed=$(rustup component list --installed)
+  for component in rustfmt clippy; do
+    grep -q "^$component" <<<"$installed" && continue
+    log "adding the $component component"
+    rustup component add "$component"
+  done
+}
+
 ensure_build_tools() {
   local root=$1
   ensure_wasm_target
