@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 
@@ -15,14 +16,19 @@ const binary = process.env.E2E_SERVER_BIN
 const addr = `127.0.0.1:${process.env.E2E_RESTART_PORT ?? '3056'}`;
 
 let server: ChildProcess | undefined;
+// In demo mode like the first server (a start without it would retire the demo logins this
+// test is logged in with), importing its one demo call from a directory of its own, so the two
+// servers never read the same files.
+const ownImportDir = mkdtempSync(join(tmpdir(), 'anrufe-restart-'));
 
 async function startServer(): Promise<void> {
   if (!existsSync(binary)) throw new Error(`the server binary ${binary} is missing; run the tests through scripts/test`);
-  const { IMPORT_DIR: _importedByTheOtherServer, DEMO_CALLS: _demo, ...env } = process.env;
   server = spawn(binary, [], {
     cwd: root,
     env: {
-      ...env,
+      ...process.env,
+      IMPORT_DIR: ownImportDir,
+      DEMO_CALLS: '1',
       LEPTOS_OUTPUT_NAME: 'anrufe',
       LEPTOS_SITE_ROOT: 'target/site',
       LEPTOS_SITE_PKG_DIR: 'pkg',
@@ -40,7 +46,10 @@ function killServer(): void {
   server = undefined;
 }
 
-test.afterAll(killServer);
+test.afterAll(() => {
+  killServer();
+  rmSync(ownImportDir, { recursive: true, force: true });
+});
 
 test('after the server restarts the page reconnects and shows what happened meanwhile', async ({ page }) => {
   await startServer();
