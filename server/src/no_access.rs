@@ -10,6 +10,10 @@ use axum::{
     response::{Html, IntoResponse, Response},
 };
 
+/// What the page may load: its stylesheet and icon, nothing else (no script at all).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+     frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 /// A 403 page in the language the person chose (German unless they chose another).
 pub fn page(headers: &HeaderMap) -> Response {
     let lang = app::cookies::value(headers, LANG_COOKIE)
@@ -43,7 +47,10 @@ pub fn page(headers: &HeaderMap) -> Response {
     );
     (
         StatusCode::FORBIDDEN,
-        [(header::CACHE_CONTROL, "no-store")],
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        ],
         Html(html),
     )
         .into_response()

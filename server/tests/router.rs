@@ -210,6 +210,15 @@ async fn an_agent_opening_the_admin_area_gets_the_apps_no_access_page_in_their_l
         let response = send(app.clone(), request).await;
 
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("CSP")
+            .to_owned();
+        assert!(
+            csp.contains("style-src 'self'"),
+            "the app's stylesheet loads: {csp}"
+        );
+        assert!(!csp.contains("script-src"), "and no script: {csp}");
         let html = body_text(response).await;
         assert!(html.contains(&format!(r#"<html lang="{lang}">"#)), "{html}");
         assert!(html.contains(title) && html.contains(reason), "{html}");
