@@ -27,6 +27,7 @@ pub fn page(headers: &HeaderMap) -> Response {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · Anrufe</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/pkg/anrufe.css">
 </head>
 <body>
