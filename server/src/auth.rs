@@ -10,25 +10,20 @@
 use app::{
     api::{
         admin::ADMIN_PATH,
-        auth::{LOGIN_PATH, Login, LoginOptions, OIDC_LOGIN_PATH, login_href},
+        auth::{LOGIN_FN_PATH, LOGIN_PATH, LoginOptions, OIDC_LOGIN_PATH, login_href},
     },
-    audit::Actor,
-    auth::{SessionSettings, sessions, tokens},
-    domain::{MaskingPolicy, Role, SessionUser},
+    domain::{Role, SessionUser},
 };
 use axum::{
-    extract::{FromRequestParts, Request, State},
-    http::{HeaderMap, Method, StatusCode, header, request::Parts},
+    extract::{Request, State},
+    http::{HeaderMap, Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
 use leptos::server_fn::ServerFn;
-use sqlx::PgPool;
 
-use crate::{rest::ApiError, state::AppState};
+use crate::{credentials, error::ApiError, state::AppState};
 
-/// The login server function, the one state-changing request anonymous callers may make.
-pub const LOGIN_FN_PATH: &str = <Login as ServerFn>::PATH;
 /// What the login page offers, asked before anyone is logged in.
 const LOGIN_OPTIONS_FN_PATH: &str = <LoginOptions as ServerFn>::PATH;
 
@@ -37,7 +32,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     if Area::of(request.uri().path()) == Area::Static {
         return next.run(request).await;
     }
-    match caller(&state.pool, state.sessions, request.headers()).await {
+    match credentials::caller(&state.pool, state.sessions, request.headers()).await {
         Ok(Some(user)) => {
             request.extensions_mut().insert(user);
         }
@@ -52,46 +47,6 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         }
     }
     next.run(request).await
-}
-
-/// The user behind the request's API token or, without one, its session cookie.
-async fn caller(
-    pool: &PgPool,
-    settings: SessionSettings,
-    headers: &HeaderMap,
-) -> sqlx::Result<Option<SessionUser>> {
-    if let Some(secret) = bearer(headers) {
-        return tokens::user(pool, secret).await;
-    }
-    match settings.token(headers) {
-        Some(token) => sessions::user(pool, &token, settings.policy).await,
-        None => Ok(None),
-    }
-}
-
-/// Whether the credential a request came with still admits it, without marking a session used
-/// (see [`sessions::is_live`]): how a long-lived connection learns that its session ended.
-pub async fn still_admitted(
-    pool: &PgPool,
-    settings: SessionSettings,
-    headers: &HeaderMap,
-) -> sqlx::Result<bool> {
-    if let Some(secret) = bearer(headers) {
-        return Ok(tokens::user(pool, secret).await?.is_some());
-    }
-    match settings.token(headers) {
-        Some(token) => sessions::is_live(pool, &token, settings.policy).await,
-        None => Ok(false),
-    }
-}
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
 }
 
 /// The parts of the site, by what they need.
@@ -123,7 +78,7 @@ impl Area {
             "/metrics" => Self::Metrics,
             app::live::LIVE_PATH => Self::Live,
             _ if path.starts_with("/pkg/") => Self::Static,
-            _ if path.starts_with(crate::rest::PREFIX) => Self::Rest,
+            _ if path.starts_with(app::api::REST_PREFIX) => Self::Rest,
             _ if path
                 .strip_prefix(ADMIN_PATH)
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('/')) =>
@@ -243,34 +198,6 @@ fn comes_from_this_site(headers: &HeaderMap) -> bool {
         .and_then(|origin| origin.split_once("://"))
         .map(|(_, host)| host);
     matches!((origin_host, host), (Some(origin), Some(host)) if origin.eq_ignore_ascii_case(host))
-}
-
-/// The caller of a REST request, who must be logged in (the guard has made sure).
-pub struct RestCaller(pub SessionUser);
-
-impl RestCaller {
-    /// Who the audit trail names for changes made through this request.
-    pub fn actor(&self) -> Actor {
-        Actor::User(self.0.id)
-    }
-
-    /// What this caller's role lets them see of callers' personal data.
-    pub async fn masking(&self, pool: &PgPool) -> sqlx::Result<MaskingPolicy> {
-        app::masking::policy_for(pool, &self.0).await
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for RestCaller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<SessionUser>()
-            .cloned()
-            .map(Self)
-            .ok_or(ApiError::Unauthenticated)
-    }
 }
 
 #[cfg(test)]

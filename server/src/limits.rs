@@ -8,7 +8,7 @@ use std::{
     sync::Arc,
 };
 
-use app::{auth::ClientAddress, domain::SessionUser};
+use app::{api::auth::LOGIN_FN_PATH, auth::ClientAddress, domain::SessionUser};
 use axum::{
     extract::{ConnectInfo, Request, State},
     http::{Method, StatusCode, header},
@@ -17,7 +17,7 @@ use axum::{
 };
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::{auth::LOGIN_FN_PATH, rest::ApiError};
+use crate::error::ApiError;
 
 /// How many clients and callers the limiters track before they forget those that have not
 /// asked for a while: their memory stays bounded whatever arrives.
@@ -104,7 +104,7 @@ pub async fn limit(State(limits): State<Limits>, request: Request, next: Next) -
             limits.limiters.login.retain_recent();
         }
         limits.limiters.login.check_key(&client).is_ok()
-    } else if path.starts_with(crate::rest::PREFIX)
+    } else if path.starts_with(app::api::REST_PREFIX)
         && let Some(user) = request.extensions().get::<SessionUser>()
     {
         if limits.limiters.api.len() > TRACKED {
@@ -118,7 +118,7 @@ pub async fn limit(State(limits): State<Limits>, request: Request, next: Next) -
         return next.run(request).await;
     }
     let retry = (header::RETRY_AFTER, "60");
-    if path.starts_with(crate::rest::PREFIX) {
+    if path.starts_with(app::api::REST_PREFIX) {
         ([retry], ApiError::TooManyRequests).into_response()
     } else {
         let body = serde_json::to_string(&app::AppError::TooManyRequests).unwrap_or_default();

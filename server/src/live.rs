@@ -197,7 +197,7 @@ async fn forward(
                 Some(Ok(_)) => continue,
             },
             _ = recheck.tick() => {
-                let admitted = crate::auth::still_admitted(
+                let admitted = crate::credentials::still_admitted(
                     &admission.pool,
                     admission.settings,
                     &admission.headers,

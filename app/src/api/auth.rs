@@ -88,6 +88,9 @@ pub async fn login_options() -> Result<bool, AppError> {
 /// The login page.
 pub const LOGIN_PATH: &str = "/login";
 
+/// The login server function, the one state-changing request anonymous callers may make.
+pub const LOGIN_FN_PATH: &str = <Login as leptos::server_fn::ServerFn>::PATH;
+
 /// Where a login through the practice's identity provider starts (served by the server).
 pub const OIDC_LOGIN_PATH: &str = "/auth/oidc/login";
 

@@ -5,6 +5,9 @@ pub mod auth;
 pub mod calls;
 pub mod users;
 
+/// Where the server mounts the REST API for other programs.
+pub const REST_PREFIX: &str = "/api/v1";
+
 #[cfg(feature = "ssr")]
 fn pool() -> Result<sqlx::PgPool, crate::AppError> {
     leptos::prelude::use_context::<sqlx::PgPool>().ok_or_else(|| {

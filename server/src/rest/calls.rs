@@ -19,8 +19,11 @@ use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::error::{ApiError, ErrorBody};
-use crate::{auth::RestCaller, state::AppState};
+use super::RestCaller;
+use crate::{
+    error::{ApiError, ErrorBody},
+    state::AppState,
+};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

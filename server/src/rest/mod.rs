@@ -3,8 +3,8 @@
 //! Routes and their OpenAPI description come from the same annotated handlers, so the
 //! document at `/api/v1/openapi.json` cannot drift from what is served.
 
+mod caller;
 mod calls;
-mod error;
 
 use axum::{Json, Router, routing::get};
 use utoipa::{
@@ -13,12 +13,12 @@ use utoipa::{
 };
 use utoipa_axum::router::OpenApiRouter;
 
-pub use error::ApiError;
+pub use caller::RestCaller;
 
-use crate::state::AppState;
+use crate::{error::ApiError, state::AppState};
 
 /// Where the API is mounted.
-pub const PREFIX: &str = "/api/v1";
+pub use app::api::REST_PREFIX as PREFIX;
 
 #[derive(OpenApi)]
 #[openapi(

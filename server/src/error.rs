@@ -1,4 +1,5 @@
-//! The one error shape of the REST API:
+//! The one error shape of the REST API, used by its handlers and by the layers in front of it
+//! (access, cross-site check, rate limits):
 //! `{"error": {"code": "conflict", "message": "…", "field": …, "current": …}}`.
 //! `code` is stable for programs, `message` is German for people.
 

@@ -1,0 +1,38 @@
+//! Who makes a REST request: the user the guard found, with what they may see.
+
+use app::{
+    audit::Actor,
+    domain::{MaskingPolicy, SessionUser},
+};
+use axum::{extract::FromRequestParts, http::request::Parts};
+use sqlx::PgPool;
+
+use crate::error::ApiError;
+
+/// The caller of a REST request, who must be logged in (the guard has made sure).
+pub struct RestCaller(pub SessionUser);
+
+impl RestCaller {
+    /// Who the audit trail names for changes made through this request.
+    pub fn actor(&self) -> Actor {
+        Actor::User(self.0.id)
+    }
+
+    /// What this caller's role lets them see of callers' personal data.
+    pub async fn masking(&self, pool: &PgPool) -> sqlx::Result<MaskingPolicy> {
+        app::masking::policy_for(pool, &self.0).await
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RestCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<SessionUser>()
+            .cloned()
+            .map(Self)
+            .ok_or(ApiError::Unauthenticated)
+    }
+}
