@@ -549,6 +549,9 @@ static DE: Texts = Texts {
         "deactivated" => {
             "Dieses Konto ist deaktiviert. Bitte wenden Sie sich an die Praxisleitung."
         }
+        "not_entitled" => {
+            "Ihr Praxis-Konto ist für Anrufe nicht freigegeben. Bitte wenden Sie sich an die Praxisleitung."
+        }
         "no_account" => {
             "Für dieses Praxis-Konto kann kein Zugang angelegt werden (E-Mail-Adresse fehlt oder gehört schon einem anderen Zugang). Bitte wenden Sie sich an die Praxisleitung."
         }
@@ -825,6 +828,9 @@ static EN: Texts = Texts {
         "refused" => "The login with the practice account was cancelled or refused.",
         "expired" => "The login took too long or was begun in another browser. Please try again.",
         "deactivated" => "This account is deactivated. Please contact the practice management.",
+        "not_entitled" => {
+            "Your practice account is not cleared for Anrufe. Please contact the practice management."
+        }
         "no_account" => {
             "No access can be set up for this practice account (no e-mail address, or it belongs to another access). Please contact the practice management."
         }

@@ -11,7 +11,8 @@ const app = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3055';
 // The people the provider knows: the login form takes the id as the login name.
 const people = {
   'oidc-admin': { email: 'leitung@praxis.example', name: 'Dr. Leitung (SSO)', groups: ['praxis', 'anrufe-admin'] },
-  'oidc-empfang': { email: 'sso-empfang@praxis.example', name: 'Empfang (SSO)', groups: ['praxis'] },
+  'oidc-empfang': { email: 'sso-empfang@praxis.example', name: 'Empfang (SSO)', groups: ['praxis', 'anrufe-empfang'] },
+  'oidc-praxis': { email: 'labor@praxis.example', name: 'Labor (SSO)', groups: ['praxis'] },
 };
 
 const provider = new Provider(issuer, {

@@ -63,6 +63,18 @@ test('a colleague without the admin group becomes an agent, and the session work
   await expect(page).toHaveURL(/\/login$/);
 });
 
+test('someone the provider gives no access to Anrufe is refused, and the refusal is audited', async ({ page }) => {
+  await page.goto('/login');
+  await logInAtProvider(page, 'oidc-praxis');
+  await expect(page).toHaveURL(/\/login\?oidc=not_entitled$/);
+  await expect(page.getByRole('alert')).toContainText('für Anrufe nicht freigegeben');
+  expect(psql("select count(*) from users where email = 'labor@praxis.example'")).toBe('0');
+  expect(psql(`select count(*) from actions_audit
+               where action_type = 'login_failed' and diff ->> 'reason' = 'not_entitled'`)).toBe('1');
+  const cookies = await page.context().cookies();
+  expect(cookies.filter((cookie) => cookie.name === 'anrufe_session')).toEqual([]);
+});
+
 test('a callback this browser did not begin is refused', async ({ page }) => {
   await page.goto('/auth/oidc/callback?code=erfunden&state=erfunden');
   await expect(page).toHaveURL(/\/login\?oidc=expired$/);

@@ -66,7 +66,7 @@ pub struct ServeConfig {
 #[derive(Args, Debug, Clone)]
 pub struct OidcConfig {
     /// The provider's issuer URL (its discovery document is ISSUER/.well-known/openid-configuration).
-    #[arg(long, env = "OIDC_ISSUER", requires_all = ["oidc_client_id", "oidc_client_secret", "public_url"])]
+    #[arg(long, env = "OIDC_ISSUER", requires_all = ["oidc_client_id", "oidc_client_secret", "public_url", "oidc_role_claim", "oidc_admin_value", "oidc_agent_value"])]
     pub oidc_issuer: Option<url::Url>,
     /// The client id Anrufe is registered with at the provider.
     #[arg(long, env = "OIDC_CLIENT_ID")]
@@ -74,14 +74,17 @@ pub struct OidcConfig {
     /// The client secret Anrufe is registered with at the provider.
     #[arg(long, env = "OIDC_CLIENT_SECRET", hide_env_values = true, value_parser = client_secret)]
     pub oidc_client_secret: Option<openidconnect::ClientSecret>,
-    /// A claim of the ID token that decides the role at every login, e.g. `groups`. Without
-    /// it, people from the provider start as agents and admins assign roles.
-    #[arg(long, env = "OIDC_ROLE_CLAIM", requires = "oidc_admin_value")]
+    /// The claim of the ID token that decides at every login who may use Anrufe and as what,
+    /// e.g. `groups`.
+    #[arg(long, env = "OIDC_ROLE_CLAIM", requires_all = ["oidc_admin_value", "oidc_agent_value"])]
     pub oidc_role_claim: Option<String>,
-    /// The value of the role claim (or one of its values) that makes someone an admin; any other
-    /// value makes them an agent.
+    /// The value of the role claim (or one of its values) that makes someone an admin.
     #[arg(long, env = "OIDC_ADMIN_VALUE", requires = "oidc_role_claim")]
     pub oidc_admin_value: Option<String>,
+    /// The value of the role claim (or one of its values) that makes someone an agent. Anyone
+    /// with neither value is refused, and the refusal is audited.
+    #[arg(long, env = "OIDC_AGENT_VALUE", requires = "oidc_role_claim")]
+    pub oidc_agent_value: Option<String>,
 }
 
 /// What Anrufe keeps outside the database: the anchors of the audit chain and their key.

@@ -57,7 +57,7 @@ struct Provider {
     client_id: ClientId,
     client_secret: ClientSecret,
     redirect: RedirectUrl,
-    role_claim: Option<(String, String)>,
+    access: AccessClaim,
     http: reqwest::Client,
     metadata: Mutex<Option<(Instant, CoreProviderMetadata)>>,
 }
@@ -83,6 +83,7 @@ impl Failure {
             Self::Refused(_) => "refused",
             Self::Expired => "expired",
             Self::Account(OidcLoginError::Deactivated) => "deactivated",
+            Self::Account(OidcLoginError::NotEntitled) => "not_entitled",
             Self::Account(OidcLoginError::NoEmail | OidcLoginError::EmailTaken) => "no_account",
             Self::Provider(_) | Self::Account(OidcLoginError::Database(_)) | Self::Database(_) => {
                 "failed"
@@ -112,16 +113,25 @@ impl Oidc {
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(10))
             .build()?;
-        let role_claim = config
-            .oidc_role_claim
-            .clone()
-            .zip(config.oidc_admin_value.clone());
+        let (Some(claim), Some(admin), Some(agent)) = (
+            config.oidc_role_claim.clone(),
+            config.oidc_admin_value.clone(),
+            config.oidc_agent_value.clone(),
+        ) else {
+            anyhow::bail!(
+                "OIDC_ISSUER needs OIDC_ROLE_CLAIM, OIDC_ADMIN_VALUE and OIDC_AGENT_VALUE: only people the provider names as admins or agents get in"
+            );
+        };
         Ok(Some(Self(Arc::new(Provider {
             issuer,
             client_id: ClientId::new(client_id.clone()),
             client_secret: client_secret.clone(),
             redirect,
-            role_claim,
+            access: AccessClaim {
+                claim,
+                admin,
+                agent,
+            },
             http,
             metadata: Mutex::new(None),
         }))))
@@ -193,12 +203,7 @@ pub async fn start(
         )
         .add_scope(Scope::new("email".to_owned()))
         .add_scope(Scope::new("profile".to_owned()))
-        .add_scopes(
-            oidc.0
-                .role_claim
-                .as_ref()
-                .map(|(claim, _)| Scope::new(claim.clone())),
-        )
+        .add_scope(Scope::new(oidc.0.access.claim.clone()))
         .set_pkce_challenge(challenge)
         // The provider asks for the password every time: on a shared front-desk PC the next
         // person must not be logged in as the last one.
@@ -279,11 +284,7 @@ async fn complete(
     let claims = id_token
         .claims(&client.id_token_verifier(), &Nonce::new(pending.nonce))
         .map_err(|error| Failure::Provider(format!("the ID token is not valid: {error}")))?;
-    let role = oidc
-        .0
-        .role_claim
-        .as_ref()
-        .map(|(claim, admin)| role_from_claim(&id_token.to_string(), claim, admin));
+    let role = oidc.0.access.role(&id_token.to_string());
     let identity = Identity {
         issuer: claims.issuer().to_string(),
         subject: claims.subject().to_string(),
@@ -303,24 +304,40 @@ async fn complete(
     Ok((token, pending.next))
 }
 
-/// The role a verified ID token's claim gives: admin when the claim is, or contains, the admin
-/// value. The token's signature was checked before; this only reads its payload.
-fn role_from_claim(jwt: &str, claim: &str, admin: &str) -> Role {
-    let payload = jwt
-        .split('.')
-        .nth(1)
-        .and_then(|part| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(part)
-                .ok()
-        })
-        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok());
-    let is_admin = match payload.as_ref().and_then(|claims| claims.get(claim)) {
-        Some(serde_json::Value::String(value)) => value == admin,
-        Some(serde_json::Value::Array(values)) => values.iter().any(|value| value == admin),
-        _ => false,
-    };
-    if is_admin { Role::Admin } else { Role::Agent }
+/// The ID-token claim that says who may use Anrufe, and its values for admins and agents.
+struct AccessClaim {
+    claim: String,
+    admin: String,
+    agent: String,
+}
+
+impl AccessClaim {
+    /// The role a verified ID token's claim gives: admin when the claim is, or contains, the
+    /// admin value, agent for the agent value, and no access (`None`) for neither. The token's
+    /// signature was checked before; this only reads its payload.
+    fn role(&self, jwt: &str) -> Option<Role> {
+        let payload = jwt
+            .split('.')
+            .nth(1)
+            .and_then(|part| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(part)
+                    .ok()
+            })
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok());
+        let has = |wanted: &str| match payload.as_ref().and_then(|claims| claims.get(&self.claim)) {
+            Some(serde_json::Value::String(value)) => value == wanted,
+            Some(serde_json::Value::Array(values)) => values.iter().any(|value| value == wanted),
+            _ => false,
+        };
+        if has(&self.admin) {
+            Some(Role::Admin)
+        } else if has(&self.agent) {
+            Some(Role::Agent)
+        } else {
+            None
+        }
+    }
 }
 
 fn state_cookie(sessions: SessionSettings, state: &str, max_age: Duration) -> String {
@@ -368,22 +385,29 @@ mod tests {
     }
 
     #[test]
-    fn the_role_claim_makes_admins_as_a_value_or_one_of_many() {
-        let token = jwt(&serde_json::json!({ "groups": ["empfang", "anrufe-admin"] }));
+    fn the_claim_gives_the_role_or_no_access_at_all() {
+        let access = AccessClaim {
+            claim: "groups".to_owned(),
+            admin: "anrufe-admin".to_owned(),
+            agent: "anrufe-empfang".to_owned(),
+        };
+        let token = |claims: serde_json::Value| jwt(&claims);
         assert_eq!(
-            role_from_claim(&token, "groups", "anrufe-admin"),
-            Role::Admin
-        );
-        let token = jwt(&serde_json::json!({ "role": "anrufe-admin" }));
-        assert_eq!(role_from_claim(&token, "role", "anrufe-admin"), Role::Admin);
-        let token = jwt(&serde_json::json!({ "groups": ["empfang"] }));
-        assert_eq!(
-            role_from_claim(&token, "groups", "anrufe-admin"),
-            Role::Agent
+            access.role(&token(
+                serde_json::json!({ "groups": ["praxis", "anrufe-admin"] })
+            )),
+            Some(Role::Admin)
         );
         assert_eq!(
-            role_from_claim("not a token", "groups", "anrufe-admin"),
-            Role::Agent
+            access.role(&token(serde_json::json!({ "groups": "anrufe-empfang" }))),
+            Some(Role::Agent)
         );
+        assert_eq!(
+            access.role(&token(serde_json::json!({ "groups": ["praxis"] }))),
+            None,
+            "in the practice, but not given Anrufe"
+        );
+        assert_eq!(access.role(&token(serde_json::json!({}))), None);
+        assert_eq!(access.role("not a token"), None);
     }
 }

@@ -54,15 +54,43 @@ async fn a_new_person_is_provisioned_and_the_claim_keeps_their_role_current(pool
         .expect("second login");
     assert_eq!((again.id, again.role), (user.id, Role::Agent));
     assert_eq!(actions(&pool).await[2..], ["user_changed", "login"]);
+}
 
-    let without_claim = identity("abc-123", "leitung@praxis.example", None);
-    let (kept, _) = oidc::login(&pool, &without_claim, "test", policy)
+#[sqlx::test(migrations = "../migrations")]
+async fn someone_the_claim_gives_no_access_is_refused_and_audited(pool: PgPool) {
+    let policy = SessionPolicy::default();
+    let member = identity("abc-123", "leitung@praxis.example", Some(Role::Admin));
+    oidc::login(&pool, &member, "test", policy)
         .await
-        .expect("third login");
+        .expect("first login");
+
+    let outsider = identity("abc-123", "leitung@praxis.example", None);
+    let refused = oidc::login(&pool, &outsider, "test", policy).await;
+    assert!(
+        matches!(refused, Err(OidcLoginError::NotEntitled)),
+        "{refused:?}"
+    );
+    let newcomer = identity("new-sub", "neu@praxis.example", None);
+    let refused = oidc::login(&pool, &newcomer, "test", policy).await;
+    assert!(matches!(refused, Err(OidcLoginError::NotEntitled)));
+
+    let reasons: Vec<String> = sqlx::query_scalar(
+        "select diff ->> 'reason' from actions_audit where action_type = 'login_failed'
+         order by chain_position",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("audit");
+    assert_eq!(reasons, ["not_entitled", "not_entitled"]);
+    let (users, sessions): (i64, i64) =
+        sqlx::query_as("select (select count(*) from users), (select count(*) from sessions)")
+            .fetch_one(&pool)
+            .await
+            .expect("counts");
     assert_eq!(
-        kept.role,
-        Role::Agent,
-        "without a role claim the role stays as it is"
+        (users, sessions),
+        (1, 1),
+        "no account and no session for the refused"
     );
 }
 
@@ -82,7 +110,7 @@ async fn a_local_account_is_linked_only_when_the_provider_verified_the_address(p
     .await
     .expect("local account");
 
-    let mut unverified = identity("anna-sub", "anna@praxis.example", None);
+    let mut unverified = identity("anna-sub", "anna@praxis.example", Some(Role::Agent));
     unverified.email_verified = false;
     let refused = oidc::login(&pool, &unverified, "test", policy).await;
     assert!(
@@ -90,20 +118,20 @@ async fn a_local_account_is_linked_only_when_the_provider_verified_the_address(p
         "{refused:?}"
     );
 
-    let verified = identity("anna-sub", "anna@praxis.example", None);
+    let verified = identity("anna-sub", "anna@praxis.example", Some(Role::Agent));
     let (user, _) = oidc::login(&pool, &verified, "test", policy)
         .await
         .expect("linked");
     assert_eq!(user.id, local);
 
-    let impostor = identity("other-sub", "anna@praxis.example", None);
+    let impostor = identity("other-sub", "anna@praxis.example", Some(Role::Agent));
     let refused = oidc::login(&pool, &impostor, "test", policy).await;
     assert!(
         matches!(refused, Err(OidcLoginError::EmailTaken)),
         "a second identity cannot take a linked account: {refused:?}"
     );
 
-    let mut nameless = identity("no-mail", "", None);
+    let mut nameless = identity("no-mail", "", Some(Role::Agent));
     nameless.email = None;
     let refused = oidc::login(&pool, &nameless, "test", policy).await;
     assert!(
@@ -115,7 +143,7 @@ async fn a_local_account_is_linked_only_when_the_provider_verified_the_address(p
 #[sqlx::test(migrations = "../migrations")]
 async fn a_deactivated_person_gets_no_session_and_the_attempt_is_audited(pool: PgPool) {
     let policy = SessionPolicy::default();
-    let person = identity("gone", "gone@praxis.example", None);
+    let person = identity("gone", "gone@praxis.example", Some(Role::Agent));
     let (user, _) = oidc::login(&pool, &person, "test", policy)
         .await
         .expect("first login");

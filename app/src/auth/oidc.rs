@@ -73,14 +73,16 @@ pub struct Identity {
     pub email: Option<String>,
     pub email_verified: bool,
     pub name: Option<String>,
-    /// The role the provider's claims give, when a role claim is configured; otherwise
-    /// people start as agents and admins assign roles.
+    /// The role the provider's claims give; `None` when they give no access to Anrufe (neither
+    /// the admin nor the agent value): the login is refused.
     pub role: Option<Role>,
 }
 
 /// Why a verified identity did not get a session.
 #[derive(Debug, thiserror::Error)]
 pub enum OidcLoginError {
+    #[error("the provider gives this person no access to Anrufe")]
+    NotEntitled,
     #[error("the account is deactivated")]
     Deactivated,
     #[error("the provider sent no e-mail address for a new user")]
@@ -100,9 +102,14 @@ pub async fn login(
     policy: SessionPolicy,
 ) -> Result<(SessionUser, String), OidcLoginError> {
     let mut tx = pool.begin().await?;
+    let Some(role) = identity.role else {
+        let diff = json!({ "method": "oidc", "reason": "not_entitled" });
+        accounts::record_failure(tx, diff).await?;
+        return Err(OidcLoginError::NotEntitled);
+    };
     let user_id = match known(&mut tx, identity).await? {
         Some(id) => id,
-        None => match link_or_add(&mut tx, identity).await {
+        None => match link_or_add(&mut tx, identity, role).await {
             Ok(id) => id,
             Err(error) => {
                 let reason = match &error {
@@ -127,25 +134,21 @@ pub async fn login(
         accounts::record_failure(tx, diff).await?;
         return Err(OidcLoginError::Deactivated);
     }
-    let role = match identity.role {
-        Some(role) if role != account.role => {
-            sqlx::query!(
-                "update users set role = $2 where id = $1",
-                user_id,
-                role as Role
-            )
-            .execute(&mut *tx)
-            .await?;
-            let diff = json!({
-                "user_id": user_id,
-                "role": { "old": account.role, "new": role },
-                "source": "oidc_claim",
-            });
-            audit::record(&mut tx, Actor::System, AuditAction::UserChanged, None, diff).await?;
-            role
-        }
-        _ => account.role,
-    };
+    if role != account.role {
+        sqlx::query!(
+            "update users set role = $2 where id = $1",
+            user_id,
+            role as Role
+        )
+        .execute(&mut *tx)
+        .await?;
+        let diff = json!({
+            "user_id": user_id,
+            "role": { "old": account.role, "new": role },
+            "source": "oidc_claim",
+        });
+        audit::record(&mut tx, Actor::System, AuditAction::UserChanged, None, diff).await?;
+    }
     let token = sessions::create(&mut tx, user_id, user_agent, policy).await?;
     let diff = json!({ "method": "oidc" });
     audit::record(
@@ -177,7 +180,11 @@ async fn known(conn: &mut PgConnection, identity: &Identity) -> sqlx::Result<Opt
 }
 
 /// Links the identity to the local account with its (verified) address, or adds a user.
-async fn link_or_add(conn: &mut PgConnection, identity: &Identity) -> Result<i64, OidcLoginError> {
+async fn link_or_add(
+    conn: &mut PgConnection,
+    identity: &Identity,
+    role: Role,
+) -> Result<i64, OidcLoginError> {
     let email = identity
         .email
         .as_deref()
@@ -215,7 +222,6 @@ async fn link_or_add(conn: &mut PgConnection, identity: &Identity) -> Result<i64
         .chars()
         .take(200)
         .collect::<String>();
-    let role = identity.role.unwrap_or(Role::Agent);
     let id = sqlx::query_scalar!(
         "insert into users (name, email, role, oidc_issuer, oidc_subject)
          values ($1, $2, $3, $4, $5) returning id",
