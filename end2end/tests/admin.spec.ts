@@ -39,7 +39,7 @@ test.describe('as the admin', () => {
     const secret = page.locator('.secret input');
     await expect(secret).toHaveValue(/^anrufe_[0-9a-f]{64}$/);
     const tokenRow = page.getByRole('row').filter({ hasText: 'Praxissoftware E2E' });
-    await expect(tokenRow).toContainText('aktiv');
+    await expect(tokenRow).toContainText('aktiv bis');
 
     page.once('dialog', (dialog) => dialog.accept());
     await tokenRow.getByRole('button', { name: 'Widerrufen' }).click();

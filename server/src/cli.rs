@@ -46,8 +46,10 @@ pub async fn run(pool: &PgPool, anchors: &AnchorConfig, command: Command) -> any
                     .with_context(|| format!("there is no active user {email}"))?;
             let token = tokens::create(pool, Actor::System, user_id, &name).await?;
             say(&format!(
-                "Token {} for {email} (shown only now; keep it secret):\n{}",
-                token.id, token.secret
+                "Token {} for {email}, valid until {} (shown only now; keep it secret):\n{}",
+                token.id,
+                token.expires_at.format("%Y-%m-%d %H:%M UTC"),
+                token.secret
             ));
             Ok(true)
         }

@@ -16,15 +16,19 @@ pub const TOKEN_PREFIX: &str = "anrufe_";
 /// Writes of `last_used_at` are skipped when the last one is younger than this.
 const TOUCH_EVERY_SECONDS: f64 = 60.0;
 
-/// A newly made token: its id and the secret, which is never shown again.
+/// A newly made token: its id, the secret, which is never shown again, and when it expires.
 #[derive(Debug)]
 pub struct NewToken {
     pub id: i64,
     pub secret: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The longest token name, in characters.
 pub const NAME_MAX_CHARS: usize = 100;
+
+/// How long a token works after it was made.
+pub const VALID_DAYS: i32 = 90;
 
 /// Creates a token acting as the active user `user_id`, on behalf of the admin `actor`.
 pub async fn create(
@@ -58,32 +62,38 @@ pub async fn create(
     }
     let secret = format!("{TOKEN_PREFIX}{}", secret::random_hex());
     let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
-    let id = sqlx::query_scalar!(
-        "insert into api_tokens (user_id, name, token_hash, prefix, created_by)
-         values ($1, $2, $3, $4, $5) returning id",
+    let made = sqlx::query!(
+        "insert into api_tokens (user_id, name, token_hash, prefix, created_by, expires_at)
+         values ($1, $2, $3, $4, $5, now() + make_interval(days => $6)) returning id, expires_at",
         user_id,
         name,
         secret::digest(&secret),
         prefix,
         actor.user_id(),
+        VALID_DAYS,
     )
     .fetch_one(&mut *tx)
     .await?;
-    let diff = json!({ "token_id": id, "user_id": user_id });
+    let diff = json!({ "token_id": made.id, "user_id": user_id, "valid_days": VALID_DAYS });
     audit::record(&mut tx, actor, AuditAction::TokenCreated, None, diff).await?;
     tx.commit().await?;
-    Ok(NewToken { id, secret })
+    Ok(NewToken {
+        id: made.id,
+        secret,
+        expires_at: made.expires_at,
+    })
 }
 
-/// The active user a token acts as, unless it was revoked; marks the token used (at most
-/// every [`TOUCH_EVERY_SECONDS`]) in the same statement.
+/// The active user a token acts as, unless it was revoked or has expired; marks the token used
+/// (at most every [`TOUCH_EVERY_SECONDS`]) in the same statement.
 pub async fn user(pool: &PgPool, secret: &str) -> sqlx::Result<Option<SessionUser>> {
     sqlx::query_as!(
         SessionUser,
         r#"with live as (
                select t.id as token_id, t.last_used_at, u.id, u.name, u.email, u.role
                from api_tokens t join users u on u.id = t.user_id
-               where t.token_hash = $1 and t.revoked_at is null and u.is_active
+               where t.token_hash = $1 and t.revoked_at is null and t.expires_at > now()
+                 and u.is_active
            ), touched as (
                update api_tokens set last_used_at = now()
                from live
@@ -103,7 +113,8 @@ pub async fn list(pool: &PgPool) -> sqlx::Result<Vec<TokenInfo>> {
     sqlx::query_as!(
         TokenInfo,
         r#"select t.id, t.name, t.user_id, u.name as user_name, t.prefix,
-                  c.name as "created_by?", t.created_at, t.last_used_at, t.revoked_at
+                  c.name as "created_by?", t.created_at, t.last_used_at, t.expires_at,
+                  t.revoked_at
            from api_tokens t
            join users u on u.id = t.user_id
            left join users c on c.id = t.created_by

@@ -45,6 +45,8 @@ pub struct TokenInfo {
     pub created_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
+    /// After this the token no longer works.
+    pub expires_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
 

@@ -99,11 +99,13 @@ fn TokenTable(
                     notice.run(revoke_token(id), move |()| t.token_revoked.to_owned(), refresh);
                 }
             };
+            let expired = token.expires_at <= chrono::Utc::now();
             let state = match token.revoked_at {
                 Some(at) => (t.revoked_at)(&format_berlin(at)),
-                None => t.active.to_owned(),
+                None if expired => (t.expired_at)(&format_berlin(token.expires_at)),
+                None => (t.valid_until)(&format_berlin(token.expires_at)),
             };
-            let active = token.revoked_at.is_none();
+            let active = token.revoked_at.is_none() && !expired;
             view! {
                 <tr class:inactive=!active>
                     <td>{token.name}</td>
