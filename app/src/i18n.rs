@@ -60,8 +60,7 @@ impl Lang {
         #[cfg(feature = "ssr")]
         {
             use_context::<http::request::Parts>()
-                .and_then(|parts| crate::cookies::value(&parts.headers, LANG_COOKIE))
-                .and_then(|code| Self::from_code(&code))
+                .map(|parts| Self::of_request(&parts.headers))
                 .unwrap_or_default()
         }
         #[cfg(not(feature = "ssr"))]
@@ -72,6 +71,16 @@ impl Lang {
                 .and_then(|code| Self::from_code(&code))
                 .unwrap_or_default()
         }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl Lang {
+    /// The language a request's cookie chose, German when none.
+    pub fn of_request(headers: &http::HeaderMap) -> Self {
+        crate::cookies::value(headers, LANG_COOKIE)
+            .and_then(|code| Self::from_code(&code))
+            .unwrap_or_default()
     }
 }
 

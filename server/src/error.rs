@@ -139,14 +139,10 @@ fn simple(status: StatusCode, code: &'static str, error: AppError) -> Parts {
     (status, code, error.to_string(), None, None)
 }
 
+/// Through [`AppError`], so the service's errors map to one REST form in one place.
 impl From<ActionError> for ApiError {
     fn from(error: ActionError) -> Self {
-        match error {
-            ActionError::NotFound(_) => Self::NotFound(AppError::NotFound.to_string()),
-            ActionError::RevealLimit { .. } => Self::TooManyRequests,
-            ActionError::Invalid { field, message } => Self::invalid(field, message),
-            ActionError::Database(error) => error.into(),
-        }
+        AppError::from(error).into()
     }
 }
 

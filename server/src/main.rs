@@ -45,12 +45,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .install_recorder()
         .context("could not install the metrics recorder")?;
     importer::metrics::describe();
-    let pool = app::db::connect(config.database_url.expose(), 10).await?;
-
     let addr = leptos_options.site_addr;
     if settings.demo_calls.is_some() {
         server::demo::check_allowed(addr, settings.public_url.as_ref())?;
-    } else {
+    }
+    let pool = app::db::connect(config.database_url.expose(), 10).await?;
+    if settings.demo_calls.is_none() {
         let retired = server::demo::retire_accounts(&pool)
             .await
             .context("could not retire the demo logins")?;

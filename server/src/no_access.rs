@@ -1,10 +1,7 @@
 //! The page someone sees who opens a part of the site their role does not reach (an agent
 //! opening the admin area): the app's own page, in their language, with the way back.
 
-use app::{
-    AppError,
-    i18n::{LANG_COOKIE, Lang},
-};
+use app::{AppError, i18n::Lang};
 use axum::{
     http::{HeaderMap, StatusCode, header},
     response::{Html, IntoResponse, Response},
@@ -16,9 +13,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self';
 
 /// A 403 page in the language the person chose (German unless they chose another).
 pub fn page(headers: &HeaderMap) -> Response {
-    let lang = app::cookies::value(headers, LANG_COOKIE)
-        .and_then(|code| Lang::from_code(&code))
-        .unwrap_or_default();
+    let lang = Lang::of_request(headers);
     let t = lang.texts();
     let html = format!(
         r#"<!DOCTYPE html>
