@@ -97,6 +97,9 @@ async fn fresh_database(server: &str, name: &str) -> anyhow::Result<PgPool> {
         "{}/{name}",
         server.rsplit_once('/').map_or(server, |(base, _)| base)
     );
+    app::db::migrate(&url).await?;
+    // The importer runs as the runtime role, as in production.
+    let url = format!("{url}?options=-c%20role%3D{}", app::db::RUNTIME_ROLE);
     Ok(app::db::connect(&url, 4).await?)
 }
 

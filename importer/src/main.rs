@@ -30,7 +30,8 @@ struct ImportArgs {
     /// Import everything present, print a summary and exit.
     #[arg(long)]
     once: bool,
-    /// PostgreSQL connection URL.
+    /// PostgreSQL connection URL of the runtime role anrufe_app; the schema must be current
+    /// (`server migrate`).
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
 }
@@ -43,7 +44,7 @@ enum Command {
         /// Only dead letters with this reason code, e.g. `source_not_allowed`.
         #[arg(long, value_parser = parse_reason)]
         reason: Option<Reason>,
-        /// PostgreSQL connection URL.
+        /// PostgreSQL connection URL of the runtime role anrufe_app.
         #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
         database_url: String,
     },

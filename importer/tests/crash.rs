@@ -21,14 +21,18 @@ use sqlx::PgPool;
 
 const CYCLES: usize = 25;
 
+/// The test database's URL as the runtime role, which the importer connects as in production.
 fn database_url(pool: &PgPool) -> String {
-    let options = pool.connect_options();
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let (cluster, _) = base.rsplit_once('/').expect("a database URL");
+    let name = pool
+        .connect_options()
+        .get_database()
+        .unwrap_or("postgres")
+        .to_owned();
     format!(
-        "postgres://{}@{}:{}/{}",
-        options.get_username(),
-        options.get_host(),
-        options.get_port(),
-        options.get_database().unwrap_or("postgres")
+        "{cluster}/{name}?options=-c%20role%3D{}",
+        app::db::RUNTIME_ROLE
     )
 }
 

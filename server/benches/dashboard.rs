@@ -449,6 +449,9 @@ async fn fresh_database(server: &str) -> anyhow::Result<(PgPool, String)> {
         "{}/{DATABASE}",
         server.rsplit_once('/').map_or(server, |(base, _)| base)
     );
+    app::db::migrate(&url).await?;
+    // The server and the bench's writes run as the runtime role, as in production.
+    let url = format!("{url}?options=-c%20role%3D{}", app::db::RUNTIME_ROLE);
     Ok((app::db::connect(&url, 10).await?, url))
 }
 

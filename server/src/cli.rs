@@ -1,4 +1,4 @@
-//! The administration commands (`server user add`, `server token add`, `server audit verify`,
+//! The administration commands (`server migrate`, `server user add`, `server token add`, `server audit verify`,
 //! `server audit anchor`).
 //! They print for people, on standard output; errors go to standard error with the exit code.
 
@@ -23,6 +23,10 @@ use crate::{
 /// Runs one command; `Ok(false)` means it ran but found a problem (exit code 1).
 pub async fn run(pool: &PgPool, anchors: &AnchorConfig, command: Command) -> anyhow::Result<bool> {
     match command {
+        Command::Migrate => {
+            say("The schema is current and DATABASE_URL connects with the runtime's rights.");
+            Ok(true)
+        }
         Command::User(UserCommand::Add { email, name, role }) => {
             let password = read_password()?;
             let new = NewUser {
@@ -130,7 +134,9 @@ fn read_password() -> anyhow::Result<String> {
 
 fn explain(error: AccountError) -> anyhow::Error {
     match error {
-        AccountError::Invalid { field, message } => anyhow::anyhow!("{field}: {message}"),
+        AccountError::Invalid { field, reason } => {
+            anyhow::anyhow!("{field}: {}", app::AppError::invalid(field, reason))
+        }
         other => other.into(),
     }
 }

@@ -14,9 +14,13 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Parser, Debug)]
 #[command(version)]
 pub struct Config {
-    /// PostgreSQL connection URL.
+    /// PostgreSQL connection URL of the runtime role anrufe_app (README, "Database roles").
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: DatabaseUrl,
+    /// PostgreSQL connection URL of the owner role: when set, pending migrations are applied
+    /// through it at start (and by `server migrate`); without it the schema must be current.
+    #[arg(long, env = "MIGRATION_DATABASE_URL", hide_env_values = true)]
+    pub migration_database_url: Option<DatabaseUrl>,
     #[command(flatten)]
     pub anchors: AnchorConfig,
     #[command(flatten)]
@@ -141,6 +145,9 @@ fn client_secret(value: &str) -> Result<openidconnect::ClientSecret, String> {
 /// Administration from the command line, for whoever runs the server.
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Apply pending database migrations through MIGRATION_DATABASE_URL, then check that
+    /// DATABASE_URL connects as a role with no more than the runtime's rights.
+    Migrate,
     /// Manage the people who log in.
     #[command(subcommand)]
     User(UserCommand),

@@ -9,7 +9,7 @@ use leptos::config::get_configuration;
 use metrics_exporter_prometheus::PrometheusBuilder;
 use server::{
     anchors::Anchors,
-    config::{Config, ServeConfig},
+    config::{Command, Config, ServeConfig},
     limits::Limits,
     live::LiveHub,
     router::router,
@@ -25,8 +25,17 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let config = Config::parse();
+    if let Some(owner) = &config.migration_database_url {
+        app::db::migrate(owner.expose())
+            .await
+            .context("MIGRATION_DATABASE_URL")?;
+    } else if matches!(config.command, Some(Command::Migrate)) {
+        anyhow::bail!("`server migrate` needs MIGRATION_DATABASE_URL, the owner role's URL");
+    }
     if let Some(command) = config.command {
-        let pool = app::db::connect(config.database_url.expose(), 2).await?;
+        let pool = app::db::connect(config.database_url.expose(), 2)
+            .await
+            .context("DATABASE_URL")?;
         let fine = server::cli::run(&pool, &config.anchors, command).await?;
         std::process::exit(if fine { 0 } else { 1 });
     }
@@ -49,7 +58,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if settings.demo_calls.is_some() {
         server::demo::check_allowed(addr, settings.public_url.as_ref())?;
     }
-    let pool = app::db::connect(config.database_url.expose(), 10).await?;
+    let pool = app::db::connect(config.database_url.expose(), 10)
+        .await
+        .context("DATABASE_URL")?;
     if settings.demo_calls.is_none() {
         let retired = server::demo::retire_accounts(&pool)
             .await

@@ -24,15 +24,10 @@ async fn audited_actions(pool: &PgPool, count: usize) {
 /// Runs the `server` binary's command `args` against the test's database with `data_dir` as
 /// DATA_DIR; whether it succeeded, and what it printed.
 async fn server(pool: &PgPool, data_dir: &Path, args: &[&str]) -> (bool, String) {
-    let name: String = sqlx::query_scalar("select current_database()")
-        .fetch_one(pool)
-        .await
-        .expect("database name");
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
-    let (cluster, _) = base.rsplit_once('/').expect("a database URL");
+    let url = common::runtime_url(pool).await;
     let output = Command::new(env!("CARGO_BIN_EXE_server"))
         .args(args)
-        .env("DATABASE_URL", format!("{cluster}/{name}"))
+        .env("DATABASE_URL", url)
         .env("DATA_DIR", data_dir)
         .env("RUST_LOG", "info")
         .output()

@@ -11,26 +11,90 @@ use sqlx::{PgPool, postgres::PgPoolOptions};
 /// counts, never personal data.
 pub const NOTIFY_CHANNEL: &str = "calls_changed";
 
-/// The schema migrations in `migrations/`; [`connect`] applies them.
+/// The schema migrations in `migrations/`; [`migrate`] applies them as the owner role.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// The role the server and the importer connect as (README, "Database roles").
+pub const RUNTIME_ROLE: &str = "anrufe_app";
 
 /// Why the database could not be made ready at start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("could not connect to PostgreSQL (check DATABASE_URL): {0}")]
+    #[error("could not connect to PostgreSQL: {0}")]
     Connect(#[source] sqlx::Error),
     #[error("could not apply the database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "could not read which migrations the database has ({0}); a database made before the \
+         database roles needs `server migrate` as its owner first"
+    )]
+    Unreadable(#[source] sqlx::Error),
+    #[error(
+        "the database schema lacks {0} migration(s): run `server migrate` with \
+         MIGRATION_DATABASE_URL (the owner role), or start the server with it set"
+    )]
+    Behind(usize),
+    #[error(
+        "DATABASE_URL connects as {0}, which may change or delete audit rows; connect as \
+         the runtime role {RUNTIME_ROLE} (README, \"Database roles\")"
+    )]
+    Privileged(String),
 }
 
-/// Opens a pool of at most `max_connections` and applies pending migrations, as both the
-/// server and the importer do at start.
+/// Applies pending migrations through `owner_url`, a connection as the owner role, and closes
+/// it again.
+pub async fn migrate(owner_url: &str) -> Result<(), StartError> {
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(owner_url)
+        .await
+        .map_err(StartError::Connect)?;
+    MIGRATOR.run(&pool).await?;
+    pool.close().await;
+    Ok(())
+}
+
+/// Opens a pool of at most `max_connections` as the server and the importer use it. Refuses a
+/// schema with pending migrations, and a role that could rewrite the audit trail (a superuser,
+/// the tables' owner, or any role granted more than insert and select on it).
 pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, StartError> {
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)
         .connect(url)
         .await
         .map_err(StartError::Connect)?;
-    MIGRATOR.run(&pool).await?;
+    let applied = applied_migrations(&pool)
+        .await
+        .map_err(StartError::Unreadable)?;
+    let behind = MIGRATOR
+        .iter()
+        .filter(|migration| !applied.contains(&migration.version))
+        .count();
+    if behind > 0 {
+        return Err(StartError::Behind(behind));
+    }
+    let (role, privileged): (String, bool) = sqlx::query_as(
+        "select current_user::text, \
+                has_table_privilege('actions_audit', 'update, delete, truncate, trigger')",
+    )
+    .fetch_one(&pool)
+    .await
+    .map_err(StartError::Connect)?;
+    if privileged {
+        return Err(StartError::Privileged(role));
+    }
     Ok(pool)
+}
+
+/// The versions of the migrations applied so far; none in a database never migrated.
+async fn applied_migrations(pool: &PgPool) -> Result<Vec<i64>, sqlx::Error> {
+    let migrated: bool = sqlx::query_scalar("select to_regclass('_sqlx_migrations') is not null")
+        .fetch_one(pool)
+        .await?;
+    if !migrated {
+        return Ok(Vec::new());
+    }
+    sqlx::query_scalar("select version from _sqlx_migrations where success")
+        .fetch_all(pool)
+        .await
 }

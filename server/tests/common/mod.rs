@@ -24,7 +24,7 @@ use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
 use server::{limits::Limits, live::LiveHub, router::router, state::AppState};
-use sqlx::PgPool;
+use sqlx::{PgPool, postgres::PgPoolOptions};
 use tower::ServiceExt;
 
 /// Writes `count` demo calls (and any `extra` files) into a directory and imports them.
@@ -78,11 +78,36 @@ pub fn app_with_live(pool: PgPool, live: LiveHub) -> Router {
     })
 }
 
-/// The server's state with the defaults of a test: its own metrics recorder, limits no test
-/// reaches by accident, no identity provider.
+/// A pool on the test's database as the runtime role, with the rights the server has in
+/// production (README, "Database roles"); the test's own pool is the superuser's.
+pub fn runtime(pool: &PgPool) -> PgPool {
+    let options = (*pool.connect_options())
+        .clone()
+        .options([("role", app::db::RUNTIME_ROLE)]);
+    PgPoolOptions::new()
+        .max_connections(5)
+        .connect_lazy_with(options)
+}
+
+/// The URL of the test's own database as the runtime role, for the `server` binary.
+pub async fn runtime_url(pool: &PgPool) -> String {
+    let name: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(pool)
+        .await
+        .expect("database name");
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let (cluster, _) = base.rsplit_once('/').expect("a database URL");
+    format!(
+        "{cluster}/{name}?options=-c%20role%3D{}",
+        app::db::RUNTIME_ROLE
+    )
+}
+
+/// The server's state with the defaults of a test: the runtime role's pool, its own metrics
+/// recorder, limits no test reaches by accident, no identity provider.
 fn state(pool: PgPool) -> AppState {
     AppState {
-        pool,
+        pool: runtime(&pool),
         leptos_options: LeptosOptions::builder().output_name("anrufe").build(),
         metrics: metrics_exporter_prometheus::PrometheusBuilder::new()
             .build_recorder()
