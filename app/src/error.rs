@@ -5,49 +5,58 @@ use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
-use crate::domain::CallListItem;
+use crate::{
+    domain::{CallListItem, Invalid},
+    i18n::Lang,
+};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+/// Each variant is said in the user's language by `i18n` (`Texts::error`); `Display` gives the
+/// English text, for logs, the command line and the REST API.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AppError {
     /// Something failed on the server; the details are in the server log only.
-    #[error(
-        "Auf dem Server ist ein Fehler aufgetreten. Bitte versuchen Sie es gleich noch einmal."
-    )]
     Internal,
     /// The request did not reach the server or its answer could not be read.
-    #[error("Der Server ist nicht erreichbar ({0}). Bitte prüfen Sie die Verbindung.")]
     Transport(String),
     /// No valid session: never logged in, logged out, or the session ended.
-    #[error("Bitte melden Sie sich an; Ihre Sitzung ist abgelaufen oder wurde beendet.")]
     Unauthenticated,
     /// Logged in, but the role does not allow this.
-    #[error("Dafür fehlt Ihnen die Berechtigung.")]
     Forbidden,
     /// A login with an unknown address, a wrong password, a deactivated or a locked account;
     /// which one is not said.
-    #[error("E-Mail-Adresse oder Passwort ist falsch.")]
     LoginRejected,
     /// Too many attempts in a short time (logins, API requests).
-    #[error("Zu viele Versuche in kurzer Zeit. Bitte warten Sie eine Minute.")]
     TooManyRequests,
     /// The person has revealed as many masked fields in the last hour as the practice allows.
-    #[error(
-        "Sie haben in der letzten Stunde {per_hour} Felder aufgedeckt – mehr erlaubt die Praxis nicht."
-    )]
     RevealLimit { per_hour: u16 },
-    #[error("Diesen Anruf gibt es nicht (mehr).")]
+    /// The call does not exist (any more).
     NotFound,
     /// Someone else changed the call first; carries the call as it is now.
-    #[error(
-        "Jemand anderes hat diesen Anruf inzwischen geändert. Die aktuelle Fassung wird angezeigt; bitte prüfen Sie Ihre Änderung."
-    )]
     Conflict(Box<CallListItem>),
-    /// A field of the request is not acceptable; the message says why.
-    #[error("{message}")]
-    Invalid { field: String, message: String },
+    /// A field of the request broke a rule.
+    Invalid { field: String, reason: Invalid },
 }
+
+impl AppError {
+    pub fn invalid(field: &str, reason: Invalid) -> Self {
+        Self::Invalid {
+            field: field.to_owned(),
+            reason,
+        }
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&Lang::En.texts().error(self))
+    }
+}
+
+impl std::error::Error for AppError {}
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
@@ -88,14 +97,8 @@ impl From<crate::auth::AccountError> for AppError {
     fn from(error: crate::auth::AccountError) -> Self {
         use crate::auth::AccountError;
         match error {
-            AccountError::Invalid { field, message } => Self::Invalid {
-                field: field.to_owned(),
-                message,
-            },
-            AccountError::NotFound(_) => Self::Invalid {
-                field: "user".to_owned(),
-                message: "Dieses Konto gibt es nicht (mehr).".to_owned(),
-            },
+            AccountError::Invalid { field, reason } => Self::invalid(field, reason),
+            AccountError::NotFound(_) => Self::invalid("user", Invalid::AccountUnknown),
             AccountError::Hash(error) => {
                 tracing::error!(%error, "could not hash a password");
                 Self::Internal
@@ -112,10 +115,7 @@ impl From<crate::service::ActionError> for AppError {
         match error {
             ActionError::NotFound(_) => Self::NotFound,
             ActionError::RevealLimit { per_hour } => Self::RevealLimit { per_hour },
-            ActionError::Invalid { field, message } => Self::Invalid {
-                field: field.to_owned(),
-                message,
-            },
+            ActionError::Invalid { field, reason } => Self::invalid(field, reason),
             ActionError::Database(error) => error.into(),
         }
     }

@@ -6,7 +6,10 @@ use sqlx::PgPool;
 
 use crate::{
     audit::{self, Actor},
-    domain::{AuditAction, MaskLevel, MaskingPolicy, MaskingSettings, PiiField, Role, SessionUser},
+    domain::{
+        AuditAction, Invalid, MaskLevel, MaskingPolicy, MaskingSettings, PiiField, Role,
+        SessionUser, limits,
+    },
     service::ActionError,
 };
 
@@ -51,10 +54,10 @@ pub async fn set_settings(
     actor: Actor,
     new: MaskingSettings,
 ) -> Result<(), ActionError> {
-    if !MaskingSettings::REVEALS_PER_HOUR.contains(&new.reveals_per_hour) {
+    if !limits::REVEALS_PER_HOUR.contains(&new.reveals_per_hour) {
         return Err(ActionError::Invalid {
             field: "reveals_per_hour",
-            message: "Erlaubt sind 1 bis 1000 Aufdeckungen pro Stunde.".to_owned(),
+            reason: Invalid::RevealsPerHourRange,
         });
     }
     let mut tx = pool.begin().await?;
@@ -123,10 +126,10 @@ pub async fn reveal(
     reason: &str,
 ) -> Result<Option<String>, ActionError> {
     let reason = reason.trim();
-    if !(3..=500).contains(&reason.chars().count()) {
+    if !limits::REVEAL_REASON_CHARS.contains(&reason.chars().count()) {
         return Err(ActionError::Invalid {
             field: "reason",
-            message: "Bitte einen Grund mit 3 bis 500 Zeichen angeben.".to_owned(),
+            reason: Invalid::RevealReasonLength,
         });
     }
     let actor = Actor::User(user.id);

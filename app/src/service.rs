@@ -11,7 +11,7 @@ use sqlx::{PgConnection, PgPool};
 use crate::{
     audit::{self, Actor},
     db,
-    domain::{AuditAction, BulkOutcome, CallStatus, NoteEntry, StoredCall},
+    domain::{AuditAction, BulkOutcome, CallStatus, Invalid, NoteEntry, StoredCall, limits},
 };
 
 /// Why an action was not taken.
@@ -21,10 +21,10 @@ pub enum ActionError {
     NotFound(i64),
     #[error("the hourly limit of {per_hour} reveals is reached")]
     RevealLimit { per_hour: u16 },
-    #[error("{field}: {message}")]
+    #[error("{field}: {reason:?}")]
     Invalid {
         field: &'static str,
-        message: String,
+        reason: Invalid,
     },
     #[error("database request failed: {0}")]
     Database(#[from] sqlx::Error),
@@ -45,15 +45,6 @@ impl From<sqlx::Error> for ChangeError {
         Self::Action(error.into())
     }
 }
-
-/// The longest note, in characters (also a database constraint).
-pub const NOTE_MAX_CHARS: usize = 4000;
-
-/// The longest comment on a status change, in characters.
-pub const COMMENT_MAX_CHARS: usize = 1000;
-
-/// The most calls one bulk action changes.
-pub const BULK_MAX_CALLS: usize = 500;
 
 /// One change to one call.
 #[derive(Clone, Debug)]
@@ -85,13 +76,9 @@ pub async fn set_status(
         .filter(|c| !c.is_empty());
     if comment
         .as_ref()
-        .is_some_and(|c| c.chars().count() > COMMENT_MAX_CHARS)
+        .is_some_and(|c| c.chars().count() > limits::COMMENT_MAX_CHARS)
     {
-        return Err(invalid(
-            "comment",
-            "Ein Kommentar darf höchstens 1000 Zeichen lang sein.",
-        )
-        .into());
+        return Err(invalid("comment", Invalid::CommentTooLong).into());
     }
     let change = Change::Status { status, comment };
     single(pool, actor, call_id, version, change).await
@@ -142,13 +129,10 @@ pub async fn add_note(
 ) -> Result<NoteEntry, ActionError> {
     let body = body.trim();
     if body.is_empty() {
-        return Err(invalid("note", "Die Notiz ist leer."));
+        return Err(invalid("note", Invalid::NoteEmpty));
     }
-    if body.chars().count() > NOTE_MAX_CHARS {
-        return Err(invalid(
-            "note",
-            "Eine Notiz darf höchstens 4000 Zeichen lang sein.",
-        ));
+    if body.chars().count() > limits::NOTE_MAX_CHARS {
+        return Err(invalid("note", Invalid::NoteTooLong));
     }
     let mut tx = pool.begin().await?;
     let exists = sqlx::query_scalar!("select id from calls where id = $1 for update", call_id)
@@ -214,11 +198,8 @@ async fn bulk(
     targets: &[(i64, i32)],
     change: Change,
 ) -> Result<BulkOutcome<StoredCall>, ActionError> {
-    if targets.len() > BULK_MAX_CALLS {
-        return Err(invalid(
-            "targets",
-            "Höchstens 500 Anrufe auf einmal; bitte die Auswahl verkleinern.",
-        ));
+    if targets.len() > limits::BULK_MAX_CALLS {
+        return Err(invalid("targets", Invalid::TooManyCalls));
     }
     let mut tx = pool.begin().await?;
     let mut outcome = BulkOutcome::default();
@@ -309,8 +290,8 @@ async fn check_assignable(tx: &mut PgConnection, user: i64) -> Result<(), Action
         .await?;
     match active {
         Some(true) => Ok(()),
-        Some(false) => Err(invalid("assignee_id", "Diese Person ist deaktiviert.")),
-        None => Err(invalid("assignee_id", "Diese Person gibt es nicht.")),
+        Some(false) => Err(invalid("assignee_id", Invalid::AssigneeInactive)),
+        None => Err(invalid("assignee_id", Invalid::AssigneeUnknown)),
     }
 }
 
@@ -339,9 +320,6 @@ async fn notify(tx: &mut PgConnection, call_ids: &[i64]) -> sqlx::Result<()> {
     Ok(())
 }
 
-fn invalid(field: &'static str, message: &str) -> ActionError {
-    ActionError::Invalid {
-        field,
-        message: message.to_owned(),
-    }
+fn invalid(field: &'static str, reason: Invalid) -> ActionError {
+    ActionError::Invalid { field, reason }
 }

@@ -1,9 +1,13 @@
 //! The one error shape of the REST API, used by its handlers and by the layers in front of it
 //! (access, cross-site check, rate limits):
-//! `{"error": {"code": "conflict", "message": "…", "field": …, "current": …}}`.
-//! `code` is stable for programs, `message` is German for people.
+//! `{"error": {"code": "invalid", "reason": "note_too_long", "message": "…", "field": "note"}}`.
+//! `code` and `reason` are stable for programs, `message` is English for the people writing them.
 
-use app::{AppError, domain::CallListItem, service::ActionError};
+use app::{
+    AppError,
+    domain::{CallListItem, Invalid},
+    service::ActionError,
+};
 use axum::{
     Json,
     extract::rejection::{JsonRejection, PathRejection, QueryRejection},
@@ -16,11 +20,17 @@ use utoipa::ToSchema;
 /// What went wrong with a request.
 #[derive(Debug)]
 pub enum ApiError {
+    /// The call does not exist, or the API has no such route (404).
     NotFound(String),
     Conflict(Box<CallListItem>),
-    /// A parameter or body field is not acceptable (422).
+    /// A parameter or body field broke a rule (422).
     Invalid {
         field: String,
+        reason: Invalid,
+    },
+    /// A parameter or the body is not of the documented type (422); the message says how.
+    Malformed {
+        field: &'static str,
         message: String,
     },
     /// The body is not JSON of the expected shape, or a path segment is malformed.
@@ -47,6 +57,9 @@ pub struct ErrorDetail {
     /// `not_found`, `conflict`, `invalid`, `bad_request`, `unauthenticated`, `forbidden`,
     /// `cross_site`, `too_many_requests` or `internal`.
     pub code: &'static str,
+    /// For `invalid`: the rule broken; absent when the value was not of the documented type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Invalid>,
     pub message: String,
     /// For `invalid`: the parameter or body field at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -57,86 +70,76 @@ pub struct ErrorDetail {
 }
 
 impl ApiError {
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, reason: Invalid) -> Self {
         Self::Invalid {
             field: field.to_owned(),
-            message: message.into(),
+            reason,
         }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code, message, field, current) = match self {
-            Self::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message, None, None),
-            Self::Conflict(call) => (
-                StatusCode::CONFLICT,
-                "conflict",
-                AppError::Conflict(call.clone()).to_string(),
-                None,
-                Some(call),
-            ),
-            Self::Invalid { field, message } => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                message,
-                Some(field),
-                None,
-            ),
-            Self::BadRequest(message) => {
-                (StatusCode::BAD_REQUEST, "bad_request", message, None, None)
+        let mut detail = ErrorDetail {
+            code: "",
+            reason: None,
+            message: String::new(),
+            field: None,
+            current: None,
+        };
+        let status = match self {
+            Self::NotFound(message) => {
+                (detail.code, detail.message) = ("not_found", message);
+                StatusCode::NOT_FOUND
             }
-            Self::Unauthenticated => (
-                StatusCode::UNAUTHORIZED,
-                "unauthenticated",
-                "Bitte senden Sie ein gültiges API-Token: `Authorization: Bearer anrufe_…`."
-                    .to_owned(),
-                None,
-                None,
-            ),
-            Self::Forbidden => simple(StatusCode::FORBIDDEN, "forbidden", AppError::Forbidden),
-            Self::CrossSite => (
-                StatusCode::FORBIDDEN,
-                "cross_site",
-                "Anfragen von fremden Seiten werden abgelehnt.".to_owned(),
-                None,
-                None,
-            ),
-            Self::TooManyRequests => simple(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_requests",
-                AppError::TooManyRequests,
-            ),
-            Self::Internal => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                AppError::Internal.to_string(),
-                None,
-                None,
-            ),
+            Self::Conflict(call) => {
+                detail.code = "conflict";
+                detail.message = AppError::Conflict(call.clone()).to_string();
+                detail.current = Some(call);
+                StatusCode::CONFLICT
+            }
+            Self::Invalid { field, reason } => {
+                detail.code = "invalid";
+                detail.message = AppError::invalid(&field, reason).to_string();
+                (detail.reason, detail.field) = (Some(reason), Some(field));
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Self::Malformed { field, message } => {
+                (detail.code, detail.message) = ("invalid", message);
+                detail.field = Some(field.to_owned());
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Self::BadRequest(message) => {
+                (detail.code, detail.message) = ("bad_request", message);
+                StatusCode::BAD_REQUEST
+            }
+            Self::Unauthenticated => {
+                detail.code = "unauthenticated";
+                detail.message =
+                    "Please send a valid API token: `Authorization: Bearer anrufe_…`.".to_owned();
+                StatusCode::UNAUTHORIZED
+            }
+            Self::Forbidden => {
+                (detail.code, detail.message) = ("forbidden", AppError::Forbidden.to_string());
+                StatusCode::FORBIDDEN
+            }
+            Self::CrossSite => {
+                detail.code = "cross_site";
+                detail.message = "Requests from other sites are refused.".to_owned();
+                StatusCode::FORBIDDEN
+            }
+            Self::TooManyRequests => {
+                detail.code = "too_many_requests";
+                detail.message = AppError::TooManyRequests.to_string();
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            Self::Internal => {
+                (detail.code, detail.message) = ("internal", AppError::Internal.to_string());
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         };
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code,
-                message,
-                field,
-                current,
-            },
-        };
-        (status, Json(body)).into_response()
+        (status, Json(ErrorBody { error: detail })).into_response()
     }
-}
-
-type Parts = (
-    StatusCode,
-    &'static str,
-    String,
-    Option<String>,
-    Option<Box<CallListItem>>,
-);
-
-fn simple(status: StatusCode, code: &'static str, error: AppError) -> Parts {
-    (status, code, error.to_string(), None, None)
 }
 
 /// Through [`AppError`], so the service's errors map to one REST form in one place.
@@ -152,7 +155,7 @@ impl From<AppError> for ApiError {
         match error {
             AppError::NotFound => Self::NotFound(error.to_string()),
             AppError::Conflict(call) => Self::Conflict(call),
-            AppError::Invalid { field, message } => Self::Invalid { field, message },
+            AppError::Invalid { field, reason } => Self::Invalid { field, reason },
             AppError::Unauthenticated | AppError::LoginRejected => Self::Unauthenticated,
             AppError::Forbidden => Self::Forbidden,
             AppError::TooManyRequests | AppError::RevealLimit { .. } => Self::TooManyRequests,
@@ -172,8 +175,8 @@ impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
             // Well-formed JSON of the wrong shape: say which field, as for any invalid value.
-            JsonRejection::JsonDataError(error) => Self::Invalid {
-                field: "body".to_owned(),
+            JsonRejection::JsonDataError(error) => Self::Malformed {
+                field: "body",
                 message: error.body_text(),
             },
             other => Self::BadRequest(other.body_text()),
@@ -183,8 +186,8 @@ impl From<JsonRejection> for ApiError {
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        Self::Invalid {
-            field: "query".to_owned(),
+        Self::Malformed {
+            field: "query",
             message: rejection.body_text(),
         }
     }

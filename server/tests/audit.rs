@@ -422,7 +422,7 @@ async fn the_commands_add_a_user_and_verify_the_trail(pool: PgPool) {
     ];
     let (ok, text) = server(&url, &add, "zu-kurz\n");
     assert!(!ok, "a short password is refused: {text}");
-    assert!(text.contains("mindestens 12 Zeichen"), "{text}");
+    assert!(text.contains("at least 12 characters"), "{text}");
     let (ok, text) = server(&url, &add, "ein-gutes-langes-passwort\n");
     assert!(ok, "{text}");
     let (_, session) = accounts::login(

@@ -16,10 +16,10 @@ pub async fn list_calls(query: CallQuery, at: PageAt) -> Result<CallPage, AppErr
     let pool = super::pool()?;
     let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
     if query.search_too_long() {
-        return super::answer(Err(AppError::Invalid {
-            field: "search".to_owned(),
-            message: "Die Suche darf höchstens 200 Zeichen lang sein.".to_owned(),
-        }));
+        return super::answer(Err(AppError::invalid(
+            "search",
+            crate::domain::Invalid::SearchTooLong,
+        )));
     }
     let page = crate::db::calls::list(
         &pool,

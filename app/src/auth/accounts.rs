@@ -11,7 +11,7 @@ use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use super::{SessionPolicy, password, sessions};
 use crate::{
     audit::{self, Actor},
-    domain::{AuditAction, Role, SessionUser},
+    domain::{AuditAction, Invalid, Role, SessionUser, limits},
 };
 
 /// Failed logins in a row that lock an account.
@@ -22,10 +22,10 @@ pub const LOCKOUT_MINUTES: i32 = 15;
 /// Why an account was not created or changed.
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
-    #[error("{field}: {message}")]
+    #[error("{field}: {reason:?}")]
     Invalid {
         field: &'static str,
-        message: String,
+        reason: Invalid,
     },
     #[error("user {0} does not exist")]
     NotFound(i64),
@@ -60,18 +60,12 @@ pub struct NewUser<'a> {
 pub async fn add_user(pool: &PgPool, actor: Actor, new: NewUser<'_>) -> Result<i64, AccountError> {
     let email = normalize_email(new.email)?;
     let name = new.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(invalid(
-            "name",
-            "Bitte einen Namen mit 1 bis 200 Zeichen angeben.",
-        ));
+    if !limits::ACCOUNT_NAME_CHARS.contains(&name.chars().count()) {
+        return Err(invalid("name", Invalid::AccountNameLength));
     }
     let password_hash = match new.password {
         Some(password) => {
-            password::check_policy(password).map_err(|message| AccountError::Invalid {
-                field: "password",
-                message,
-            })?;
+            password::check_policy(password).map_err(|reason| invalid("password", reason))?;
             Some(hash_off_runtime(password.to_owned()).await?)
         }
         None => None,
@@ -88,12 +82,7 @@ pub async fn add_user(pool: &PgPool, actor: Actor, new: NewUser<'_>) -> Result<i
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| {
-        invalid(
-            "email",
-            "Es gibt schon ein Konto mit dieser E-Mail-Adresse.",
-        )
-    })?;
+    .ok_or_else(|| invalid("email", Invalid::EmailTaken))?;
     let diff = json!({ "user_id": id, "role": new.role });
     audit::record(&mut tx, actor, AuditAction::UserCreated, None, diff).await?;
     tx.commit().await?;
@@ -335,10 +324,7 @@ async fn keep_an_admin(conn: &mut PgConnection, leaving: i64) -> Result<(), Acco
     .fetch_one(conn)
     .await?;
     if others == 0 {
-        return Err(invalid(
-            "user",
-            "Das ist das letzte aktive Admin-Konto; es muss eines bleiben.",
-        ));
+        return Err(invalid("user", Invalid::LastAdmin));
     }
     Ok(())
 }
@@ -353,10 +339,7 @@ fn normalize_email(email: &str) -> Result<String, AccountError> {
     if well_formed {
         Ok(email)
     } else {
-        Err(invalid(
-            "email",
-            "Bitte eine gültige E-Mail-Adresse angeben.",
-        ))
+        Err(invalid("email", Invalid::EmailInvalid))
     }
 }
 
@@ -367,9 +350,6 @@ async fn hash_off_runtime(password: String) -> Result<String, AccountError> {
         .map_err(|error| AccountError::Hash(error.to_string()))
 }
 
-fn invalid(field: &'static str, message: &str) -> AccountError {
-    AccountError::Invalid {
-        field,
-        message: message.to_owned(),
-    }
+fn invalid(field: &'static str, reason: Invalid) -> AccountError {
+    AccountError::Invalid { field, reason }
 }

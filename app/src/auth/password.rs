@@ -3,27 +3,20 @@
 
 use std::sync::LazyLock;
 
+use crate::domain::{Invalid, limits};
 use argon2::{
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
     password_hash::{SaltString, rand_core::OsRng},
 };
 
-/// The shortest password accepted for a local account.
-pub const PASSWORD_MIN_CHARS: usize = 12;
-/// The longest; long enough for any passphrase or password manager.
-pub const PASSWORD_MAX_CHARS: usize = 128;
-
-/// Why a password is not accepted, in the words shown to the person choosing it.
-pub fn check_policy(password: &str) -> Result<(), String> {
+/// Why a password is not accepted: shorter or longer than `limits::PASSWORD_CHARS` (long
+/// enough for any passphrase or password manager).
+pub fn check_policy(password: &str) -> Result<(), Invalid> {
     let length = password.chars().count();
-    if length < PASSWORD_MIN_CHARS {
-        Err(format!(
-            "Das Passwort muss mindestens {PASSWORD_MIN_CHARS} Zeichen lang sein."
-        ))
-    } else if length > PASSWORD_MAX_CHARS {
-        Err(format!(
-            "Das Passwort darf höchstens {PASSWORD_MAX_CHARS} Zeichen lang sein."
-        ))
+    if length < *limits::PASSWORD_CHARS.start() {
+        Err(Invalid::PasswordTooShort)
+    } else if length > *limits::PASSWORD_CHARS.end() {
+        Err(Invalid::PasswordTooLong)
     } else {
         Ok(())
     }
@@ -74,6 +67,6 @@ mod tests {
     fn short_and_overlong_passwords_are_refused() {
         assert!(check_policy("elf-zeichen").is_err());
         assert!(check_policy("zwölf-zeiche").is_ok());
-        assert!(check_policy(&"x".repeat(PASSWORD_MAX_CHARS + 1)).is_err());
+        assert!(check_policy(&"x".repeat(limits::PASSWORD_CHARS.end() + 1)).is_err());
     }
 }

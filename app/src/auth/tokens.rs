@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use super::{AccountError, secret};
 use crate::{
     audit::{self, Actor},
-    domain::{AuditAction, SessionUser, TokenInfo},
+    domain::{AuditAction, Invalid, SessionUser, TokenInfo, limits},
 };
 
 /// How every token begins, so leaked tokens are easy to recognise (e.g. by secret scanners).
@@ -24,9 +24,6 @@ pub struct NewToken {
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// The longest token name, in characters.
-pub const NAME_MAX_CHARS: usize = 100;
-
 /// How long a token works after it was made.
 pub const VALID_DAYS: i32 = 90;
 
@@ -38,12 +35,10 @@ pub async fn create(
     name: &str,
 ) -> Result<NewToken, AccountError> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > NAME_MAX_CHARS {
+    if !limits::TOKEN_NAME_CHARS.contains(&name.chars().count()) {
         return Err(AccountError::Invalid {
             field: "name",
-            message: format!(
-                "Bitte dem Token einen Namen mit 1 bis {NAME_MAX_CHARS} Zeichen geben, z. B. wofür es ist."
-            ),
+            reason: Invalid::TokenNameLength,
         });
     }
     let mut tx = pool.begin().await?;
@@ -57,7 +52,7 @@ pub async fn create(
     if !active {
         return Err(AccountError::Invalid {
             field: "user",
-            message: "Für ein deaktiviertes Konto kann kein Token erstellt werden.".to_owned(),
+            reason: Invalid::TokenForInactiveAccount,
         });
     }
     let secret = format!("{TOKEN_PREFIX}{}", secret::random_hex());

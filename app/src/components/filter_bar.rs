@@ -143,7 +143,7 @@ fn SearchForm(query: Memo<CallQuery>) -> impl IntoView {
                         name="q"
                         prop:value=param("q")
                         placeholder=t.search_placeholder
-                        maxlength=crate::domain::CallQuery::SEARCH_MAX_CHARS
+                        maxlength=crate::domain::limits::SEARCH_MAX_CHARS
                         autocomplete="off"
                     />
                 </label>

@@ -9,14 +9,11 @@ use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use crate::domain::{
     CallPage, CallQuery, CallSort, CallStatus, Cursor, MaskingPolicy, PageAt, PhoneNumber,
-    Priority, SearchField, SearchTerm, StoredCall, Total,
+    Priority, SearchField, SearchTerm, StoredCall, Total, limits,
 };
 
 /// How many calls one page shows unless the caller asks for another size.
 pub const PAGE_SIZE: usize = 50;
-
-/// The largest page a caller may ask for.
-pub const MAX_PAGE_SIZE: usize = 200;
 
 const SELECT_ITEMS: &str = "select c.id, c.received_at, c.caller_name, c.caller_number, c.topic, \
      c.date_of_birth, c.source, c.priority, c.status, c.assignee_id, u.name as assignee_name, \
@@ -60,7 +57,7 @@ impl From<ItemRow> for StoredCall {
     }
 }
 
-/// One page of at most `page_size` (capped at [`MAX_PAGE_SIZE`]) calls matching `query`, in
+/// One page of at most `page_size` (within [`limits::PAGE_SIZE`]) calls matching `query`, in
 /// its sort order, with the total. A search looks only in the fields `policy` shows in full
 /// (see [`SearchTerm::fields`]). `now` resolves relative ranges such as „Heute“.
 pub async fn list(
@@ -71,7 +68,7 @@ pub async fn list(
     page_size: usize,
     now: DateTime<Utc>,
 ) -> sqlx::Result<CallPage<StoredCall>> {
-    let page_size = page_size.clamp(1, MAX_PAGE_SIZE);
+    let page_size = page_size.clamp(*limits::PAGE_SIZE.start(), *limits::PAGE_SIZE.end());
     let backwards = matches!(at, PageAt::Before(_) | PageAt::Last);
     let filters = Filters::new(query, policy, now);
     let mut sql = QueryBuilder::new(SELECT_ITEMS);

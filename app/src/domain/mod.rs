@@ -5,6 +5,7 @@ mod admin;
 mod audit;
 mod call;
 mod detail;
+mod invalid;
 mod masking;
 mod phone;
 mod query;
@@ -22,6 +23,7 @@ pub use detail::{
 };
 #[cfg(feature = "backend")]
 pub use detail::{StoredAuditEntry, StoredDetail};
+pub use invalid::{Invalid, limits};
 #[cfg(feature = "backend")]
 pub use masking::Mask;
 pub use masking::{MASK, MaskLevel, MaskedValue, MaskingPolicy, MaskingSettings, PiiField, Shown};

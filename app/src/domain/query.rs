@@ -7,7 +7,7 @@ use std::{fmt, str::FromStr};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{BERLIN, CallStatus, ParseEnumError, Priority};
+use super::{BERLIN, CallStatus, ParseEnumError, Priority, limits};
 
 /// Which calls to list. Every field narrows the result; the default lists all, newest first.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -236,15 +236,12 @@ pub struct CallPage<C = super::CallListItem> {
 }
 
 impl CallQuery {
-    /// The longest search text, in characters.
-    pub const SEARCH_MAX_CHARS: usize = 200;
-
-    /// Whether the search text is longer than [`Self::SEARCH_MAX_CHARS`]; such a query is
+    /// Whether the search text is longer than [`limits::SEARCH_MAX_CHARS`]; such a query is
     /// refused, not cut, so nobody gets an answer to a question they did not ask.
     pub fn search_too_long(&self) -> bool {
         self.search
             .as_ref()
-            .is_some_and(|text| text.chars().count() > Self::SEARCH_MAX_CHARS)
+            .is_some_and(|text| text.chars().count() > limits::SEARCH_MAX_CHARS)
     }
 }
 

@@ -7,11 +7,16 @@
 //! render the same words. Switching sets the cookie and reloads the page (the view lives in the
 //! URL, so nothing is lost).
 
+mod invalid;
+
 use leptos::prelude::*;
 
 use crate::{
     AppError,
-    domain::{AuditAction, CallSort, CallStatus, MaskLevel, PiiField, Priority, Role, SearchField},
+    domain::{
+        AuditAction, CallSort, CallStatus, Invalid, MaskLevel, PiiField, Priority, Role,
+        SearchField,
+    },
 };
 
 /// The cookie that holds a user's choice of language.
@@ -213,6 +218,7 @@ pub struct Texts {
     pub error_login_rejected: &'static str,
     pub error_too_many: &'static str,
     pub error_reveal_limit: fn(u16) -> String,
+    pub invalid: fn(Invalid) -> String,
 
     pub login_title: &'static str,
     pub login_intro: &'static str,
@@ -341,14 +347,14 @@ impl Texts {
         (self.actor_kind_label)(kind)
     }
 
-    /// What went wrong, for the user. Messages about an invalid field come from the server.
+    /// What went wrong, for the user.
     pub fn error(&self, error: &AppError) -> String {
         match error {
             AppError::Internal => self.error_internal.to_owned(),
             AppError::Transport(detail) => (self.error_transport)(detail),
             AppError::NotFound => self.error_not_found.to_owned(),
             AppError::Conflict(_) => self.error_conflict.to_owned(),
-            AppError::Invalid { message, .. } => message.clone(),
+            AppError::Invalid { reason, .. } => (self.invalid)(*reason),
             AppError::Unauthenticated => self.error_unauthenticated.to_owned(),
             AppError::Forbidden => self.error_forbidden.to_owned(),
             AppError::LoginRejected => self.error_login_rejected.to_owned(),
@@ -481,6 +487,7 @@ static DE: Texts = Texts {
             "Sie haben in der letzten Stunde {per_hour} Felder aufgedeckt – mehr erlaubt die Praxis nicht. Bitte später erneut versuchen oder die Praxisleitung fragen."
         )
     },
+    invalid: invalid::de,
 
     login_title: "Anmelden",
     login_intro: "Melden Sie sich mit Ihrer E-Mail-Adresse und Ihrem Passwort an.",
@@ -766,6 +773,7 @@ static EN: Texts = Texts {
             "You have revealed {per_hour} fields in the last hour, the most the practice allows. Please try again later or ask the practice manager."
         )
     },
+    invalid: invalid::en,
 
     login_title: "Log in",
     login_intro: "Log in with your e-mail address and password.",

@@ -4,8 +4,8 @@
 use app::{
     db,
     domain::{
-        CallDetail, CallListItem, CallQuery, CallSort, CallStatus, Mask, NoteEntry, PageAt,
-        SearchField, TimeRange,
+        CallDetail, CallListItem, CallQuery, CallSort, CallStatus, Invalid, Mask, NoteEntry,
+        PageAt, SearchField, TimeRange, limits,
     },
     service,
 };
@@ -99,26 +99,22 @@ pub struct CallList {
 }
 
 impl ListParams {
+    /// The query the parameters ask for. An empty parameter (`from=`) means "not set".
     fn parse(self) -> Result<(CallQuery, PageAt, usize), ApiError> {
-        let statuses = match self.status.as_deref().map(str::trim) {
-            None | Some("") => Vec::new(),
+        let statuses = match given(self.status) {
+            None => Vec::new(),
             Some(list) => list
                 .split(',')
-                .map(|status| status.parse::<CallStatus>())
+                .map(|status| status.trim().parse::<CallStatus>())
                 .collect::<Result<_, _>>()
-                .map_err(|_| {
-                    ApiError::invalid("status", "Erlaubt sind NEW, IN_PROGRESS und DONE.")
-                })?,
+                .map_err(|_| ApiError::invalid("status", Invalid::StatusUnknown))?,
         };
         let day = |field: &str, value: Option<String>| -> Result<Option<NaiveDate>, ApiError> {
-            value
+            given(value)
                 .map(|value| {
-                    value.parse().map_err(|_| {
-                        ApiError::invalid(
-                            field,
-                            format!("„{value}“ ist kein Datum der Form JJJJ-MM-TT."),
-                        )
-                    })
+                    value
+                        .parse()
+                        .map_err(|_| ApiError::invalid(field, Invalid::DateMalformed))
                 })
                 .transpose()
         };
@@ -126,61 +122,56 @@ impl ListParams {
         if let (Some(from), Some(to)) = (from, to)
             && from > to
         {
-            return Err(ApiError::invalid("to", "Das Ende liegt vor dem Anfang."));
+            return Err(ApiError::invalid("to", Invalid::RangeReversed));
         }
         let range = (from.is_some() || to.is_some()).then_some(TimeRange::Days { from, to });
-        let assignee = self
-            .assignee
+        let assignee = given(self.assignee)
             .map(|id| {
-                id.parse::<i64>().map_err(|_| {
-                    ApiError::invalid("assignee", "Erwartet wird die Nummer einer Person.")
-                })
+                id.parse::<i64>()
+                    .map_err(|_| ApiError::invalid("assignee", Invalid::AssigneeMalformed))
             })
             .transpose()?;
-        let sort = self
-            .sort
+        let sort = given(self.sort)
             .map(|sort| {
-                sort.parse::<CallSort>().map_err(|_| {
-                    ApiError::invalid("sort", "Erlaubt sind newest, oldest und priority.")
-                })
+                sort.parse::<CallSort>()
+                    .map_err(|_| ApiError::invalid("sort", Invalid::SortUnknown))
             })
             .transpose()?
             .unwrap_or_default();
-        let at = self
-            .page
+        let at = given(self.page)
             .map(|page| {
-                page.parse::<PageAt>().map_err(|_| {
-                    ApiError::invalid("page", "Erwartet wird first, last oder ein Seiten-Token aus einer früheren Antwort.")
-                })
+                page.parse::<PageAt>()
+                    .map_err(|_| ApiError::invalid("page", Invalid::PageMalformed))
             })
             .transpose()?
             .unwrap_or_default();
-        let page_size = match self.page_size {
+        let page_size = match given(self.page_size) {
             None => db::calls::PAGE_SIZE,
             Some(size) => size
                 .parse::<usize>()
                 .ok()
-                .filter(|size| (1..=db::calls::MAX_PAGE_SIZE).contains(size))
-                .ok_or_else(|| ApiError::invalid("page_size", "Erlaubt sind 1 bis 200."))?,
+                .filter(|size| limits::PAGE_SIZE.contains(size))
+                .ok_or_else(|| ApiError::invalid("page_size", Invalid::PageSizeRange))?,
         };
         let query = CallQuery {
             statuses,
-            search: self
-                .q
-                .map(|q| q.trim().to_owned())
-                .filter(|q| !q.is_empty()),
+            search: given(self.q),
             range,
             assignee,
             sort,
         };
         if query.search_too_long() {
-            return Err(ApiError::invalid(
-                "q",
-                "Die Suche darf höchstens 200 Zeichen lang sein.",
-            ));
+            return Err(ApiError::invalid("q", Invalid::SearchTooLong));
         }
         Ok((query, at, page_size))
     }
+}
+
+/// A parameter's value, trimmed; none when it is absent or empty.
+fn given(value: Option<String>) -> Option<String> {
+    value
+        .map(|value| value.trim().to_owned())
+        .filter(|value| !value.is_empty())
 }
 
 /// Lists calls, newest first unless `sort` says otherwise.
@@ -238,7 +229,7 @@ async fn get_call(
     db::detail::call_detail(&pool, id)
         .await?
         .map(|detail| Json(detail.show(&masking)))
-        .ok_or_else(|| ApiError::NotFound(app::AppError::NotFound.to_string()))
+        .ok_or(ApiError::from(app::AppError::NotFound))
 }
 
 /// A change of status, made on the `version` the client last saw.

@@ -44,7 +44,7 @@ pub fn router() -> Router<AppState> {
             "/openapi.json",
             get(move || std::future::ready(Json(api.clone()))),
         )
-        .fallback(|| async { ApiError::NotFound("Diese Schnittstelle gibt es nicht.".to_owned()) })
+        .fallback(|| async { ApiError::NotFound("There is no such route in this API.".to_owned()) })
 }
 
 /// Declares the bearer tokens every operation needs.

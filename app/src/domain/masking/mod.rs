@@ -121,11 +121,6 @@ pub struct MaskingSettings {
     pub reveals_per_hour: u16,
 }
 
-impl MaskingSettings {
-    /// The hourly limits an admin may choose (also a database constraint).
-    pub const REVEALS_PER_HOUR: std::ops::RangeInclusive<u16> = 1..=1000;
-}
-
 /// What stands in for a masked value in raw payloads and audit diffs.
 pub const MASK: &str = "•••";
 

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::{LoadFailed, use_notice};
 use crate::{
     api::admin::{masking, set_masking},
-    domain::{MaskLevel, MaskingSettings, PiiField},
+    domain::{MaskLevel, MaskingSettings, PiiField, limits},
     i18n::use_texts,
 };
 
@@ -79,8 +79,8 @@ fn MaskingForm(settings: MaskingSettings) -> impl IntoView {
                 <input
                     type="number"
                     name="reveals_per_hour"
-                    min=*MaskingSettings::REVEALS_PER_HOUR.start()
-                    max=*MaskingSettings::REVEALS_PER_HOUR.end()
+                    min=*limits::REVEALS_PER_HOUR.start()
+                    max=*limits::REVEALS_PER_HOUR.end()
                     required
                     prop:value=move || per_hour.get()
                     on:input=move |ev| per_hour.set(event_target_value(&ev))

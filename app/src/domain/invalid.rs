@@ -1,0 +1,62 @@
+//! Why a value was refused: one code per rule, shared by the server and the browser. The UI says
+//! it in the chosen language (`i18n`); the REST API answers with the code and the English text.
+
+use serde::{Deserialize, Serialize};
+
+/// The bounds the rules below check, in one place for the checks and for the texts.
+pub mod limits {
+    use std::ops::RangeInclusive;
+
+    /// Characters of a search text.
+    pub const SEARCH_MAX_CHARS: usize = 200;
+    /// Characters of a status change's comment.
+    pub const COMMENT_MAX_CHARS: usize = 1000;
+    /// Characters of a note.
+    pub const NOTE_MAX_CHARS: usize = 4000;
+    /// Calls one bulk action may change.
+    pub const BULK_MAX_CALLS: usize = 500;
+    /// Calls one page of the list or the API may hold.
+    pub const PAGE_SIZE: RangeInclusive<usize> = 1..=200;
+    /// Characters of a person's name.
+    pub const ACCOUNT_NAME_CHARS: RangeInclusive<usize> = 1..=200;
+    /// Characters of a password.
+    pub const PASSWORD_CHARS: RangeInclusive<usize> = 12..=128;
+    /// Characters of an API token's name.
+    pub const TOKEN_NAME_CHARS: RangeInclusive<usize> = 1..=100;
+    /// Reveals of masked fields one person may make an hour, as an admin may set it.
+    pub const REVEALS_PER_HOUR: RangeInclusive<u16> = 1..=1000;
+    /// Characters of the reason given for a reveal.
+    pub const REVEAL_REASON_CHARS: RangeInclusive<usize> = 3..=500;
+}
+
+/// A rule a request broke. The serialised name (`note_too_long`) is the stable code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Invalid {
+    SearchTooLong,
+    CommentTooLong,
+    NoteEmpty,
+    NoteTooLong,
+    TooManyCalls,
+    AssigneeInactive,
+    AssigneeUnknown,
+    AccountNameLength,
+    EmailInvalid,
+    EmailTaken,
+    PasswordTooShort,
+    PasswordTooLong,
+    LastAdmin,
+    AccountUnknown,
+    TokenNameLength,
+    TokenForInactiveAccount,
+    RevealsPerHourRange,
+    RevealReasonLength,
+    StatusUnknown,
+    DateMalformed,
+    RangeReversed,
+    AssigneeMalformed,
+    SortUnknown,
+    PageMalformed,
+    PageSizeRange,
+}

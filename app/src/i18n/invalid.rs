@@ -1,0 +1,166 @@
+//! The rules a request broke ([`Invalid`]), said in each language.
+
+use crate::domain::{Invalid, limits};
+
+fn range<T: std::fmt::Display>(range: &std::ops::RangeInclusive<T>) -> (&T, &T) {
+    (range.start(), range.end())
+}
+
+pub(super) fn de(reason: Invalid) -> String {
+    match reason {
+        Invalid::SearchTooLong => format!(
+            "Die Suche darf höchstens {} Zeichen lang sein.",
+            limits::SEARCH_MAX_CHARS
+        ),
+        Invalid::CommentTooLong => format!(
+            "Ein Kommentar darf höchstens {} Zeichen lang sein.",
+            limits::COMMENT_MAX_CHARS
+        ),
+        Invalid::NoteEmpty => "Die Notiz ist leer.".to_owned(),
+        Invalid::NoteTooLong => format!(
+            "Eine Notiz darf höchstens {} Zeichen lang sein.",
+            limits::NOTE_MAX_CHARS
+        ),
+        Invalid::TooManyCalls => format!(
+            "Höchstens {} Anrufe auf einmal; bitte die Auswahl verkleinern.",
+            limits::BULK_MAX_CALLS
+        ),
+        Invalid::AssigneeInactive => "Diese Person ist deaktiviert.".to_owned(),
+        Invalid::AssigneeUnknown => "Diese Person gibt es nicht.".to_owned(),
+        Invalid::AccountNameLength => {
+            let (min, max) = range(&limits::ACCOUNT_NAME_CHARS);
+            format!("Bitte einen Namen mit {min} bis {max} Zeichen angeben.")
+        }
+        Invalid::EmailInvalid => "Bitte eine gültige E-Mail-Adresse angeben.".to_owned(),
+        Invalid::EmailTaken => "Es gibt schon ein Konto mit dieser E-Mail-Adresse.".to_owned(),
+        Invalid::PasswordTooShort => format!(
+            "Das Passwort muss mindestens {} Zeichen lang sein.",
+            limits::PASSWORD_CHARS.start()
+        ),
+        Invalid::PasswordTooLong => format!(
+            "Das Passwort darf höchstens {} Zeichen lang sein.",
+            limits::PASSWORD_CHARS.end()
+        ),
+        Invalid::LastAdmin => {
+            "Das ist das letzte aktive Admin-Konto; es muss eines bleiben.".to_owned()
+        }
+        Invalid::AccountUnknown => "Dieses Konto gibt es nicht (mehr).".to_owned(),
+        Invalid::TokenNameLength => {
+            let (min, max) = range(&limits::TOKEN_NAME_CHARS);
+            format!(
+                "Bitte dem Token einen Namen mit {min} bis {max} Zeichen geben, z. B. wofür es ist."
+            )
+        }
+        Invalid::TokenForInactiveAccount => {
+            "Für ein deaktiviertes Konto kann kein Token erstellt werden.".to_owned()
+        }
+        Invalid::RevealsPerHourRange => {
+            let (min, max) = range(&limits::REVEALS_PER_HOUR);
+            format!("Erlaubt sind {min} bis {max} Aufdeckungen pro Stunde.")
+        }
+        Invalid::RevealReasonLength => {
+            let (min, max) = range(&limits::REVEAL_REASON_CHARS);
+            format!("Bitte einen Grund mit {min} bis {max} Zeichen angeben.")
+        }
+        Invalid::StatusUnknown => "Erlaubt sind NEW, IN_PROGRESS und DONE.".to_owned(),
+        Invalid::DateMalformed => "Erwartet wird ein Datum der Form JJJJ-MM-TT.".to_owned(),
+        Invalid::RangeReversed => "Das Ende liegt vor dem Anfang.".to_owned(),
+        Invalid::AssigneeMalformed => "Erwartet wird die Nummer einer Person.".to_owned(),
+        Invalid::SortUnknown => "Erlaubt sind newest, oldest und priority.".to_owned(),
+        Invalid::PageMalformed => {
+            "Erwartet wird first, last oder ein Seiten-Token aus einer früheren Antwort.".to_owned()
+        }
+        Invalid::PageSizeRange => {
+            let (min, max) = range(&limits::PAGE_SIZE);
+            format!("Erlaubt sind {min} bis {max} Anrufe pro Seite.")
+        }
+    }
+}
+
+pub(super) fn en(reason: Invalid) -> String {
+    match reason {
+        Invalid::SearchTooLong => format!(
+            "A search may be at most {} characters long.",
+            limits::SEARCH_MAX_CHARS
+        ),
+        Invalid::CommentTooLong => format!(
+            "A comment may be at most {} characters long.",
+            limits::COMMENT_MAX_CHARS
+        ),
+        Invalid::NoteEmpty => "The note is empty.".to_owned(),
+        Invalid::NoteTooLong => format!(
+            "A note may be at most {} characters long.",
+            limits::NOTE_MAX_CHARS
+        ),
+        Invalid::TooManyCalls => format!(
+            "At most {} calls at once; please select fewer.",
+            limits::BULK_MAX_CALLS
+        ),
+        Invalid::AssigneeInactive => "This person is deactivated.".to_owned(),
+        Invalid::AssigneeUnknown => "This person does not exist.".to_owned(),
+        Invalid::AccountNameLength => {
+            let (min, max) = range(&limits::ACCOUNT_NAME_CHARS);
+            format!("Please give a name of {min} to {max} characters.")
+        }
+        Invalid::EmailInvalid => "Please give a valid e-mail address.".to_owned(),
+        Invalid::EmailTaken => "There is already an account with this e-mail address.".to_owned(),
+        Invalid::PasswordTooShort => format!(
+            "The password must be at least {} characters long.",
+            limits::PASSWORD_CHARS.start()
+        ),
+        Invalid::PasswordTooLong => format!(
+            "The password may be at most {} characters long.",
+            limits::PASSWORD_CHARS.end()
+        ),
+        Invalid::LastAdmin => "This is the last active admin account; one must remain.".to_owned(),
+        Invalid::AccountUnknown => "This account does not exist (any more).".to_owned(),
+        Invalid::TokenNameLength => {
+            let (min, max) = range(&limits::TOKEN_NAME_CHARS);
+            format!(
+                "Please give the token a name of {min} to {max} characters, e.g. what it is for."
+            )
+        }
+        Invalid::TokenForInactiveAccount => "A deactivated account cannot get a token.".to_owned(),
+        Invalid::RevealsPerHourRange => {
+            let (min, max) = range(&limits::REVEALS_PER_HOUR);
+            format!("{min} to {max} reveals an hour are allowed.")
+        }
+        Invalid::RevealReasonLength => {
+            let (min, max) = range(&limits::REVEAL_REASON_CHARS);
+            format!("Please give a reason of {min} to {max} characters.")
+        }
+        Invalid::StatusUnknown => "Allowed are NEW, IN_PROGRESS and DONE.".to_owned(),
+        Invalid::DateMalformed => "Expected a date of the form YYYY-MM-DD.".to_owned(),
+        Invalid::RangeReversed => "The end lies before the start.".to_owned(),
+        Invalid::AssigneeMalformed => "Expected the number of a person.".to_owned(),
+        Invalid::SortUnknown => "Allowed are newest, oldest and priority.".to_owned(),
+        Invalid::PageMalformed => {
+            "Expected first, last or a page token from an earlier answer.".to_owned()
+        }
+        Invalid::PageSizeRange => {
+            let (min, max) = range(&limits::PAGE_SIZE);
+            format!("{min} to {max} calls a page are allowed.")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{AppError, domain::Invalid, i18n::Lang};
+
+    #[test]
+    fn a_refused_value_is_said_in_the_users_language_and_in_english_elsewhere() {
+        let error = AppError::invalid("note", Invalid::NoteTooLong);
+        assert_eq!(
+            Lang::De.texts().error(&error),
+            "Eine Notiz darf höchstens 4000 Zeichen lang sein."
+        );
+        assert_eq!(
+            Lang::En.texts().error(&error),
+            "A note may be at most 4000 characters long."
+        );
+        assert_eq!(error.to_string(), Lang::En.texts().error(&error));
+        let sent = serde_json::to_value(&error).expect("serialised");
+        assert_eq!(sent["Invalid"]["reason"], "note_too_long", "{sent}");
+    }
+}
