@@ -34,12 +34,17 @@ test.describe('as the admin', () => {
 
     await page.getByRole('link', { name: 'API-Tokens' }).click();
     await page.getByLabel('Name').fill('Praxissoftware E2E');
-    await page.getByLabel('Handelt als').selectOption({ label: 'Kollegin Test (Empfang)' });
+    // A token acts as its maker or a service account (the demo has none), never as a colleague.
+    const actsAs = page.getByLabel('Handelt als');
+    await expect(actsAs).toContainText('Sie selbst');
+    await expect(actsAs.locator('option')).toHaveCount(1);
+    await page.getByLabel('Wofür').selectOption({ label: 'nur Metriken (/metrics)' });
     await page.getByRole('button', { name: 'Token erstellen' }).click();
     const secret = page.locator('.secret input');
     await expect(secret).toHaveValue(/^anrufe_[0-9a-f]{64}$/);
     const tokenRow = page.getByRole('row').filter({ hasText: 'Praxissoftware E2E' });
     await expect(tokenRow).toContainText('aktiv bis');
+    await expect(tokenRow).toContainText('nur Metriken');
 
     page.once('dialog', (dialog) => dialog.accept());
     await tokenRow.getByRole('button', { name: 'Widerrufen' }).click();

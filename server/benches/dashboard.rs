@@ -24,10 +24,10 @@ use app::{
     audit::Actor,
     auth::{
         SessionSettings,
-        accounts::{self, NewUser},
+        accounts::{self, NewLogin, NewUser},
         sessions, tokens,
     },
-    domain::{CallQuery, CallStatus, MaskingPolicy, PageAt, Role, TimeRange},
+    domain::{CallQuery, CallStatus, MaskingPolicy, PageAt, Role, TimeRange, TokenScope},
 };
 use chrono::{Days, Utc};
 use futures_util::StreamExt;
@@ -326,12 +326,15 @@ impl Login {
             email: "bench@praxis.example",
             name: "Bench",
             role: Role::Admin,
-            password: None,
+            login: NewLogin::Provider,
         };
         let id = accounts::add_user(pool, Actor::System, new).await?;
-        let token = tokens::create(pool, Actor::System, id, "bench")
-            .await?
-            .secret;
+        let request = tokens::TokenRequest {
+            user_id: id,
+            scope: TokenScope::Api,
+            name: "bench",
+        };
+        let token = tokens::create(pool, Actor::User(id), request).await?.secret;
         let settings = SessionSettings::default();
         let mut conn = pool.acquire().await?;
         let session = sessions::create(&mut conn, id, "bench", settings.policy).await?;

@@ -12,7 +12,7 @@ use app::{
         admin::ADMIN_PATH,
         auth::{LOGIN_FN_PATH, LOGIN_PATH, LoginOptions, OIDC_LOGIN_PATH, login_href},
     },
-    domain::{Role, SessionUser},
+    domain::{Role, SessionUser, TokenScope},
 };
 use axum::{
     extract::{Request, State},
@@ -22,7 +22,11 @@ use axum::{
 };
 use leptos::server_fn::ServerFn;
 
-use crate::{credentials, error::ApiError, state::AppState};
+use crate::{
+    credentials::{self, Credential},
+    error::ApiError,
+    state::AppState,
+};
 
 /// What the login page offers, asked before anyone is logged in.
 const LOGIN_OPTIONS_FN_PATH: &str = <LoginOptions as ServerFn>::PATH;
@@ -32,9 +36,11 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     if Area::of(request.uri().path()) == Area::Static {
         return next.run(request).await;
     }
-    match credentials::caller(&state.pool, state.sessions, request.headers()).await {
-        Ok(Some(user)) => {
+    let accepted = Area::of(request.uri().path()).token_scope();
+    match credentials::caller(&state.pool, state.sessions, request.headers(), accepted).await {
+        Ok(Some((user, credential))) => {
             request.extensions_mut().insert(user);
+            request.extensions_mut().insert(credential);
         }
         Ok(None) => {}
         Err(error) => {
@@ -94,6 +100,15 @@ impl Area {
         matches!(self, Self::Static | Self::Login | Self::ApiDescription)
     }
 
+    /// The API tokens that count here; none elsewhere.
+    fn token_scope(self) -> Option<TokenScope> {
+        match self {
+            Self::Rest => Some(TokenScope::Api),
+            Self::Metrics => Some(TokenScope::Metrics),
+            _ => None,
+        }
+    }
+
     fn required_role(self) -> Role {
         match self {
             Self::Metrics | Self::AdminPage => Role::Admin,
@@ -111,6 +126,12 @@ impl Area {
 pub async fn guard(request: Request, next: Next) -> Response {
     let area = Area::of(request.uri().path());
     if area.is_public() {
+        return next.run(request).await;
+    }
+    // A metrics token is for the metrics and nothing else, whoever's it is.
+    if area == Area::Metrics
+        && request.extensions().get::<Credential>() == Some(&Credential::Token(TokenScope::Metrics))
+    {
         return next.run(request).await;
     }
     let role = request

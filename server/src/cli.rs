@@ -9,7 +9,7 @@ use app::{
     audit::{self, Actor},
     auth::{
         AccountError,
-        accounts::{self, NewUser},
+        accounts::{self, NewLogin, NewUser},
         tokens,
     },
 };
@@ -27,28 +27,47 @@ pub async fn run(pool: &PgPool, anchors: &AnchorConfig, command: Command) -> any
             say("The schema is current and DATABASE_URL connects with the runtime's rights.");
             Ok(true)
         }
-        Command::User(UserCommand::Add { email, name, role }) => {
-            let password = read_password()?;
+        Command::User(UserCommand::Add {
+            email,
+            name,
+            role,
+            service,
+        }) => {
+            let password = if service {
+                None
+            } else {
+                Some(read_password()?)
+            };
             let new = NewUser {
                 email: &email,
                 name: &name,
                 role,
-                password: Some(&password),
+                login: password
+                    .as_deref()
+                    .map_or(NewLogin::Service, NewLogin::Password),
             };
             let id = accounts::add_user(pool, Actor::System, new)
                 .await
                 .map_err(explain)?;
-            say(&format!("Added {role} {email} (user {id})."));
+            let kind = if service { "service account" } else { "user" };
+            say(&format!("Added {role} {kind} {email} (user {id})."));
             Ok(true)
         }
-        Command::Token(TokenCommand::Add { user, name }) => {
+        Command::Token(TokenCommand::Add { user, name, scope }) => {
             let email = user.trim().to_lowercase();
             let user_id =
                 sqlx::query_scalar!("select id from users where email = $1 and is_active", email)
                     .fetch_optional(pool)
                     .await?
                     .with_context(|| format!("there is no active user {email}"))?;
-            let token = tokens::create(pool, Actor::System, user_id, &name).await?;
+            let request = tokens::TokenRequest {
+                user_id,
+                scope,
+                name: &name,
+            };
+            let token = tokens::create(pool, Actor::System, request)
+                .await
+                .map_err(explain)?;
             say(&format!(
                 "Token {} for {email}, valid until {} (shown only now; keep it secret):\n{}",
                 token.id,

@@ -4,7 +4,7 @@ use std::{fmt, num::NonZeroU32, path::PathBuf, time::Duration};
 
 use app::{
     auth::{SessionPolicy, SessionSettings},
-    domain::Role,
+    domain::{Role, TokenScope},
 };
 use clap::{Args, Parser, Subcommand};
 
@@ -162,7 +162,7 @@ pub enum Command {
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {
     /// Add a local account. The password is read from standard input (at a terminal: typed
-    /// without echo), at least 12 characters.
+    /// without echo), at least 12 characters; a service account has none.
     Add {
         /// The login; stored in lower case.
         #[arg(long)]
@@ -173,20 +173,36 @@ pub enum UserCommand {
         /// `admin` or `agent`.
         #[arg(long)]
         role: Role,
+        /// A service account for a program (e.g. the practice software or the monitoring):
+        /// it never logs in and acts only through API tokens (`server token add`).
+        #[arg(long)]
+        service: bool,
     },
 }
 
 #[derive(Subcommand, Debug)]
 pub enum TokenCommand {
-    /// Create an API token acting as a user; prints the token once.
+    /// Create an API token acting as a service account; prints the token once. (People make
+    /// their own tokens in the admin area: a token never acts as another person.)
     Add {
-        /// The e-mail address of the user the token acts as.
+        /// The e-mail address of the service account the token acts as.
         #[arg(long)]
         user: String,
         /// What the token is for, e.g. "Praxissoftware".
         #[arg(long)]
         name: String,
+        /// `api` for the REST API under /api/v1, `metrics` for /metrics only.
+        #[arg(long, default_value = "api", value_parser = token_scope)]
+        scope: TokenScope,
     },
+}
+
+fn token_scope(value: &str) -> Result<TokenScope, String> {
+    match value {
+        "api" => Ok(TokenScope::Api),
+        "metrics" => Ok(TokenScope::Metrics),
+        _ => Err("expected api or metrics".to_owned()),
+    }
 }
 
 #[derive(Subcommand, Debug)]

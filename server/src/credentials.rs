@@ -3,36 +3,50 @@
 
 use app::{
     auth::{SessionSettings, sessions, tokens},
-    domain::SessionUser,
+    domain::{SessionUser, TokenScope},
 };
 use axum::http::{HeaderMap, header};
 use sqlx::PgPool;
 
-/// The user behind the request's API token or, without one, its session cookie.
+/// How a caller was recognised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credential {
+    Session,
+    Token(TokenScope),
+}
+
+/// The user behind the request's API token or, without one, its session cookie. A token counts
+/// only where its scope is `accepted`: nowhere else is it anyone (so a leaked REST token opens
+/// neither the pages nor the server functions).
 pub async fn caller(
     pool: &PgPool,
     settings: SessionSettings,
     headers: &HeaderMap,
-) -> sqlx::Result<Option<SessionUser>> {
+    accepted: Option<TokenScope>,
+) -> sqlx::Result<Option<(SessionUser, Credential)>> {
     if let Some(secret) = bearer(headers) {
-        return tokens::user(pool, secret).await;
+        let Some(scope) = accepted else {
+            return Ok(None);
+        };
+        let user = tokens::user(pool, secret, scope).await?;
+        return Ok(user.map(|user| (user, Credential::Token(scope))));
     }
     match settings.token(headers) {
-        Some(token) => sessions::user(pool, &token, settings.policy).await,
+        Some(token) => Ok(sessions::user(pool, &token, settings.policy)
+            .await?
+            .map(|user| (user, Credential::Session))),
         None => Ok(None),
     }
 }
 
-/// Whether the credential a request came with still admits it, without marking a session used
-/// (see [`sessions::is_live`]): how a long-lived connection learns that its session ended.
+/// Whether the session a request came with still admits it, without marking it used (see
+/// [`sessions::is_live`]): how a live connection, which only a session opens, learns that its
+/// session ended.
 pub async fn still_admitted(
     pool: &PgPool,
     settings: SessionSettings,
     headers: &HeaderMap,
 ) -> sqlx::Result<bool> {
-    if let Some(secret) = bearer(headers) {
-        return Ok(tokens::user(pool, secret).await?.is_some());
-    }
     match settings.token(headers) {
         Some(token) => sessions::is_live(pool, &token, settings.policy).await,
         None => Ok(false),

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use anyhow::bail;
 use app::{
     audit::{self, Actor},
-    auth::accounts::{self, NewUser},
+    auth::accounts::{self, NewLogin, NewUser},
     domain::{AuditAction, Role},
 };
 use serde_json::json;
@@ -89,7 +89,7 @@ pub async fn create_accounts(pool: &PgPool) -> anyhow::Result<()> {
                 email,
                 name,
                 role,
-                password: Some(password),
+                login: NewLogin::Password(password),
             };
             accounts::add_user(pool, Actor::System, new).await?;
         }

@@ -265,7 +265,7 @@ fn table() -> Vec<Case> {
             Method::POST,
             "/api/admin/create_token",
             Form,
-            "user_id={user}&name=Praxissoftware",
+            "user_id={service}&scope=api&name=Praxissoftware",
             ADMIN_ONLY,
         ),
         case(
@@ -325,12 +325,14 @@ fn app(pool: &PgPool) -> Router {
 struct Targets {
     call: i64,
     user: i64,
+    service: i64,
 }
 
 impl Targets {
     fn fill(self, text: &str) -> String {
         text.replace("{id}", &self.call.to_string())
             .replace("{user}", &self.user.to_string())
+            .replace("{service}", &self.service.to_string())
     }
 }
 
@@ -367,6 +369,13 @@ async fn every_route_allows_and_denies_exactly_as_the_table_says(pool: PgPool) {
     let targets = Targets {
         call: common::calls::insert_call(&pool, NewCall::default()).await,
         user: common::calls::insert_user(&pool, "Kollegin", true).await,
+        service: sqlx::query_scalar(
+            "insert into users (name, email, role, is_service)
+             values ('Praxissoftware', 'software@test.example', 'AGENT', true) returning id",
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("service account"),
     };
     let gone = common::calls::insert_user(&pool, "Ehemalige", true).await;
     let deactivated = common::login_as(&pool, gone).await;

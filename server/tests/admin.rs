@@ -188,8 +188,8 @@ async fn admins_manage_users_sessions_and_tokens_through_the_admin_functions(poo
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json")
         .body(Body::from(format!(
-            "user_id={}&name=Praxissoftware",
-            agent.user_id
+            "user_id={}&scope=api&name=Praxissoftware",
+            admin.user_id
         )))
         .expect("request");
     let response = send(app(&pool), request).await;
@@ -223,12 +223,15 @@ async fn admins_manage_users_sessions_and_tokens_through_the_admin_functions(poo
     let (status, _) = get(&pool, "/api/v1/calls", (header::AUTHORIZATION, &bearer)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
-    let blank = json!({ "user_id": agent.user_id, "name": "  " });
+    let blank = json!({ "user_id": admin.user_id, "name": "  " });
     let request = Request::post("/api/admin/create_token")
         .header(header::COOKIE, &admin.cookie)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json")
-        .body(Body::from(format!("user_id={}&name=+", blank["user_id"])))
+        .body(Body::from(format!(
+            "user_id={}&scope=api&name=+",
+            blank["user_id"]
+        )))
         .expect("request");
     assert_eq!(
         send(app(&pool), request).await.status(),

@@ -13,12 +13,12 @@ use app::{
     audit::{self, Actor},
     auth::{
         LoginFrom, SessionPolicy,
-        accounts::{self, NewUser},
+        accounts::{self, NewLogin, NewUser},
         tokens,
     },
     domain::{
         AuditAction, CallStatus, MaskLevel, MaskingPolicy, MaskingSettings, PiiField, Role,
-        SessionUser,
+        SessionUser, TokenScope,
     },
     masking, service,
 };
@@ -42,7 +42,7 @@ async fn do_everything(pool: &PgPool) {
             email: "chefin@praxis.example",
             name: "Chefin",
             role: Role::Admin,
-            password: Some(PASSWORD),
+            login: NewLogin::Password(PASSWORD),
         },
     )
     .await
@@ -69,7 +69,12 @@ async fn do_everything(pool: &PgPool) {
     accounts::set_role(pool, Actor::User(admin), agent, Role::Admin)
         .await
         .expect("user_changed");
-    let token = tokens::create(pool, Actor::User(admin), agent, "Praxissoftware")
+    let request = tokens::TokenRequest {
+        user_id: admin,
+        scope: TokenScope::Api,
+        name: "Praxissoftware",
+    };
+    let token = tokens::create(pool, Actor::User(admin), request)
         .await
         .expect("token_created");
     tokens::revoke(pool, Actor::User(admin), token.id)

@@ -4,7 +4,7 @@ mod common;
 
 use app::{
     audit::Actor,
-    auth::accounts::{self, NewUser},
+    auth::accounts::{self, NewLogin, NewUser},
     domain::Role,
 };
 use sqlx::PgPool;
@@ -27,7 +27,7 @@ async fn the_first_start_without_demo_mode_retires_the_demo_logins(pool: PgPool)
         email: "leitung@praxis.example",
         name: "Praxisleitung",
         role: Role::Admin,
-        password: Some("ein-langes-passwort"),
+        login: NewLogin::Password("ein-langes-passwort"),
     };
     accounts::add_user(&pool, Actor::System, own_admin)
         .await

@@ -9,7 +9,7 @@ use app::{
     audit::Actor,
     auth::{
         LOCKOUT_AFTER, SessionSettings,
-        accounts::{self, NewUser},
+        accounts::{self, NewLogin, NewUser},
     },
     domain::Role,
 };
@@ -34,7 +34,7 @@ async fn add_account(pool: &PgPool) {
             email: EMAIL,
             name: "Empfang",
             role: Role::Agent,
-            password: Some(PASSWORD),
+            login: NewLogin::Password(PASSWORD),
         },
     )
     .await

@@ -19,11 +19,11 @@ async fn metrics_show_the_lines_and_calls_the_importer_stored(pool: PgPool) {
     importer::metrics::describe();
     common::import_demo_calls(&pool, 40, &[("calls-2026-01-01.jsonl", "{kaputt\n")]).await;
 
-    let bearer = common::login(&pool, Role::Admin).await.bearer;
+    let cookie = common::login(&pool, Role::Admin).await.cookie;
     let response = send(
         common::app(pool, metrics),
         Request::get("/metrics")
-            .header(header::AUTHORIZATION, bearer)
+            .header(header::COOKIE, cookie)
             .body(Body::empty())
             .expect("request"),
     )

@@ -9,7 +9,7 @@ use app::{
     audit::Actor,
     auth::{
         SessionPolicy,
-        accounts::{self, NewUser},
+        accounts::{self, NewLogin, NewUser},
         oidc::{self, Identity, OidcLoginError, PendingLogin},
     },
     domain::Role,
@@ -104,7 +104,7 @@ async fn a_local_account_is_linked_only_when_the_provider_verified_the_address(p
             email: "anna@praxis.example",
             name: "Anna",
             role: Role::Agent,
-            password: None,
+            login: NewLogin::Provider,
         },
     )
     .await

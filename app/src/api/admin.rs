@@ -5,7 +5,10 @@ use leptos::{prelude::*, server_fn::codec::Json};
 
 use crate::{
     AppError,
-    domain::{Account, AuditFilter, AuditLogPage, MaskingSettings, Role, SessionInfo, TokenInfo},
+    domain::{
+        Account, AuditFilter, AuditLogPage, MaskingSettings, Role, SessionInfo, TokenInfo,
+        TokenScope,
+    },
 };
 
 /// Where the admin area begins.
@@ -29,7 +32,7 @@ pub async fn add_user(
     role: Role,
     password: String,
 ) -> Result<i64, AppError> {
-    use crate::auth::accounts::{self, NewUser};
+    use crate::auth::accounts::{self, NewLogin, NewUser};
 
     let actor = super::actor(Role::Admin)?;
     let pool = super::pool()?;
@@ -37,7 +40,7 @@ pub async fn add_user(
         email: &email,
         name: &name,
         role,
-        password: Some(&password),
+        login: NewLogin::Password(&password),
     };
     super::answer(accounts::add_user(&pool, actor, new).await)
 }
@@ -80,12 +83,24 @@ pub async fn tokens() -> Result<Vec<TokenInfo>, AppError> {
     Ok(crate::auth::tokens::list(&pool).await?)
 }
 
-/// Creates an API token acting as `user_id` and returns its secret, which is shown only now.
+/// Creates an API token acting as the admin themselves or as the service account `user_id`,
+/// and returns its secret, which is shown only now.
 #[server(endpoint = "admin/create_token")]
-pub async fn create_token(user_id: i64, name: String) -> Result<String, AppError> {
+pub async fn create_token(
+    user_id: i64,
+    scope: TokenScope,
+    name: String,
+) -> Result<String, AppError> {
+    use crate::auth::tokens::{self, TokenRequest};
+
     let actor = super::actor(Role::Admin)?;
     let pool = super::pool()?;
-    let token = crate::auth::tokens::create(&pool, actor, user_id, &name).await;
+    let request = TokenRequest {
+        user_id,
+        scope,
+        name: &name,
+    };
+    let token = tokens::create(&pool, actor, request).await;
     super::answer(token.map(|token| token.secret))
 }
 

@@ -46,14 +46,24 @@ pub enum LoginError {
     Database(#[from] sqlx::Error),
 }
 
-/// A person to add.
+/// An account to add.
 #[derive(Clone, Debug)]
 pub struct NewUser<'a> {
     pub email: &'a str,
     pub name: &'a str,
     pub role: Role,
-    /// `None` for someone who logs in through the practice's identity provider only.
-    pub password: Option<&'a str>,
+    pub login: NewLogin<'a>,
+}
+
+/// How a new account logs in.
+#[derive(Clone, Copy, Debug)]
+pub enum NewLogin<'a> {
+    /// A person with a local password.
+    Password(&'a str),
+    /// A person who logs in through the practice's identity provider only.
+    Provider,
+    /// A service account: a program that never logs in and acts only through API tokens.
+    Service,
 }
 
 /// Adds a user and returns the id. The e-mail address is stored in lower case.
@@ -63,27 +73,30 @@ pub async fn add_user(pool: &PgPool, actor: Actor, new: NewUser<'_>) -> Result<i
     if !limits::ACCOUNT_NAME_CHARS.contains(&name.chars().count()) {
         return Err(invalid("name", Invalid::AccountNameLength));
     }
-    let password_hash = match new.password {
-        Some(password) => {
+    let password_hash = match new.login {
+        NewLogin::Password(password) => {
             password::check_policy(password).map_err(|reason| invalid("password", reason))?;
             Some(hash_off_runtime(password.to_owned()).await?)
         }
-        None => None,
+        NewLogin::Provider | NewLogin::Service => None,
     };
+    let is_service = matches!(new.login, NewLogin::Service);
     let mut tx = pool.begin().await?;
     let id = sqlx::query_scalar!(
-        "insert into users (name, email, role, password_hash) values ($1, $2, $3, $4)
+        "insert into users (name, email, role, password_hash, is_service)
+         values ($1, $2, $3, $4, $5)
          on conflict on constraint users_email_key do nothing
          returning id",
         name,
         email,
         new.role as Role,
         password_hash,
+        is_service,
     )
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| invalid("email", Invalid::EmailTaken))?;
-    let diff = json!({ "user_id": id, "role": new.role });
+    let diff = json!({ "user_id": id, "role": new.role, "service": is_service });
     audit::record(&mut tx, actor, AuditAction::UserCreated, None, diff).await?;
     tx.commit().await?;
     Ok(id)

@@ -192,13 +192,14 @@ async fn link_or_add(
         .filter(|email| email.contains('@'))
         .ok_or(OidcLoginError::NoEmail)?;
     let existing = sqlx::query!(
-        "select id, oidc_subject is not null as \"linked!\" from users where email = $1 for update",
+        "select id, oidc_subject is not null or is_service as \"taken!\" from users
+         where email = $1 for update",
         email
     )
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(existing) = existing {
-        if existing.linked || !identity.email_verified {
+        if existing.taken || !identity.email_verified {
             return Err(OidcLoginError::EmailTaken);
         }
         sqlx::query!(

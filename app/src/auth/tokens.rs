@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use super::{AccountError, secret};
 use crate::{
     audit::{self, Actor},
-    domain::{AuditAction, Invalid, SessionUser, TokenInfo, limits},
+    domain::{AuditAction, Invalid, SessionUser, TokenInfo, TokenScope, limits},
 };
 
 /// How every token begins, so leaked tokens are easy to recognise (e.g. by secret scanners).
@@ -27,13 +27,27 @@ pub struct NewToken {
 /// How long a token works after it was made.
 pub const VALID_DAYS: i32 = 90;
 
-/// Creates a token acting as the active user `user_id`, on behalf of the admin `actor`.
+/// What a new token is: whom it acts as, where, and its name.
+#[derive(Clone, Copy, Debug)]
+pub struct TokenRequest<'a> {
+    pub user_id: i64,
+    pub scope: TokenScope,
+    pub name: &'a str,
+}
+
+/// Creates a token for `actor`, acting as the active user `request.user_id`: the actor
+/// themselves or a service account, never another person; the administration commands
+/// ([`Actor::System`]) make tokens for service accounts only.
 pub async fn create(
     pool: &PgPool,
     actor: Actor,
-    user_id: i64,
-    name: &str,
+    request: TokenRequest<'_>,
 ) -> Result<NewToken, AccountError> {
+    let TokenRequest {
+        user_id,
+        scope,
+        name,
+    } = request;
     let name = name.trim();
     if !limits::TOKEN_NAME_CHARS.contains(&name.chars().count()) {
         return Err(AccountError::Invalid {
@@ -42,26 +56,34 @@ pub async fn create(
         });
     }
     let mut tx = pool.begin().await?;
-    let active = sqlx::query_scalar!(
-        "select is_active from users where id = $1 for share",
+    let user = sqlx::query!(
+        "select is_active, is_service from users where id = $1 for share",
         user_id
     )
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AccountError::NotFound(user_id))?;
-    if !active {
+    if !user.is_active {
         return Err(AccountError::Invalid {
             field: "user",
             reason: Invalid::TokenForInactiveAccount,
         });
     }
+    if !user.is_service && actor.user_id() != Some(user_id) {
+        return Err(AccountError::Invalid {
+            field: "user",
+            reason: Invalid::TokenForAnotherPerson,
+        });
+    }
     let secret = format!("{TOKEN_PREFIX}{}", secret::random_hex());
     let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
     let made = sqlx::query!(
-        "insert into api_tokens (user_id, name, token_hash, prefix, created_by, expires_at)
-         values ($1, $2, $3, $4, $5, now() + make_interval(days => $6)) returning id, expires_at",
+        "insert into api_tokens (user_id, name, scope, token_hash, prefix, created_by, expires_at)
+         values ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))
+         returning id, expires_at",
         user_id,
         name,
+        scope as TokenScope,
         secret::digest(&secret),
         prefix,
         actor.user_id(),
@@ -69,7 +91,12 @@ pub async fn create(
     )
     .fetch_one(&mut *tx)
     .await?;
-    let diff = json!({ "token_id": made.id, "user_id": user_id, "valid_days": VALID_DAYS });
+    let diff = json!({
+        "token_id": made.id,
+        "user_id": user_id,
+        "scope": scope,
+        "valid_days": VALID_DAYS,
+    });
     audit::record(&mut tx, actor, AuditAction::TokenCreated, None, diff).await?;
     tx.commit().await?;
     Ok(NewToken {
@@ -79,16 +106,20 @@ pub async fn create(
     })
 }
 
-/// The active user a token acts as, unless it was revoked or has expired; marks the token used
-/// (at most every [`TOUCH_EVERY_SECONDS`]) in the same statement.
-pub async fn user(pool: &PgPool, secret: &str) -> sqlx::Result<Option<SessionUser>> {
+/// The active user a token of `scope` acts as, unless it was revoked or has expired; marks the
+/// token used (at most every [`TOUCH_EVERY_SECONDS`]) in the same statement.
+pub async fn user(
+    pool: &PgPool,
+    secret: &str,
+    scope: TokenScope,
+) -> sqlx::Result<Option<SessionUser>> {
     sqlx::query_as!(
         SessionUser,
         r#"with live as (
                select t.id as token_id, t.last_used_at, u.id, u.name, u.email, u.role
                from api_tokens t join users u on u.id = t.user_id
-               where t.token_hash = $1 and t.revoked_at is null and t.expires_at > now()
-                 and u.is_active
+               where t.token_hash = $1 and t.scope = $3 and t.revoked_at is null
+                 and t.expires_at > now() and u.is_active
            ), touched as (
                update api_tokens set last_used_at = now()
                from live
@@ -98,6 +129,7 @@ pub async fn user(pool: &PgPool, secret: &str) -> sqlx::Result<Option<SessionUse
            select id, name, email, role as "role: crate::domain::Role" from live"#,
         secret::digest(secret),
         TOUCH_EVERY_SECONDS,
+        scope as TokenScope,
     )
     .fetch_optional(pool)
     .await
@@ -107,7 +139,7 @@ pub async fn user(pool: &PgPool, secret: &str) -> sqlx::Result<Option<SessionUse
 pub async fn list(pool: &PgPool) -> sqlx::Result<Vec<TokenInfo>> {
     sqlx::query_as!(
         TokenInfo,
-        r#"select t.id, t.name, t.user_id, u.name as user_name, t.prefix,
+        r#"select t.id, t.name, t.scope as "scope: TokenScope", t.user_id, u.name as user_name, t.prefix,
                   c.name as "created_by?", t.created_at, t.last_used_at, t.expires_at,
                   t.revoked_at
            from api_tokens t

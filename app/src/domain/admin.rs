@@ -17,6 +17,8 @@ pub struct Account {
     pub locked_until: Option<DateTime<Utc>>,
     /// Can log in with a password (otherwise only through the identity provider).
     pub has_password: bool,
+    /// An account for a program: never logs in, acts only through its API tokens.
+    pub is_service: bool,
     /// Sessions that have not ended.
     pub sessions: i64,
     pub last_seen_at: Option<DateTime<Utc>>,
@@ -33,11 +35,28 @@ pub struct SessionInfo {
     pub user_agent: String,
 }
 
+/// Where an API token acts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "backend", derive(sqlx::Type, utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "backend",
+    sqlx(type_name = "token_scope", rename_all = "lowercase")
+)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenScope {
+    /// The REST API under `/api/v1`.
+    #[default]
+    Api,
+    /// The Prometheus metrics at `/metrics`, and nothing else.
+    Metrics,
+}
+
 /// An API token, without its secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenInfo {
     pub id: i64,
     pub name: String,
+    pub scope: TokenScope,
     pub user_id: i64,
     pub user_name: String,
     /// The token's first characters, to tell tokens apart.

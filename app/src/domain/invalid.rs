@@ -50,6 +50,7 @@ pub enum Invalid {
     AccountUnknown,
     TokenNameLength,
     TokenForInactiveAccount,
+    TokenForAnotherPerson,
     RevealsPerHourRange,
     RevealReasonLength,
     StatusUnknown,

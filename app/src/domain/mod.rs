@@ -13,7 +13,9 @@ mod search;
 mod time;
 mod user;
 
-pub use admin::{Account, AuditFilter, AuditLogPage, AuditRecord, SessionInfo, TokenInfo};
+pub use admin::{
+    Account, AuditFilter, AuditLogPage, AuditRecord, SessionInfo, TokenInfo, TokenScope,
+};
 pub use audit::AuditAction;
 #[cfg(feature = "backend")]
 pub use call::StoredCall;

@@ -54,6 +54,7 @@ pub(super) fn de(reason: Invalid) -> String {
         Invalid::TokenForInactiveAccount => {
             "Für ein deaktiviertes Konto kann kein Token erstellt werden.".to_owned()
         }
+        Invalid::TokenForAnotherPerson => "Ein Token handelt nur für Sie selbst oder für ein Dienstkonto, nie für eine andere Person.".to_owned(),
         Invalid::RevealsPerHourRange => {
             let (min, max) = range(&limits::REVEALS_PER_HOUR);
             format!("Erlaubt sind {min} bis {max} Aufdeckungen pro Stunde.")
@@ -121,6 +122,10 @@ pub(super) fn en(reason: Invalid) -> String {
             )
         }
         Invalid::TokenForInactiveAccount => "A deactivated account cannot get a token.".to_owned(),
+        Invalid::TokenForAnotherPerson => {
+            "A token acts only for yourself or for a service account, never as another person."
+                .to_owned()
+        }
         Invalid::RevealsPerHourRange => {
             let (min, max) = range(&limits::REVEALS_PER_HOUR);
             format!("{min} to {max} reveals an hour are allowed.")

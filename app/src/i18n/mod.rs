@@ -15,7 +15,7 @@ use crate::{
     AppError,
     domain::{
         AuditAction, CallSort, CallStatus, Invalid, MaskLevel, PiiField, Priority, Role,
-        SearchField,
+        SearchField, TokenScope,
     },
 };
 
@@ -265,6 +265,11 @@ pub struct Texts {
     pub token_name: &'static str,
     pub token_name_placeholder: &'static str,
     pub token_acts_as: &'static str,
+    pub token_scope: &'static str,
+    pub token_scope_api: &'static str,
+    pub token_scope_metrics: &'static str,
+    pub token_self: &'static str,
+    pub service_account: &'static str,
     pub token_prefix: &'static str,
     pub token_created: &'static str,
     pub token_last_used: &'static str,
@@ -320,6 +325,13 @@ impl Texts {
 
     pub fn sort(&self, sort: CallSort) -> &'static str {
         (self.sort_label)(sort)
+    }
+
+    pub fn token_scope_name(&self, scope: TokenScope) -> &'static str {
+        match scope {
+            TokenScope::Api => self.token_scope_api,
+            TokenScope::Metrics => self.token_scope_metrics,
+        }
     }
 
     pub fn role_name(&self, role: Role) -> &'static str {
@@ -527,13 +539,18 @@ static DE: Texts = Texts {
     session_last_seen: "Zuletzt aktiv",
     session_ends: "Endet spätestens",
     session_browser: "Browser",
-    tokens_intro: "Mit einem Token greift ein Programm (z. B. die Praxissoftware) auf die REST-API zu, mit den Rechten des gewählten Kontos.",
+    tokens_intro: "Mit einem Token greift ein Programm auf die REST-API zu (z. B. die Praxissoftware) oder liest die Metriken (das Monitoring) – als Sie selbst oder als Dienstkonto, nie als eine andere Person. Dienstkonten legt die IT mit „server user add --service“ an.",
     token_shown_once: "Neues Token – nur jetzt sichtbar. Bitte kopieren und sicher aufbewahren:",
     no_tokens: "Noch keine Tokens.",
     create_token: "Token erstellen",
     token_name: "Name",
     token_name_placeholder: "wofür, z. B. Praxissoftware",
     token_acts_as: "Handelt als",
+    token_scope: "Wofür",
+    token_scope_api: "REST-API (/api/v1)",
+    token_scope_metrics: "nur Metriken (/metrics)",
+    token_self: "Sie selbst",
+    service_account: "Dienstkonto",
     token_prefix: "Beginnt mit",
     token_created: "Erstellt",
     token_last_used: "Zuletzt benutzt",
@@ -813,13 +830,18 @@ static EN: Texts = Texts {
     session_last_seen: "Last active",
     session_ends: "Ends at the latest",
     session_browser: "Browser",
-    tokens_intro: "A token lets a program (e.g. the practice software) use the REST API with the rights of the chosen account.",
+    tokens_intro: "A token lets a program use the REST API (e.g. the practice software) or read the metrics (the monitoring) – as yourself or as a service account, never as another person. IT adds service accounts with “server user add --service”.",
     token_shown_once: "New token – shown only now. Please copy it and keep it safe:",
     no_tokens: "No tokens yet.",
     create_token: "Create token",
     token_name: "Name",
     token_name_placeholder: "what for, e.g. practice software",
     token_acts_as: "Acts as",
+    token_scope: "For",
+    token_scope_api: "REST API (/api/v1)",
+    token_scope_metrics: "metrics only (/metrics)",
+    token_self: "yourself",
+    service_account: "service account",
     token_prefix: "Starts with",
     token_created: "Created",
     token_last_used: "Last used",

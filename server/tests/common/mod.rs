@@ -14,10 +14,10 @@ use app::{
     audit::Actor,
     auth::{
         SessionSettings,
-        accounts::{self, NewUser},
+        accounts::{self, NewLogin, NewUser},
         sessions, tokens,
     },
-    domain::Role,
+    domain::{Role, TokenScope},
 };
 use axum::{Router, body::Body, http::Request, response::Response};
 use http_body_util::BodyExt;
@@ -166,7 +166,7 @@ pub async fn login(pool: &PgPool, role: Role) -> Login {
                 email: &email,
                 name: &format!("Test {role}"),
                 role,
-                password: None,
+                login: NewLogin::Provider,
             };
             accounts::add_user(pool, Actor::System, new)
                 .await
@@ -183,7 +183,12 @@ pub async fn login_as(pool: &PgPool, user_id: i64) -> Login {
     let session = sessions::create(&mut conn, user_id, "test", settings.policy)
         .await
         .expect("session");
-    let token = tokens::create(pool, Actor::System, user_id, "test")
+    let request = tokens::TokenRequest {
+        user_id,
+        scope: TokenScope::Api,
+        name: "test",
+    };
+    let token = tokens::create(pool, Actor::User(user_id), request)
         .await
         .expect("token");
     Login {

@@ -4,8 +4,11 @@ use leptos::prelude::*;
 
 use super::{AdminTable, LoadFailed, use_notice};
 use crate::{
-    api::admin::{CreateToken, accounts, revoke_token, tokens},
-    domain::{TokenInfo, format_berlin},
+    api::{
+        admin::{CreateToken, accounts, revoke_token, tokens},
+        auth::current_user,
+    },
+    domain::{TokenInfo, TokenScope, format_berlin},
     i18n::use_texts,
 };
 
@@ -16,6 +19,7 @@ pub fn TokensView() -> impl IntoView {
     let reload = RwSignal::new(0_u32);
     let list = Resource::new(move || reload.get(), |_| tokens());
     let people = Resource::new(|| (), |()| accounts());
+    let me = Resource::new(|| (), |()| current_user());
     let refresh = move || reload.update(|n| *n += 1);
     let create = ServerAction::<CreateToken>::new();
     let secret = RwSignal::new(None::<String>);
@@ -57,16 +61,35 @@ pub fn TokensView() -> impl IntoView {
                 {t.token_acts_as}
                 <select name="user_id" required>
                     <Suspense>
+                        {move || me.get().and_then(Result::ok).map(|me| view! {
+                            <option value=me.id>{t.token_self}" ("{me.name}")"</option>
+                        })}
                         {move || people.get().and_then(Result::ok).map(|people| {
-                            people.into_iter().filter(|person| person.is_active).map(|person| view! {
-                                <option value=person.id>{person.name}" ("{t.role_name(person.role)}")"</option>
+                            people.into_iter().filter(|person| person.is_active && person.is_service).map(|person| view! {
+                                <option value=person.id>{person.name}" ("{t.service_account}")"</option>
                             }).collect_view()
                         })}
                     </Suspense>
                 </select>
             </label>
+            <label>
+                {t.token_scope}
+                <select name="scope" required>
+                    {[TokenScope::Api, TokenScope::Metrics].map(|scope| view! {
+                        <option value=scope_value(scope)>{t.token_scope_name(scope)}</option>
+                    })}
+                </select>
+            </label>
             <button type="submit">{t.create_token}</button>
         </ActionForm>
+    }
+}
+
+/// The form value of a scope, as the server function reads it.
+fn scope_value(scope: TokenScope) -> &'static str {
+    match scope {
+        TokenScope::Api => "api",
+        TokenScope::Metrics => "metrics",
     }
 }
 
@@ -108,7 +131,7 @@ fn TokenTable(
             let active = token.revoked_at.is_none() && !expired;
             view! {
                 <tr class:inactive=!active>
-                    <td>{token.name}</td>
+                    <td>{token.name}<span class="muted">" · "{t.token_scope_name(token.scope)}</span></td>
                     <td>{token.user_name}</td>
                     <td class="mono">{token.prefix}"…"</td>
                     <td class="nowrap">

@@ -64,7 +64,7 @@ fn AccountTable(
     let rows = accounts
         .into_iter()
         .map(|account| {
-            let Account { id, name, email, role, is_active, locked_until, sessions, last_seen_at, .. } = account;
+            let Account { id, name, email, role, is_active, is_service, locked_until, sessions, last_seen_at, .. } = account;
             let on_role = move |ev: leptos::ev::Event| {
                 let Ok(role) = event_target_value(&ev).parse::<Role>() else { return };
                 notice.run(set_role(id, role), move |()| t.role_changed.to_owned(), refresh);
@@ -87,7 +87,10 @@ fn AccountTable(
             let role_label = format!("{} {name}", t.role);
             view! {
                 <tr class:inactive=!is_active>
-                    <td>{name.clone()}</td>
+                    <td>
+                        {name.clone()}
+                        {is_service.then(|| view! { <span class="muted">" · "{t.service_account}</span> })}
+                    </td>
                     <td>{email}</td>
                     <td>
                         <select aria-label=role_label on:change=on_role>
