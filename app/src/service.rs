@@ -74,11 +74,13 @@ pub async fn set_status(
     let comment = comment
         .map(|c| c.trim().to_owned())
         .filter(|c| !c.is_empty());
-    if comment
-        .as_ref()
-        .is_some_and(|c| c.chars().count() > limits::COMMENT_MAX_CHARS)
-    {
-        return Err(invalid("comment", Invalid::CommentTooLong).into());
+    if let Some(comment) = &comment {
+        if comment.chars().count() > limits::COMMENT_MAX_CHARS {
+            return Err(invalid("comment", Invalid::CommentTooLong).into());
+        }
+        if comment.contains('\0') {
+            return Err(invalid("comment", Invalid::NulCharacter).into());
+        }
     }
     let change = Change::Status { status, comment };
     single(pool, actor, call_id, version, change).await
@@ -134,6 +136,9 @@ pub async fn add_note(
     if body.chars().count() > limits::NOTE_MAX_CHARS {
         return Err(invalid("note", Invalid::NoteTooLong));
     }
+    if body.contains('\0') {
+        return Err(invalid("note", Invalid::NulCharacter));
+    }
     let mut tx = pool.begin().await?;
     let exists = sqlx::query_scalar!("select id from calls where id = $1 for update", call_id)
         .fetch_optional(&mut *tx)
@@ -181,6 +186,9 @@ async fn single(
     version: i32,
     change: Change,
 ) -> Result<StoredCall, ChangeError> {
+    if version < 1 {
+        return Err(invalid("version", Invalid::VersionMalformed).into());
+    }
     let mut tx = pool.begin().await?;
     match apply(&mut tx, actor, call_id, version, &change).await? {
         Applied::Unchanged(call) => Ok(call),

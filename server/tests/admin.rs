@@ -82,7 +82,7 @@ async fn partly_masked_fields_show_a_hint_everywhere_a_call_leaves_the_server(po
     );
 
     // A conflict carries the call as it is now: masked too.
-    let stale = json!({ "id": id, "version": 0, "status": "DONE", "comment": null });
+    let stale = json!({ "id": id, "version": 7, "status": "DONE", "comment": null });
     let (status, error) = server_fn(&pool, &agent, "set_call_status", stale).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(!error.to_string().contains("Müller"), "{error}");

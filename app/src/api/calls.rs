@@ -15,11 +15,8 @@ use crate::{
 pub async fn list_calls(query: CallQuery, at: PageAt) -> Result<CallPage, AppError> {
     let pool = super::pool()?;
     let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
-    if query.search_too_long() {
-        return super::answer(Err(AppError::invalid(
-            "search",
-            crate::domain::Invalid::SearchTooLong,
-        )));
+    if let Some(reason) = query.search_problem() {
+        return super::answer(Err(AppError::invalid("search", reason)));
     }
     let page = crate::db::calls::list(
         &pool,

@@ -35,6 +35,8 @@ pub mod limits {
 #[serde(rename_all = "snake_case")]
 pub enum Invalid {
     SearchTooLong,
+    /// A text holds the character NUL, which no text column can store.
+    NulCharacter,
     CommentTooLong,
     NoteEmpty,
     NoteTooLong,
@@ -60,4 +62,5 @@ pub enum Invalid {
     SortUnknown,
     PageMalformed,
     PageSizeRange,
+    VersionMalformed,
 }

@@ -7,7 +7,7 @@ use std::{fmt, str::FromStr};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{BERLIN, CallStatus, ParseEnumError, Priority, limits};
+use super::{BERLIN, CallStatus, Invalid, ParseEnumError, Priority, limits};
 
 /// Which calls to list. Every field narrows the result; the default lists all, newest first.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -236,12 +236,18 @@ pub struct CallPage<C = super::CallListItem> {
 }
 
 impl CallQuery {
-    /// Whether the search text is longer than [`limits::SEARCH_MAX_CHARS`]; such a query is
-    /// refused, not cut, so nobody gets an answer to a question they did not ask.
-    pub fn search_too_long(&self) -> bool {
-        self.search
-            .as_ref()
-            .is_some_and(|text| text.chars().count() > limits::SEARCH_MAX_CHARS)
+    /// Why the search text cannot be searched for: longer than [`limits::SEARCH_MAX_CHARS`],
+    /// or holding a NUL character (which no text column can hold). Such a query is refused,
+    /// not cut, so nobody gets an answer to a question they did not ask.
+    pub fn search_problem(&self) -> Option<Invalid> {
+        let text = self.search.as_ref()?;
+        if text.chars().count() > limits::SEARCH_MAX_CHARS {
+            Some(Invalid::SearchTooLong)
+        } else if text.contains('\0') {
+            Some(Invalid::NulCharacter)
+        } else {
+            None
+        }
     }
 }
 

@@ -12,6 +12,7 @@ pub(super) fn de(reason: Invalid) -> String {
             "Die Suche darf höchstens {} Zeichen lang sein.",
             limits::SEARCH_MAX_CHARS
         ),
+        Invalid::NulCharacter => "Der Text enthält ein Nullzeichen (NUL); bitte entfernen.".to_owned(),
         Invalid::CommentTooLong => format!(
             "Ein Kommentar darf höchstens {} Zeichen lang sein.",
             limits::COMMENT_MAX_CHARS
@@ -75,6 +76,9 @@ pub(super) fn de(reason: Invalid) -> String {
             let (min, max) = range(&limits::PAGE_SIZE);
             format!("Erlaubt sind {min} bis {max} Anrufe pro Seite.")
         }
+        Invalid::VersionMalformed => {
+            "Erwartet wird die `version` des Anrufs, wie zuletzt gelesen (ab 1).".to_owned()
+        }
     }
 }
 
@@ -84,6 +88,7 @@ pub(super) fn en(reason: Invalid) -> String {
             "A search may be at most {} characters long.",
             limits::SEARCH_MAX_CHARS
         ),
+        Invalid::NulCharacter => "The text holds a NUL character; please remove it.".to_owned(),
         Invalid::CommentTooLong => format!(
             "A comment may be at most {} characters long.",
             limits::COMMENT_MAX_CHARS
@@ -145,6 +150,9 @@ pub(super) fn en(reason: Invalid) -> String {
         Invalid::PageSizeRange => {
             let (min, max) = range(&limits::PAGE_SIZE);
             format!("{min} to {max} calls a page are allowed.")
+        }
+        Invalid::VersionMalformed => {
+            "Expected the call's `version` as last read (1 or more).".to_owned()
         }
     }
 }

@@ -62,21 +62,28 @@ pub struct ListParams {
     /// international form) and the concern and notes (German full text); at most 200
     /// characters. A field masked for the caller is not searched; `searched` in the answer
     /// names the fields that were.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^[^\\x00]*$")]
     q: Option<String>,
     /// Comma-separated statuses, e.g. `NEW,IN_PROGRESS`.
+    #[param(pattern = r"^(NEW|IN_PROGRESS|DONE)(,(NEW|IN_PROGRESS|DONE))*$")]
     status: Option<String>,
-    /// First day (Europe/Berlin), `YYYY-MM-DD`, inclusive.
+    /// First day (Europe/Berlin), inclusive.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     from: Option<String>,
-    /// Last day (Europe/Berlin), `YYYY-MM-DD`, inclusive.
+    /// Last day (Europe/Berlin), inclusive; not before `from`.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     to: Option<String>,
     /// Only calls assigned to this user id.
+    #[param(value_type = Option<i64>, minimum = 1)]
     assignee: Option<String>,
     /// `first` (default), `last`, or a `next_page`/`previous_page` token of an earlier answer.
+    #[param(pattern = r"^(first|last|(after|before):[0-3]\.[0-9]{1,16}\.[0-9]{1,18})$")]
     page: Option<String>,
-    /// 1 to 200; default 50.
+    /// Calls per page; default 50.
+    #[param(value_type = Option<u8>, minimum = 1, maximum = 200)]
     page_size: Option<String>,
     /// `newest` (default), `oldest` or `priority`.
+    #[param(pattern = "^(newest|oldest|priority)$")]
     sort: Option<String>,
 }
 
@@ -99,18 +106,19 @@ pub struct CallList {
 }
 
 impl ListParams {
-    /// The query the parameters ask for. An empty parameter (`from=`) means "not set".
+    /// The query the parameters ask for. An empty `q` means no search; any other empty
+    /// parameter (`from=`) is as malformed as the document says it is.
     fn parse(self) -> Result<(CallQuery, PageAt, usize), ApiError> {
-        let statuses = match given(self.status) {
+        let statuses = match self.status {
             None => Vec::new(),
             Some(list) => list
                 .split(',')
-                .map(|status| status.trim().parse::<CallStatus>())
+                .map(|status| status.parse::<CallStatus>())
                 .collect::<Result<_, _>>()
                 .map_err(|_| ApiError::invalid("status", Invalid::StatusUnknown))?,
         };
         let day = |field: &str, value: Option<String>| -> Result<Option<NaiveDate>, ApiError> {
-            given(value)
+            value
                 .map(|value| {
                     value
                         .parse()
@@ -125,27 +133,32 @@ impl ListParams {
             return Err(ApiError::invalid("to", Invalid::RangeReversed));
         }
         let range = (from.is_some() || to.is_some()).then_some(TimeRange::Days { from, to });
-        let assignee = given(self.assignee)
+        let assignee = self
+            .assignee
             .map(|id| {
                 id.parse::<i64>()
-                    .map_err(|_| ApiError::invalid("assignee", Invalid::AssigneeMalformed))
+                    .ok()
+                    .filter(|id| *id >= 1)
+                    .ok_or_else(|| ApiError::invalid("assignee", Invalid::AssigneeMalformed))
             })
             .transpose()?;
-        let sort = given(self.sort)
+        let sort = self
+            .sort
             .map(|sort| {
                 sort.parse::<CallSort>()
                     .map_err(|_| ApiError::invalid("sort", Invalid::SortUnknown))
             })
             .transpose()?
             .unwrap_or_default();
-        let at = given(self.page)
+        let at = self
+            .page
             .map(|page| {
                 page.parse::<PageAt>()
                     .map_err(|_| ApiError::invalid("page", Invalid::PageMalformed))
             })
             .transpose()?
             .unwrap_or_default();
-        let page_size = match given(self.page_size) {
+        let page_size = match self.page_size {
             None => db::calls::PAGE_SIZE,
             Some(size) => size
                 .parse::<usize>()
@@ -155,23 +168,19 @@ impl ListParams {
         };
         let query = CallQuery {
             statuses,
-            search: given(self.q),
+            search: self
+                .q
+                .map(|q| q.trim().to_owned())
+                .filter(|q| !q.is_empty()),
             range,
             assignee,
             sort,
         };
-        if query.search_too_long() {
-            return Err(ApiError::invalid("q", Invalid::SearchTooLong));
+        if let Some(reason) = query.search_problem() {
+            return Err(ApiError::invalid("q", reason));
         }
         Ok((query, at, page_size))
     }
-}
-
-/// A parameter's value, trimmed; none when it is absent or empty.
-fn given(value: Option<String>) -> Option<String> {
-    value
-        .map(|value| value.trim().to_owned())
-        .filter(|value| !value.is_empty())
 }
 
 /// Lists calls, newest first unless `sort` says otherwise.
@@ -214,7 +223,7 @@ async fn list_calls(
     get,
     path = "/calls/{id}",
     tag = "calls",
-    params(("id" = i64, Path, description = "The call's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The call's id")),
     responses(
         (status = OK, body = CallDetail),
         (status = NOT_FOUND, body = ErrorBody),
@@ -237,9 +246,11 @@ async fn get_call(
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
     pub status: CallStatus,
-    /// Why, for the status history; at most 1000 characters.
-    #[schema(max_length = 1000)]
+    /// Why, for the status history.
+    #[schema(max_length = 1000, pattern = "^[^\\x00]*$")]
     pub comment: Option<String>,
+    /// The call's `version` as last read.
+    #[schema(minimum = 1)]
     pub version: i32,
 }
 
@@ -248,7 +259,7 @@ pub struct StatusChange {
     patch,
     path = "/calls/{id}/status",
     tag = "calls",
-    params(("id" = i64, Path, description = "The call's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The call's id")),
     request_body = StatusChange,
     responses(
         (status = OK, body = CallListItem, description = "The call as it is now"),
@@ -280,7 +291,8 @@ async fn set_status(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewNote {
-    /// 1 to 4000 characters.
+    /// Not only blanks.
+    #[schema(min_length = 1, max_length = 4000, pattern = "^[^\\x00]*$")]
     pub note: String,
 }
 
@@ -289,7 +301,7 @@ pub struct NewNote {
     post,
     path = "/calls/{id}/notes",
     tag = "calls",
-    params(("id" = i64, Path, description = "The call's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The call's id")),
     request_body = NewNote,
     responses(
         (status = CREATED, body = NoteEntry),
@@ -312,7 +324,10 @@ async fn add_note(
 #[serde(deny_unknown_fields)]
 pub struct Assignment {
     /// An active user's id, or `null` to unassign.
+    #[schema(minimum = 1)]
     pub assignee_id: Option<i64>,
+    /// The call's `version` as last read.
+    #[schema(minimum = 1)]
     pub version: i32,
 }
 
@@ -321,7 +336,7 @@ pub struct Assignment {
     post,
     path = "/calls/{id}/assign",
     tag = "calls",
-    params(("id" = i64, Path, description = "The call's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The call's id")),
     request_body = Assignment,
     responses(
         (status = OK, body = CallListItem, description = "The call as it is now"),

@@ -5,6 +5,7 @@
 
 mod caller;
 mod calls;
+mod contract;
 
 use axum::{Json, Router, routing::get};
 use utoipa::{
@@ -25,7 +26,8 @@ pub use app::api::REST_PREFIX as PREFIX;
     info(
         title = "Anrufe API",
         description = "Calls taken by the practice's phone assistant: list, read and change them. \
-            Errors have the shape `{\"error\": {\"code\", \"message\", \"field\"?, \"current\"?}}`."
+            Errors have the shape `{\"error\": {\"code\", \"reason\"?, \"message\", \"field\"?, \"current\"?}}`: \
+            `code` and `reason` are stable, `message` is English."
     ),
     servers((url = "/api/v1")),
     modifiers(&BearerTokens),
@@ -36,9 +38,10 @@ struct ApiDoc;
 
 /// The API routes, to be nested under [`PREFIX`], with `/openapi.json` describing them.
 pub fn router() -> Router<AppState> {
-    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(calls::routes())
         .split_for_parts();
+    contract::add_refusals(&mut api);
     router
         .route(
             "/openapi.json",
@@ -55,7 +58,8 @@ impl Modify for BearerTokens {
         let scheme = HttpBuilder::new()
             .scheme(HttpAuthScheme::Bearer)
             .description(Some(
-                "An API token made by an admin (`server token add`), acting as its user.",
+                "An API token of scope `api`, acting as the admin who made it or as a service \
+                 account (README, \"API tokens\").",
             ))
             .build();
         openapi
