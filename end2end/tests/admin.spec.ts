@@ -32,6 +32,12 @@ test.describe('as the admin', () => {
     const row = page.getByRole('row').filter({ hasText: email });
     await expect(row).toContainText('aktiv');
 
+    // An admin account joins the practice account (OIDC) only with an admin's leave.
+    const adminRow = page.getByRole('row').filter({ hasText: ADMIN.email });
+    await adminRow.getByRole('button', { name: 'Praxis-Konto erlauben' }).click();
+    await expect(page.getByText('Verbindung mit dem Praxis-Konto für 24 Stunden erlaubt.')).toBeVisible();
+    await expect(adminRow).toContainText('Praxis-Konto erlaubt bis');
+
     await page.getByRole('link', { name: 'API-Tokens' }).click();
     await page.getByLabel('Name').fill('Praxissoftware E2E');
     // A token acts as its maker or a service account (the demo has none), never as a colleague.

@@ -84,6 +84,7 @@ impl Failure {
             Self::Expired => "expired",
             Self::Account(OidcLoginError::Deactivated) => "deactivated",
             Self::Account(OidcLoginError::NotEntitled) => "not_entitled",
+            Self::Account(OidcLoginError::AdminLinkUnconfirmed) => "admin_link_unconfirmed",
             Self::Account(OidcLoginError::NoEmail | OidcLoginError::EmailTaken) => "no_account",
             Self::Provider(_) | Self::Account(OidcLoginError::Database(_)) | Self::Database(_) => {
                 "failed"

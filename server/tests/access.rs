@@ -270,6 +270,13 @@ fn table() -> Vec<Case> {
         ),
         case(
             Method::POST,
+            "/api/admin/allow_oidc_link",
+            ServerFn,
+            r#"{"user_id": {user}}"#,
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
             "/api/admin/revoke_token",
             ServerFn,
             r#"{"token_id": 0}"#,

@@ -14,6 +14,9 @@ use app::{
     },
     domain::Role,
 };
+use axum::http::StatusCode;
+use common::requests::server_fn;
+use serde_json::json;
 use sqlx::PgPool;
 
 fn identity(subject: &str, email: &str, role: Option<Role>) -> Identity {
@@ -138,6 +141,54 @@ async fn a_local_account_is_linked_only_when_the_provider_verified_the_address(p
         matches!(refused, Err(OidcLoginError::NoEmail)),
         "{refused:?}"
     );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_admin_account_is_linked_only_after_an_admin_allowed_it(pool: PgPool) {
+    let policy = SessionPolicy::default();
+    let lead = accounts::add_user(
+        &pool,
+        Actor::System,
+        NewUser {
+            email: "leitung@praxis.example",
+            name: "Leitung",
+            role: Role::Admin,
+            login: NewLogin::Password("ein-langes-passwort"),
+        },
+    )
+    .await
+    .expect("local admin");
+    let claim = identity("leitung-sub", "leitung@praxis.example", Some(Role::Admin));
+    let refused = oidc::login(&pool, &claim, "test", policy).await;
+    assert!(
+        matches!(refused, Err(OidcLoginError::AdminLinkUnconfirmed)),
+        "{refused:?}"
+    );
+    assert!(
+        actions(&pool).await.contains(&"login_failed".to_owned()),
+        "the refusal is audited"
+    );
+
+    let colleague = common::login(&pool, Role::Admin).await;
+    let (status, answer) = server_fn(
+        &pool,
+        &colleague,
+        "admin/allow_oidc_link",
+        json!({ "user_id": lead }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (user, _) = oidc::login(&pool, &claim, "test", policy)
+        .await
+        .expect("linked once allowed");
+    assert_eq!(user.id, lead);
+    let left: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("select oidc_link_allowed_until from users where id = $1")
+            .bind(lead)
+            .fetch_one(&pool)
+            .await
+            .expect("leave");
+    assert_eq!(left, None, "the leave is used up by the link");
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -60,6 +60,16 @@ pub async fn set_active(user_id: i64, active: bool) -> Result<(), AppError> {
     super::answer(crate::auth::accounts::set_active(&pool, actor, user_id, active).await)
 }
 
+/// Lets the admin account `user_id` be linked to the practice's identity provider at its next
+/// login there, within a day.
+#[server(endpoint = "admin/allow_oidc_link", input = Json)]
+pub async fn allow_oidc_link(user_id: i64) -> Result<(), AppError> {
+    let actor = super::actor(Role::Admin)?;
+    let pool = super::pool()?;
+    let allowed = crate::auth::oidc::allow_link(&pool, actor, user_id).await;
+    super::answer(allowed.map(|_| ()))
+}
+
 /// Ends every session of a user; returns how many there were.
 #[server(endpoint = "admin/end_sessions", input = Json)]
 pub async fn end_sessions(user_id: i64) -> Result<u64, AppError> {

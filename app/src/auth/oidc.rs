@@ -89,6 +89,8 @@ pub enum OidcLoginError {
     NoEmail,
     #[error("a local account has this e-mail address, and the provider did not verify it")]
     EmailTaken,
+    #[error("the admin account with this address may be linked only once an admin allowed it")]
+    AdminLinkUnconfirmed,
     #[error("database request failed: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -115,6 +117,7 @@ pub async fn login(
                 let reason = match &error {
                     OidcLoginError::NoEmail => "no_email",
                     OidcLoginError::EmailTaken => "email_taken",
+                    OidcLoginError::AdminLinkUnconfirmed => "admin_link_unconfirmed",
                     _ => "error",
                 };
                 let diff = json!({ "method": "oidc", "reason": reason });
@@ -192,8 +195,10 @@ async fn link_or_add(
         .filter(|email| email.contains('@'))
         .ok_or(OidcLoginError::NoEmail)?;
     let existing = sqlx::query!(
-        "select id, oidc_subject is not null or is_service as \"taken!\" from users
-         where email = $1 for update",
+        r#"select id, oidc_subject is not null or is_service as "taken!",
+                  role as "role: Role",
+                  coalesce(oidc_link_allowed_until > now(), false) as "allowed!"
+           from users where email = $1 for update"#,
         email
     )
     .fetch_optional(&mut *conn)
@@ -202,8 +207,12 @@ async fn link_or_add(
         if existing.taken || !identity.email_verified {
             return Err(OidcLoginError::EmailTaken);
         }
+        if existing.role == Role::Admin && !existing.allowed {
+            return Err(OidcLoginError::AdminLinkUnconfirmed);
+        }
         sqlx::query!(
-            "update users set oidc_issuer = $2, oidc_subject = $3 where id = $1",
+            "update users set oidc_issuer = $2, oidc_subject = $3, oidc_link_allowed_until = null
+             where id = $1",
             existing.id,
             identity.issuer,
             identity.subject,
@@ -237,4 +246,30 @@ async fn link_or_add(
     let diff = json!({ "user_id": id, "role": role, "source": "oidc" });
     audit::record(conn, Actor::System, AuditAction::UserCreated, None, diff).await?;
     Ok(id)
+}
+
+/// How long an admin's leave to link an admin account to the provider lasts.
+pub const LINK_ALLOWED_HOURS: i32 = 24;
+
+/// Lets the next login through the provider with the address of the admin account `user_id`
+/// link to it, within [`LINK_ALLOWED_HOURS`]; an admin's decision, audited. Returns until when.
+pub async fn allow_link(
+    pool: &PgPool,
+    actor: Actor,
+    user_id: i64,
+) -> Result<chrono::DateTime<chrono::Utc>, accounts::AccountError> {
+    let mut tx = pool.begin().await?;
+    let until = sqlx::query_scalar!(
+        "update users set oidc_link_allowed_until = now() + make_interval(hours => $2)
+         where id = $1 returning oidc_link_allowed_until as \"until!\"",
+        user_id,
+        LINK_ALLOWED_HOURS,
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(accounts::AccountError::NotFound(user_id))?;
+    let diff = json!({ "user_id": user_id, "oidc_link_allowed_until": until });
+    audit::record(&mut tx, actor, AuditAction::UserChanged, None, diff).await?;
+    tx.commit().await?;
+    Ok(until)
 }

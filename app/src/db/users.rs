@@ -22,6 +22,8 @@ pub async fn accounts(pool: &PgPool) -> sqlx::Result<Vec<Account>> {
                   (select max(f.locked_until) from login_failures f
                     where f.user_id = u.id and f.locked_until > now()) as locked_until,
                   u.password_hash is not null as "has_password!", u.is_service,
+                  u.oidc_subject is not null as "oidc_linked!",
+                  u.oidc_link_allowed_until,
                   count(s.token_hash) filter (where s.expires_at > now()) as "sessions!",
                   max(s.last_seen_at) as last_seen_at
            from users u left join sessions s on s.user_id = u.id

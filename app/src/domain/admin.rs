@@ -19,6 +19,10 @@ pub struct Account {
     pub has_password: bool,
     /// An account for a program: never logs in, acts only through its API tokens.
     pub is_service: bool,
+    /// Linked to a person at the practice's identity provider.
+    pub oidc_linked: bool,
+    /// Until when an identity from the provider may be linked to this (admin) account.
+    pub oidc_link_allowed_until: Option<DateTime<Utc>>,
     /// Sessions that have not ended.
     pub sessions: i64,
     pub last_seen_at: Option<DateTime<Utc>>,

@@ -265,6 +265,10 @@ pub struct Texts {
     pub token_name: &'static str,
     pub token_name_placeholder: &'static str,
     pub token_acts_as: &'static str,
+    pub allow_oidc_link: &'static str,
+    pub oidc_link_hint: &'static str,
+    pub oidc_link_allowed: &'static str,
+    pub oidc_link_allowed_until: fn(&str) -> String,
     pub token_scope: &'static str,
     pub token_scope_api: &'static str,
     pub token_scope_metrics: &'static str,
@@ -546,6 +550,10 @@ static DE: Texts = Texts {
     token_name: "Name",
     token_name_placeholder: "wofür, z. B. Praxissoftware",
     token_acts_as: "Handelt als",
+    allow_oidc_link: "Praxis-Konto erlauben",
+    oidc_link_hint: "Die nächste Anmeldung mit dem Praxis-Konto dieser Adresse darf sich innerhalb von 24 Stunden mit diesem Admin-Zugang verbinden.",
+    oidc_link_allowed: "Verbindung mit dem Praxis-Konto für 24 Stunden erlaubt.",
+    oidc_link_allowed_until: |until| format!("Praxis-Konto erlaubt bis {until}"),
     token_scope: "Wofür",
     token_scope_api: "REST-API (/api/v1)",
     token_scope_metrics: "nur Metriken (/metrics)",
@@ -588,6 +596,9 @@ static DE: Texts = Texts {
         }
         "not_entitled" => {
             "Ihr Praxis-Konto ist für Anrufe nicht freigegeben. Bitte wenden Sie sich an die Praxisleitung."
+        }
+        "admin_link_unconfirmed" => {
+            "Ihr Admin-Zugang wird erst mit dem Praxis-Konto verbunden, wenn eine Admin-Person das unter Verwaltung → Benutzer erlaubt hat."
         }
         "no_account" => {
             "Für dieses Praxis-Konto kann kein Zugang angelegt werden (E-Mail-Adresse fehlt oder gehört schon einem anderen Zugang). Bitte wenden Sie sich an die Praxisleitung."
@@ -837,6 +848,10 @@ static EN: Texts = Texts {
     token_name: "Name",
     token_name_placeholder: "what for, e.g. practice software",
     token_acts_as: "Acts as",
+    allow_oidc_link: "Allow practice account",
+    oidc_link_hint: "The next login with the practice account of this address may connect to this admin account within 24 hours.",
+    oidc_link_allowed: "Connecting the practice account allowed for 24 hours.",
+    oidc_link_allowed_until: |until| format!("practice account allowed until {until}"),
     token_scope: "For",
     token_scope_api: "REST API (/api/v1)",
     token_scope_metrics: "metrics only (/metrics)",
@@ -875,6 +890,9 @@ static EN: Texts = Texts {
         "deactivated" => "This account is deactivated. Please contact the practice management.",
         "not_entitled" => {
             "Your practice account is not cleared for Anrufe. Please contact the practice management."
+        }
+        "admin_link_unconfirmed" => {
+            "Your admin account is connected to the practice account only once an admin has allowed it under Administration → Users."
         }
         "no_account" => {
             "No access can be set up for this practice account (no e-mail address, or it belongs to another access). Please contact the practice management."

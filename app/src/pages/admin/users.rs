@@ -4,7 +4,10 @@ use leptos::prelude::*;
 
 use super::{AdminTable, LoadFailed, use_notice};
 use crate::{
-    api::admin::{AddUser, accounts, end_sessions, set_active, set_role},
+    api::{
+        admin::{AddUser, accounts, allow_oidc_link, end_sessions, set_active, set_role},
+        auth::login_options,
+    },
     domain::{Account, Role, format_berlin},
     i18n::use_texts,
 };
@@ -15,6 +18,7 @@ pub fn UsersView() -> impl IntoView {
     let notice = use_notice();
     let reload = RwSignal::new(0_u32);
     let list = Resource::new(move || reload.get(), |_| accounts());
+    let oidc = Resource::new(|| (), |()| login_options());
     let refresh = move || reload.update(|n| *n += 1);
     let add = ServerAction::<AddUser>::new();
     Effect::new(move |_| match add.value().get() {
@@ -29,7 +33,10 @@ pub fn UsersView() -> impl IntoView {
         <h2>{t.admin_users}</h2>
         <Transition fallback=move || view! { <p class="state">{t.loading}</p> }>
             {move || list.get().map(|result| match result {
-                Ok(accounts) => view! { <AccountTable accounts refresh /> }.into_any(),
+                Ok(accounts) => {
+                    let oidc = oidc.get().and_then(Result::ok).unwrap_or(false);
+                    view! { <AccountTable accounts oidc refresh /> }.into_any()
+                }
                 Err(error) => view! { <LoadFailed error /> }.into_any(),
             })}
         </Transition>
@@ -57,6 +64,8 @@ pub fn UsersView() -> impl IntoView {
 #[component]
 fn AccountTable(
     accounts: Vec<Account>,
+    /// Whether people log in through the practice's identity provider too.
+    oidc: bool,
     refresh: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let t = use_texts();
@@ -64,7 +73,16 @@ fn AccountTable(
     let rows = accounts
         .into_iter()
         .map(|account| {
-            let Account { id, name, email, role, is_active, is_service, locked_until, sessions, last_seen_at, .. } = account;
+            let Account {
+                id, name, email, role, is_active, is_service, oidc_linked, oidc_link_allowed_until,
+                locked_until, sessions, last_seen_at, ..
+            } = account;
+            // An admin account is linked to the provider only with another admin's leave.
+            let may_link = oidc && role == Role::Admin && is_active && !oidc_linked;
+            let allowed_until = oidc_link_allowed_until.filter(|until| *until > chrono::Utc::now());
+            let allow_link = move |_| {
+                notice.run(allow_oidc_link(id), move |()| t.oidc_link_allowed.to_owned(), refresh);
+            };
             let on_role = move |ev: leptos::ev::Event| {
                 let Ok(role) = event_target_value(&ev).parse::<Role>() else { return };
                 notice.run(set_role(id, role), move |()| t.role_changed.to_owned(), refresh);
@@ -111,6 +129,16 @@ fn AccountTable(
                         <button type="button" class="button-quiet" on:click=toggle>
                             {if is_active { t.deactivate } else { t.activate }}
                         </button>
+                        {may_link.then(|| match allowed_until {
+                            Some(until) => view! {
+                                <span class="muted">{(t.oidc_link_allowed_until)(&format_berlin(until))}</span>
+                            }.into_any(),
+                            None => view! {
+                                <button type="button" class="button-quiet" title=t.oidc_link_hint on:click=allow_link>
+                                    {t.allow_oidc_link}
+                                </button>
+                            }.into_any(),
+                        })}
                     </td>
                 </tr>
             }
