@@ -11,13 +11,15 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 
-use crate::domain::{AuditAction, AuditFilter, AuditLogPage, AuditRecord, TimeRange};
+use crate::domain::{ActorKind, AuditAction, AuditFilter, AuditLogPage, AuditRecord, TimeRange};
 
 /// Who makes a change, as recorded in the audit trail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Actor {
     /// A logged-in user, or a program with one of the user's API tokens.
     User(i64),
+    /// The importer, storing what the phone assistant wrote.
+    Importer,
     /// Nobody logged in, e.g. a failed login.
     Anonymous,
     /// Whoever runs the server's administration commands, or the server itself.
@@ -25,18 +27,19 @@ pub enum Actor {
 }
 
 impl Actor {
-    fn kind(self) -> &'static str {
+    pub fn kind(self) -> ActorKind {
         match self {
-            Self::User(_) => "user",
-            Self::Anonymous => "anonymous",
-            Self::System => "system",
+            Self::User(_) => ActorKind::User,
+            Self::Importer => ActorKind::Importer,
+            Self::Anonymous => ActorKind::Anonymous,
+            Self::System => ActorKind::System,
         }
     }
 
     pub fn user_id(self) -> Option<i64> {
         match self {
             Self::User(id) => Some(id),
-            Self::Anonymous | Self::System => None,
+            Self::Importer | Self::Anonymous | Self::System => None,
         }
     }
 }
@@ -55,9 +58,33 @@ pub async fn record(
          values ($1, $2, $3, $4, $5)",
         call_id,
         action.as_str(),
-        actor.kind(),
+        actor.kind() as ActorKind,
         actor.user_id(),
         diff,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes one audit row of `action` for each call in `rows` (call id and diff), inside the
+/// caller's transaction: how the importer records a batch.
+pub async fn record_each(
+    conn: &mut PgConnection,
+    actor: Actor,
+    action: AuditAction,
+    call_ids: &[i64],
+    diffs: &[Value],
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into actions_audit (call_id, action_type, actor_kind, actor_id, diff)
+         select call_id, $3, $4, $5, diff
+         from unnest($1::bigint[], $2::jsonb[]) as u(call_id, diff)",
+        call_ids,
+        diffs,
+        action.as_str(),
+        actor.kind() as ActorKind,
+        actor.user_id(),
     )
     .execute(conn)
     .await?;
@@ -131,7 +158,8 @@ fn log_rows<'a>(
     .bounds(now);
     sqlx::query_as!(
         AuditRecord,
-        r#"select a.chain_position as position, a.occurred_at, a.actor_kind, a.actor_id,
+        r#"select a.chain_position as position, a.occurred_at,
+                  a.actor_kind as "actor_kind: ActorKind", a.actor_id,
                   u.name as "actor_name?", a.action_type as "action: AuditAction", a.call_id,
                   a.diff::text as "diff!", r.reason as "reason?",
                   encode(a.row_hash, 'hex') as "row_hash!"

@@ -135,7 +135,7 @@ fn csv_line(row: &AuditRecord) -> String {
     let fields = [
         row.position.to_string(),
         row.occurred_at.to_rfc3339(),
-        row.actor_kind.clone(),
+        row.actor_kind.as_str().to_owned(),
         optional(row.actor_id),
         spreadsheet_safe(row.actor_name.as_deref().unwrap_or_default()),
         row.action.to_string(),

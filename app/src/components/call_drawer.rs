@@ -175,7 +175,7 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
                         <tr>
                             <td class="nowrap">{format_berlin(entry.occurred_at)}</td>
                             <td>{t.audit_action_name(entry.action)}</td>
-                            <td>{entry.actor_name.unwrap_or_else(|| t.actor_kind(&entry.actor_kind).to_owned())}</td>
+                            <td>{entry.actor_name.unwrap_or_else(|| t.actor_kind(entry.actor_kind).to_owned())}</td>
                             <td class="mono">{entry.diff.into_inner()}</td>
                         </tr>
                     }).collect_view()}

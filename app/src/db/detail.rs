@@ -3,7 +3,8 @@
 use sqlx::PgPool;
 
 use crate::domain::{
-    AuditAction, CallStatus, FieldWarning, NoteEntry, StatusEntry, StoredAuditEntry, StoredDetail,
+    ActorKind, AuditAction, CallStatus, FieldWarning, NoteEntry, StatusEntry, StoredAuditEntry,
+    StoredDetail,
 };
 
 /// The call with its warnings, history, notes, audit trail and raw payload, oldest first, as
@@ -40,7 +41,8 @@ pub async fn call_detail(pool: &PgPool, id: i64) -> sqlx::Result<Option<StoredDe
     .await?;
     let audit = sqlx::query_as!(
         StoredAuditEntry,
-        r#"select a.action_type as "action: AuditAction", a.actor_kind, u.name as "actor_name?",
+        r#"select a.action_type as "action: AuditAction", a.actor_kind as "actor_kind: ActorKind",
+                  u.name as "actor_name?",
                   a.occurred_at, a.diff::text as "diff!"
            from actions_audit a left join users u on u.id = a.actor_id
            where a.call_id = $1 order by a.occurred_at, a.id"#,

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{AuditAction, Role};
+use super::{ActorKind, AuditAction, Role};
 
 /// A user as admins manage them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,8 +140,7 @@ fn param<T: std::str::FromStr>(
 pub struct AuditRecord {
     pub position: i64,
     pub occurred_at: DateTime<Utc>,
-    /// `user`, `importer`, `system` or `anonymous`.
-    pub actor_kind: String,
+    pub actor_kind: ActorKind,
     pub actor_id: Option<i64>,
     pub actor_name: Option<String>,
     pub action: AuditAction,

@@ -1,6 +1,36 @@
-//! The kinds of entries in the audit trail.
+//! The kinds of entries in the audit trail, and who makes them.
 
 use serde::{Deserialize, Serialize};
+
+/// Who made an audit row, as stored in `actions_audit.actor_kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "backend", derive(sqlx::Type, utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "backend",
+    sqlx(type_name = "text", rename_all = "lowercase")
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ActorKind {
+    /// A person, or a program with one of their (or a service account's) API tokens.
+    User,
+    /// The importer, storing what the phone assistant wrote.
+    Importer,
+    /// The server itself or its administration commands.
+    System,
+    /// Nobody logged in, e.g. a failed login.
+    Anonymous,
+}
+
+impl ActorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Importer => "importer",
+            Self::System => "system",
+            Self::Anonymous => "anonymous",
+        }
+    }
+}
 
 /// What an audit row records. The machine names are stored in `actions_audit.action_type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "backend")]
 use super::StoredCall;
-use super::{AuditAction, CallListItem, CallStatus, Shown};
+use super::{ActorKind, AuditAction, CallListItem, CallStatus, Shown};
 
 /// One call with its history, as one viewer may see it: every part that may carry personal
 /// data is [`Shown`], so only the masking code makes one.
@@ -78,8 +78,7 @@ pub struct NoteEntry {
 #[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub action: AuditAction,
-    /// `user`, `importer`, `system` or `anonymous`.
-    pub actor_kind: String,
+    pub actor_kind: ActorKind,
     /// The user's name, for a user.
     pub actor_name: Option<String>,
     pub occurred_at: DateTime<Utc>,
@@ -93,7 +92,7 @@ pub struct AuditEntry {
 #[derive(Clone, Debug)]
 pub struct StoredAuditEntry {
     pub action: AuditAction,
-    pub actor_kind: String,
+    pub actor_kind: ActorKind,
     pub actor_name: Option<String>,
     pub occurred_at: DateTime<Utc>,
     pub diff: String,

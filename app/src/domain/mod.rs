@@ -16,7 +16,7 @@ mod user;
 pub use admin::{
     Account, AuditFilter, AuditLogPage, AuditRecord, SessionInfo, TokenInfo, TokenScope,
 };
-pub use audit::AuditAction;
+pub use audit::{ActorKind, AuditAction};
 #[cfg(feature = "backend")]
 pub use call::StoredCall;
 pub use call::{CallListItem, CallStatus, ParseEnumError, Priority};

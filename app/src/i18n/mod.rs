@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use crate::{
     AppError,
     domain::{
-        AuditAction, CallSort, CallStatus, Invalid, MaskLevel, PiiField, Priority, Role,
+        ActorKind, AuditAction, CallSort, CallStatus, Invalid, MaskLevel, PiiField, Priority, Role,
         SearchField, TokenScope,
     },
 };
@@ -315,7 +315,7 @@ pub struct Texts {
     pii_field_label: fn(PiiField) -> &'static str,
     search_field_label: fn(SearchField) -> &'static str,
     audit_action_label: fn(AuditAction) -> &'static str,
-    actor_kind_label: fn(&str) -> &'static str,
+    actor_kind_label: fn(ActorKind) -> &'static str,
 }
 
 impl Texts {
@@ -358,8 +358,8 @@ impl Texts {
         (self.audit_action_label)(action)
     }
 
-    /// Who did something, when it was not a user: `importer`, `system`, `anonymous`.
-    pub fn actor_kind(&self, kind: &str) -> &'static str {
+    /// Who did something, when no person's name is at hand.
+    pub fn actor_kind(&self, kind: ActorKind) -> &'static str {
         (self.actor_kind_label)(kind)
     }
 
@@ -671,10 +671,10 @@ static DE: Texts = Texts {
         AuditAction::DiffsErased => "Änderungsdaten gelöscht (DSGVO)",
     },
     actor_kind_label: |kind| match kind {
-        "importer" => "Import",
-        "system" => "System",
-        "anonymous" => "nicht angemeldet",
-        _ => "unbekannt",
+        ActorKind::Importer => "Import",
+        ActorKind::System => "System",
+        ActorKind::Anonymous => "nicht angemeldet",
+        ActorKind::User => "unbekannte Person",
     },
 };
 
@@ -963,10 +963,10 @@ static EN: Texts = Texts {
         AuditAction::DiffsErased => "Change details erased (GDPR)",
     },
     actor_kind_label: |kind| match kind {
-        "importer" => "Importer",
-        "system" => "System",
-        "anonymous" => "not logged in",
-        _ => "unknown",
+        ActorKind::Importer => "Importer",
+        ActorKind::System => "System",
+        ActorKind::Anonymous => "not logged in",
+        ActorKind::User => "unknown person",
     },
 };
 

@@ -2,6 +2,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use app::{
+    audit::{self, Actor},
+    domain::AuditAction,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -259,15 +263,7 @@ async fn audit_edits(tx: &mut PgConnection, changed: &[(i64, CallEvent)]) -> sql
         .iter()
         .map(|(id, new)| diff(old.get(id), &json!(DataFields::from(new))))
         .collect();
-    sqlx::query!(
-        "insert into actions_audit (call_id, action_type, actor_kind, diff)
-         select call_id, $3, 'importer', diff from unnest($1::bigint[], $2::jsonb[]) as u(call_id, diff)",
-        &call_ids,
-        &diffs,
-        app::domain::AuditAction::Edit.as_str(),
-    )
-    .execute(&mut *tx)
-    .await?;
+    audit::record_each(tx, Actor::Importer, AuditAction::Edit, &call_ids, &diffs).await?;
     Ok(())
 }
 

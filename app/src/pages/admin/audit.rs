@@ -142,7 +142,7 @@ fn AuditRow(record: AuditRecord) -> impl IntoView {
     let actor = record
         .actor_name
         .clone()
-        .unwrap_or_else(|| t.actor_kind(&record.actor_kind).to_owned());
+        .unwrap_or_else(|| t.actor_kind(record.actor_kind).to_owned());
     let action = t.audit_action_name(record.action);
     view! {
         <tr title=record.row_hash>
