@@ -18,6 +18,8 @@ mod error;
 pub mod i18n;
 pub mod live;
 #[cfg(feature = "backend")]
+pub mod log_line;
+#[cfg(feature = "backend")]
 pub mod masking;
 mod pages;
 #[cfg(feature = "backend")]

@@ -23,6 +23,7 @@ async fn main() -> anyhow::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,tower_http=warn".into()),
         )
+        .with_writer(|| app::log_line::OneLine(std::io::stdout()))
         .init();
     let config = Config::parse();
     if let Some(owner) = &config.migration_database_url {
