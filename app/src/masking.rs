@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use crate::{
     audit::{self, Actor},
     domain::{
-        AuditAction, Invalid, MaskLevel, MaskingPolicy, MaskingSettings, PiiField, Role,
+        AuditAction, CallId, Invalid, MaskLevel, MaskingPolicy, MaskingSettings, PiiField, Role,
         SessionUser, limits,
     },
     service::ActionError,
@@ -140,7 +140,7 @@ pub async fn reveal(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or(ActionError::NotFound(call_id))?;
+    .ok_or(ActionError::NotFound(CallId(call_id)))?;
     if let Some(per_hour) = limit_reached(&mut tx, user.id).await? {
         let diff = json!({ "field": field, "per_hour": per_hour });
         audit::record(

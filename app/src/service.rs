@@ -11,14 +11,17 @@ use sqlx::{PgConnection, PgPool};
 use crate::{
     audit::{self, Actor},
     db,
-    domain::{AuditAction, BulkOutcome, CallStatus, Invalid, NoteEntry, StoredCall, limits},
+    domain::{
+        AuditAction, BulkOutcome, CallId, CallStatus, Invalid, NoteEntry, StoredCall, UserId,
+        Version, limits,
+    },
 };
 
 /// Why an action was not taken.
 #[derive(Debug, thiserror::Error)]
 pub enum ActionError {
     #[error("call {0} does not exist")]
-    NotFound(i64),
+    NotFound(CallId),
     #[error("the hourly limit of {per_hour} reveals is reached")]
     RevealLimit { per_hour: u16 },
     #[error("{field}: {reason:?}")]
@@ -53,7 +56,7 @@ enum Change {
         status: CallStatus,
         comment: Option<String>,
     },
-    Assignee(Option<i64>),
+    Assignee(Option<UserId>),
 }
 
 enum Applied {
@@ -66,8 +69,8 @@ enum Applied {
 pub async fn set_status(
     pool: &PgPool,
     actor: Actor,
-    call_id: i64,
-    version: i32,
+    call_id: CallId,
+    version: Version,
     status: CallStatus,
     comment: Option<String>,
 ) -> Result<StoredCall, ChangeError> {
@@ -90,9 +93,9 @@ pub async fn set_status(
 pub async fn assign(
     pool: &PgPool,
     actor: Actor,
-    call_id: i64,
-    version: i32,
-    assignee: Option<i64>,
+    call_id: CallId,
+    version: Version,
+    assignee: Option<UserId>,
 ) -> Result<StoredCall, ChangeError> {
     single(pool, actor, call_id, version, Change::Assignee(assignee)).await
 }
@@ -102,7 +105,7 @@ pub async fn assign(
 pub async fn bulk_set_status(
     pool: &PgPool,
     actor: Actor,
-    targets: &[(i64, i32)],
+    targets: &[(CallId, Version)],
     status: CallStatus,
 ) -> Result<BulkOutcome<StoredCall>, ActionError> {
     let change = Change::Status {
@@ -116,8 +119,8 @@ pub async fn bulk_set_status(
 pub async fn bulk_assign(
     pool: &PgPool,
     actor: Actor,
-    targets: &[(i64, i32)],
-    assignee: Option<i64>,
+    targets: &[(CallId, Version)],
+    assignee: Option<UserId>,
 ) -> Result<BulkOutcome<StoredCall>, ActionError> {
     bulk(pool, actor, targets, Change::Assignee(assignee)).await
 }
@@ -126,7 +129,7 @@ pub async fn bulk_assign(
 pub async fn add_note(
     pool: &PgPool,
     actor: Actor,
-    call_id: i64,
+    call_id: CallId,
     body: &str,
 ) -> Result<NoteEntry, ActionError> {
     let body = body.trim();
@@ -140,7 +143,7 @@ pub async fn add_note(
         return Err(invalid("note", Invalid::NulCharacter));
     }
     let mut tx = pool.begin().await?;
-    let exists = sqlx::query_scalar!("select id from calls where id = $1 for update", call_id)
+    let exists = sqlx::query_scalar!("select id from calls where id = $1 for update", call_id.0)
         .fetch_optional(&mut *tx)
         .await?;
     if exists.is_none() {
@@ -148,20 +151,23 @@ pub async fn add_note(
     }
     let note = sqlx::query!(
         "insert into notes (call_id, author_id, body) values ($1, $2, $3) returning id, created_at",
-        call_id,
+        call_id.0,
         actor.user_id(),
         body,
     )
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query!("update calls set updated_at = now() where id = $1", call_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update calls set updated_at = now() where id = $1",
+        call_id.0
+    )
+    .execute(&mut *tx)
+    .await?;
     audit::record(
         &mut tx,
         actor,
         AuditAction::Note,
-        Some(call_id),
+        Some(call_id.0),
         json!({ "note_id": { "new": note.id } }),
     )
     .await?;
@@ -182,11 +188,11 @@ pub async fn add_note(
 async fn single(
     pool: &PgPool,
     actor: Actor,
-    call_id: i64,
-    version: i32,
+    call_id: CallId,
+    version: Version,
     change: Change,
 ) -> Result<StoredCall, ChangeError> {
-    if version < 1 {
+    if version.0 < 1 {
         return Err(invalid("version", Invalid::VersionMalformed).into());
     }
     let mut tx = pool.begin().await?;
@@ -203,7 +209,7 @@ async fn single(
 async fn bulk(
     pool: &PgPool,
     actor: Actor,
-    targets: &[(i64, i32)],
+    targets: &[(CallId, Version)],
     change: Change,
 ) -> Result<BulkOutcome<StoredCall>, ActionError> {
     if targets.len() > limits::BULK_MAX_CALLS {
@@ -216,11 +222,11 @@ async fn bulk(
             Ok(Applied::Changed(call)) => outcome.changed.push(call),
             Ok(Applied::Unchanged(call)) => outcome.unchanged.push(call.id),
             Err(ChangeError::Conflict(call)) => outcome.conflicts.push(*call),
-            Err(ChangeError::Action(ActionError::NotFound(id))) => outcome.missing.push(id),
+            Err(ChangeError::Action(ActionError::NotFound(id))) => outcome.missing.push(id.0),
             Err(ChangeError::Action(other)) => return Err(other),
         }
     }
-    let ids: Vec<i64> = outcome.changed.iter().map(|call| call.id).collect();
+    let ids: Vec<CallId> = outcome.changed.iter().map(|call| CallId(call.id)).collect();
     notify(&mut tx, &ids).await?;
     tx.commit().await?;
     Ok(outcome)
@@ -230,40 +236,40 @@ async fn bulk(
 async fn apply(
     tx: &mut PgConnection,
     actor: Actor,
-    call_id: i64,
-    version: i32,
+    call_id: CallId,
+    version: Version,
     change: &Change,
 ) -> Result<Applied, ChangeError> {
     let current = sqlx::query!(
         r#"select status as "status: CallStatus", assignee_id, version
            from calls where id = $1 for update"#,
-        call_id,
+        call_id.0,
     )
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(ActionError::NotFound(call_id))?;
     let already = match change {
         Change::Status { status, .. } => current.status == *status,
-        Change::Assignee(assignee) => current.assignee_id == *assignee,
+        Change::Assignee(assignee) => current.assignee_id == assignee.map(|user| user.0),
     };
     if already {
         return Ok(Applied::Unchanged(fetch(tx, call_id).await?));
     }
-    if current.version != version {
+    if current.version != version.0 {
         return Err(ChangeError::Conflict(Box::new(fetch(tx, call_id).await?)));
     }
     let (action, diff) = match change {
         Change::Status { status, comment } => {
             sqlx::query!(
                 "update calls set status = $2, version = version + 1, updated_at = now() where id = $1",
-                call_id,
+                call_id.0,
                 *status as CallStatus,
             )
             .execute(&mut *tx)
             .await?;
             sqlx::query!(
                 "insert into call_status (call_id, status, changed_by, comment) values ($1, $2, $3, $4)",
-                call_id,
+                call_id.0,
                 *status as CallStatus,
                 actor.user_id(),
                 comment.as_deref(),
@@ -279,8 +285,8 @@ async fn apply(
             }
             sqlx::query!(
                 "update calls set assignee_id = $2, version = version + 1, updated_at = now() where id = $1",
-                call_id,
-                *assignee,
+                call_id.0,
+                assignee.map(|user| user.0),
             )
             .execute(&mut *tx)
             .await?;
@@ -288,12 +294,12 @@ async fn apply(
             (AuditAction::Assign, diff)
         }
     };
-    audit::record(tx, actor, action, Some(call_id), diff).await?;
+    audit::record(tx, actor, action, Some(call_id.0), diff).await?;
     Ok(Applied::Changed(fetch(tx, call_id).await?))
 }
 
-async fn check_assignable(tx: &mut PgConnection, user: i64) -> Result<(), ActionError> {
-    let active = sqlx::query_scalar!("select is_active from users where id = $1", user)
+async fn check_assignable(tx: &mut PgConnection, user: UserId) -> Result<(), ActionError> {
+    let active = sqlx::query_scalar!("select is_active from users where id = $1", user.0)
         .fetch_optional(&mut *tx)
         .await?;
     match active {
@@ -303,15 +309,15 @@ async fn check_assignable(tx: &mut PgConnection, user: i64) -> Result<(), Action
     }
 }
 
-async fn fetch(tx: &mut PgConnection, call_id: i64) -> Result<StoredCall, ActionError> {
-    db::calls::item(tx, call_id)
+async fn fetch(tx: &mut PgConnection, call_id: CallId) -> Result<StoredCall, ActionError> {
+    db::calls::item(tx, call_id.0)
         .await?
         .ok_or(ActionError::NotFound(call_id))
 }
 
 /// Tells the live tables which calls changed; delivered at commit. Ids only, and only a
 /// count for very large changes, which would not fit PostgreSQL's 8000-byte payload.
-async fn notify(tx: &mut PgConnection, call_ids: &[i64]) -> sqlx::Result<()> {
+async fn notify(tx: &mut PgConnection, call_ids: &[CallId]) -> sqlx::Result<()> {
     const MAX_IDS: usize = 500;
     if call_ids.is_empty() {
         return Ok(());

@@ -6,7 +6,7 @@ mod common;
 use app::{
     audit::Actor,
     db::NOTIFY_CHANNEL,
-    domain::{CallStatus, Role},
+    domain::{CallId, CallStatus, Role, UserId, Version},
     service::{self, ActionError, ChangeError},
 };
 use common::calls::{NewCall, insert_call, insert_user};
@@ -44,8 +44,8 @@ async fn marking_done_writes_the_call_its_history_its_audit_and_one_notification
     let call = service::set_status(
         &pool,
         agent(&pool).await,
-        id,
-        1,
+        CallId(id),
+        Version(1),
         CallStatus::Done,
         Some(" erledigt am Telefon ".into()),
     )
@@ -79,15 +79,23 @@ async fn a_change_on_a_stale_version_is_a_conflict_carrying_the_current_row(pool
     service::set_status(
         &pool,
         agent(&pool).await,
-        id,
-        1,
+        CallId(id),
+        Version(1),
         CallStatus::InProgress,
         None,
     )
     .await
     .expect("first change");
 
-    let stale = service::set_status(&pool, agent(&pool).await, id, 1, CallStatus::Done, None).await;
+    let stale = service::set_status(
+        &pool,
+        agent(&pool).await,
+        CallId(id),
+        Version(1),
+        CallStatus::Done,
+        None,
+    )
+    .await;
 
     match stale {
         Err(ChangeError::Conflict(current)) => {
@@ -109,13 +117,27 @@ async fn a_change_on_a_stale_version_is_a_conflict_carrying_the_current_row(pool
 #[sqlx::test(migrations = "../migrations")]
 async fn marking_done_twice_is_harmless_even_with_an_old_version(pool: PgPool) {
     let id = insert_call(&pool, NewCall::default()).await;
-    service::set_status(&pool, agent(&pool).await, id, 1, CallStatus::Done, None)
-        .await
-        .expect("done");
+    service::set_status(
+        &pool,
+        agent(&pool).await,
+        CallId(id),
+        Version(1),
+        CallStatus::Done,
+        None,
+    )
+    .await
+    .expect("done");
 
-    let again = service::set_status(&pool, agent(&pool).await, id, 1, CallStatus::Done, None)
-        .await
-        .expect("done again");
+    let again = service::set_status(
+        &pool,
+        agent(&pool).await,
+        CallId(id),
+        Version(1),
+        CallStatus::Done,
+        None,
+    )
+    .await
+    .expect("done again");
 
     assert_eq!(again.version, 2, "no new version");
     assert_eq!(history(&pool, id).await, ["DONE"]);
@@ -132,15 +154,22 @@ async fn undo_puts_the_previous_status_back_as_a_new_audited_change(pool: PgPool
         },
     )
     .await;
-    let done = service::set_status(&pool, agent(&pool).await, id, 1, CallStatus::Done, None)
-        .await
-        .expect("done");
+    let done = service::set_status(
+        &pool,
+        agent(&pool).await,
+        CallId(id),
+        Version(1),
+        CallStatus::Done,
+        None,
+    )
+    .await
+    .expect("done");
 
     let undone = service::set_status(
         &pool,
         agent(&pool).await,
-        id,
-        done.version,
+        CallId(id),
+        Version(done.version),
         CallStatus::InProgress,
         None,
     )
@@ -158,7 +187,14 @@ async fn calls_are_assigned_only_to_active_users(pool: PgPool) {
     let anna = insert_user(&pool, "Anna Schmidt", true).await;
     let gone = insert_user(&pool, "Ex Kollege", false).await;
 
-    let refused = service::assign(&pool, agent(&pool).await, id, 1, Some(gone)).await;
+    let refused = service::assign(
+        &pool,
+        agent(&pool).await,
+        CallId(id),
+        Version(1),
+        Some(UserId(gone)),
+    )
+    .await;
     assert!(
         matches!(
             refused,
@@ -169,7 +205,14 @@ async fn calls_are_assigned_only_to_active_users(pool: PgPool) {
         ),
         "{refused:?}"
     );
-    let unknown = service::assign(&pool, agent(&pool).await, id, 1, Some(anna + 100)).await;
+    let unknown = service::assign(
+        &pool,
+        agent(&pool).await,
+        CallId(id),
+        Version(1),
+        Some(UserId(anna + 100)),
+    )
+    .await;
     assert!(
         matches!(
             unknown,
@@ -178,9 +221,15 @@ async fn calls_are_assigned_only_to_active_users(pool: PgPool) {
         "{unknown:?}"
     );
 
-    let call = service::assign(&pool, agent(&pool).await, id, 1, Some(anna))
-        .await
-        .expect("assign");
+    let call = service::assign(
+        &pool,
+        agent(&pool).await,
+        CallId(id),
+        Version(1),
+        Some(UserId(anna)),
+    )
+    .await
+    .expect("assign");
     assert_eq!(call.assignee_name.as_deref(), Some("Anna Schmidt"));
     assert_eq!(call.version, 2);
     let audit = audit_rows(&pool, id).await;
@@ -188,7 +237,7 @@ async fn calls_are_assigned_only_to_active_users(pool: PgPool) {
     assert_eq!(audit[0].0, "assign");
     assert_eq!(audit[0].2["assignee_id"]["new"], anna);
 
-    let cleared = service::assign(&pool, agent(&pool).await, id, 2, None)
+    let cleared = service::assign(&pool, agent(&pool).await, CallId(id), Version(2), None)
         .await
         .expect("unassign");
     assert_eq!(cleared.assignee_id, None);
@@ -198,14 +247,14 @@ async fn calls_are_assigned_only_to_active_users(pool: PgPool) {
 async fn notes_are_checked_stored_audited_and_searchable(pool: PgPool) {
     let id = insert_call(&pool, NewCall::default()).await;
 
-    let empty = service::add_note(&pool, agent(&pool).await, id, "   ").await;
+    let empty = service::add_note(&pool, agent(&pool).await, CallId(id), "   ").await;
     assert!(
         matches!(empty, Err(ActionError::Invalid { field: "note", .. })),
         "{empty:?}"
     );
-    let long = service::add_note(&pool, agent(&pool).await, id, &"x".repeat(4001)).await;
+    let long = service::add_note(&pool, agent(&pool).await, CallId(id), &"x".repeat(4001)).await;
     assert!(matches!(long, Err(ActionError::Invalid { .. })), "{long:?}");
-    let missing = service::add_note(&pool, agent(&pool).await, id + 1, "Hallo").await;
+    let missing = service::add_note(&pool, agent(&pool).await, CallId(id + 1), "Hallo").await;
     assert!(
         matches!(missing, Err(ActionError::NotFound(_))),
         "{missing:?}"
@@ -214,7 +263,7 @@ async fn notes_are_checked_stored_audited_and_searchable(pool: PgPool) {
     let note = service::add_note(
         &pool,
         agent(&pool).await,
-        id,
+        CallId(id),
         " Patientin ruft wegen Laborwerten zurück ",
     )
     .await
@@ -259,8 +308,8 @@ async fn a_bulk_change_applies_what_it_can_and_reports_the_rest(pool: PgPool) {
     service::set_status(
         &pool,
         agent(&pool).await,
-        changed_meanwhile,
-        1,
+        CallId(changed_meanwhile),
+        Version(1),
         CallStatus::InProgress,
         None,
     )
@@ -273,10 +322,10 @@ async fn a_bulk_change_applies_what_it_can_and_reports_the_rest(pool: PgPool) {
         &pool,
         agent(&pool).await,
         &[
-            (fresh, 1),
-            (already, 1),
-            (changed_meanwhile, 1),
-            (999_999, 1),
+            (CallId(fresh), Version(1)),
+            (CallId(already), Version(1)),
+            (CallId(changed_meanwhile), Version(1)),
+            (CallId(999_999), Version(1)),
         ],
         CallStatus::Done,
     )

@@ -6,7 +6,7 @@ mod common;
 
 use std::{path::Path, process::Command};
 
-use app::{audit::Actor, service};
+use app::{audit::Actor, domain::CallId, service};
 use common::calls::{NewCall, insert_call, insert_user};
 use sqlx::PgPool;
 
@@ -15,9 +15,14 @@ async fn audited_actions(pool: &PgPool, count: usize) {
     let call = insert_call(pool, NewCall::default()).await;
     let agent = insert_user(pool, "Jana", true).await;
     for n in 0..count {
-        service::add_note(pool, Actor::User(agent), call, &format!("Notiz {n}"))
-            .await
-            .expect("note");
+        service::add_note(
+            pool,
+            Actor::User(agent),
+            CallId(call),
+            &format!("Notiz {n}"),
+        )
+        .await
+        .expect("note");
     }
 }
 

@@ -17,8 +17,8 @@ use app::{
         tokens,
     },
     domain::{
-        AuditAction, CallStatus, MaskLevel, MaskingPolicy, MaskingSettings, PiiField, Role,
-        SessionUser, TokenScope,
+        AuditAction, CallId, CallStatus, MaskLevel, MaskingPolicy, MaskingSettings, PiiField, Role,
+        SessionUser, TokenScope, UserId, Version,
     },
     masking, service,
 };
@@ -83,13 +83,20 @@ async fn do_everything(pool: &PgPool) {
 
     let call = insert_call(pool, NewCall::default()).await;
     let actor = Actor::User(agent);
-    service::set_status(pool, actor, call, 1, CallStatus::InProgress, None)
-        .await
-        .expect("status_change");
-    service::assign(pool, actor, call, 2, Some(agent))
+    service::set_status(
+        pool,
+        actor,
+        CallId(call),
+        Version(1),
+        CallStatus::InProgress,
+        None,
+    )
+    .await
+    .expect("status_change");
+    service::assign(pool, actor, CallId(call), Version(2), Some(UserId(agent)))
         .await
         .expect("assign");
-    service::add_note(pool, actor, call, "Rückruf vereinbart")
+    service::add_note(pool, actor, CallId(call), "Rückruf vereinbart")
         .await
         .expect("note");
     let hidden_numbers = MaskingSettings {
@@ -153,7 +160,7 @@ async fn do_everything(pool: &PgPool) {
     importer.run_once().await.expect("edit");
 
     let erased = insert_call(pool, NewCall::default()).await;
-    service::add_note(pool, actor, erased, "Frau Muster bittet um Rückruf")
+    service::add_note(pool, actor, CallId(erased), "Frau Muster bittet um Rückruf")
         .await
         .expect("note on the call to erase");
     assert_eq!(erase_diffs(pool, erased).await, 1, "diffs_erased");
@@ -220,7 +227,7 @@ async fn every_kind_of_action_leaves_its_row_and_the_chain_stays_intact(pool: Pg
     assert_eq!(left.len(), 1, "only the pruning row is left: {left:?}");
     let call = insert_call(&pool, NewCall::default()).await;
     let agent = common::calls::insert_user(&pool, "Jonas", true).await;
-    service::add_note(&pool, Actor::User(agent), call, "Noch einmal")
+    service::add_note(&pool, Actor::User(agent), CallId(call), "Noch einmal")
         .await
         .expect("a row after the anchor");
     seen.extend(left);
@@ -256,12 +263,24 @@ async fn erasing_a_calls_diffs_removes_personal_data_and_keeps_the_chain(pool: P
     do_everything(&pool).await;
     let call = insert_call(&pool, NewCall::default()).await;
     let agent = common::calls::insert_user(&pool, "Jonas", true).await;
-    service::add_note(&pool, Actor::User(agent), call, "Herr Beispiel, 0301234567")
-        .await
-        .expect("note");
-    service::set_status(&pool, Actor::User(agent), call, 1, CallStatus::Done, None)
-        .await
-        .expect("status");
+    service::add_note(
+        &pool,
+        Actor::User(agent),
+        CallId(call),
+        "Herr Beispiel, 0301234567",
+    )
+    .await
+    .expect("note");
+    service::set_status(
+        &pool,
+        Actor::User(agent),
+        CallId(call),
+        Version(1),
+        CallStatus::Done,
+        None,
+    )
+    .await
+    .expect("status");
 
     assert_eq!(erase_diffs(&pool, call).await, 2);
     assert_eq!(erase_diffs(&pool, call).await, 0, "nothing left to erase");

@@ -35,7 +35,7 @@ pub async fn list_calls(query: CallQuery, at: PageAt) -> Result<CallPage, AppErr
 pub async fn get_call_detail(id: i64) -> Result<CallDetail, AppError> {
     let pool = super::pool()?;
     let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
-    let detail = crate::db::detail::call_detail(&pool, id).await?;
+    let detail = crate::db::detail::call_detail(&pool, crate::domain::CallId(id)).await?;
     viewer.show(detail.ok_or(AppError::NotFound))
 }
 
@@ -60,10 +60,19 @@ pub async fn set_call_status(
     status: CallStatus,
     comment: Option<String>,
 ) -> Result<CallListItem, AppError> {
+    use crate::domain::{CallId, Version};
+
     let pool = super::pool()?;
     let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
-    let changed =
-        crate::service::set_status(&pool, viewer.actor(), id, version, status, comment).await;
+    let changed = crate::service::set_status(
+        &pool,
+        viewer.actor(),
+        CallId(id),
+        Version(version),
+        status,
+        comment,
+    )
+    .await;
     viewer.show_change(changed)
 }
 
@@ -74,16 +83,28 @@ pub async fn assign_call(
     version: i32,
     assignee: Option<i64>,
 ) -> Result<CallListItem, AppError> {
+    use crate::domain::{CallId, UserId, Version};
+
     let pool = super::pool()?;
     let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
-    viewer.show_change(crate::service::assign(&pool, viewer.actor(), id, version, assignee).await)
+    let assignee = assignee.map(UserId);
+    let assigned = crate::service::assign(
+        &pool,
+        viewer.actor(),
+        CallId(id),
+        Version(version),
+        assignee,
+    )
+    .await;
+    viewer.show_change(assigned)
 }
 
 #[server(endpoint = "add_call_note", input = Json)]
 pub async fn add_call_note(id: i64, note: String) -> Result<NoteEntry, AppError> {
     let actor = super::actor(crate::domain::Role::Agent)?;
     let pool = super::pool()?;
-    super::answer(crate::service::add_note(&pool, actor, id, &note).await)
+    let call = crate::domain::CallId(id);
+    super::answer(crate::service::add_note(&pool, actor, call, &note).await)
 }
 
 /// Sets the status of the selected calls, each last seen at its version.
@@ -94,6 +115,7 @@ pub async fn bulk_set_status(
 ) -> Result<BulkOutcome, AppError> {
     let pool = super::pool()?;
     let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
+    let targets = targets_of(&targets);
     viewer.show(crate::service::bulk_set_status(&pool, viewer.actor(), &targets, status).await)
 }
 
@@ -105,5 +127,18 @@ pub async fn bulk_assign(
 ) -> Result<BulkOutcome, AppError> {
     let pool = super::pool()?;
     let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
+    let targets = targets_of(&targets);
+    let assignee = assignee.map(crate::domain::UserId);
     viewer.show(crate::service::bulk_assign(&pool, viewer.actor(), &targets, assignee).await)
+}
+
+/// The calls of a bulk action as the service takes them.
+#[cfg(feature = "ssr")]
+fn targets_of(targets: &[(i64, i32)]) -> Vec<(crate::domain::CallId, crate::domain::Version)> {
+    use crate::domain::{CallId, Version};
+
+    targets
+        .iter()
+        .map(|&(id, version)| (CallId(id), Version(version)))
+        .collect()
 }

@@ -3,13 +3,14 @@
 use sqlx::PgPool;
 
 use crate::domain::{
-    ActorKind, AuditAction, CallStatus, FieldWarning, NoteEntry, StatusEntry, StoredAuditEntry,
-    StoredDetail,
+    ActorKind, AuditAction, CallId, CallStatus, FieldWarning, NoteEntry, StatusEntry,
+    StoredAuditEntry, StoredDetail,
 };
 
 /// The call with its warnings, history, notes, audit trail and raw payload, oldest first, as
 /// stored: [`crate::domain::Mask::show`] makes what a viewer may see of it.
-pub async fn call_detail(pool: &PgPool, id: i64) -> sqlx::Result<Option<StoredDetail>> {
+pub async fn call_detail(pool: &PgPool, call: CallId) -> sqlx::Result<Option<StoredDetail>> {
+    let id = call.0;
     let mut conn = pool.acquire().await?;
     let Some(call) = super::calls::item(&mut conn, id).await? else {
         return Ok(None);

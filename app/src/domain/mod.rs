@@ -5,6 +5,7 @@ mod admin;
 mod audit;
 mod call;
 mod detail;
+mod ids;
 mod invalid;
 mod masking;
 mod phone;
@@ -25,6 +26,7 @@ pub use detail::{
 };
 #[cfg(feature = "backend")]
 pub use detail::{StoredAuditEntry, StoredDetail};
+pub use ids::{CallId, UserId, Version};
 pub use invalid::{Invalid, limits};
 #[cfg(feature = "backend")]
 pub use masking::Mask;

@@ -4,8 +4,8 @@
 use app::{
     db,
     domain::{
-        CallDetail, CallListItem, CallQuery, CallSort, CallStatus, Invalid, Mask, NoteEntry,
-        PageAt, SearchField, TimeRange, limits,
+        CallDetail, CallId, CallListItem, CallQuery, CallSort, CallStatus, Invalid, Mask,
+        NoteEntry, PageAt, SearchField, TimeRange, UserId, Version, limits,
     },
     service,
 };
@@ -232,7 +232,7 @@ async fn list_calls(
 async fn get_call(
     State(pool): State<PgPool>,
     caller: RestCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<CallId>,
 ) -> Result<Json<CallDetail>, ApiError> {
     let masking = caller.masking(&pool).await?;
     db::detail::call_detail(&pool, id)
@@ -250,8 +250,8 @@ pub struct StatusChange {
     #[schema(max_length = 1000, pattern = "^[^\\x00]*$")]
     pub comment: Option<String>,
     /// The call's `version` as last read.
-    #[schema(minimum = 1)]
-    pub version: i32,
+    #[schema(value_type = i32, minimum = 1)]
+    pub version: Version,
 }
 
 /// Sets a call's status. Setting the status it already has succeeds and changes nothing.
@@ -271,7 +271,7 @@ pub struct StatusChange {
 async fn set_status(
     State(pool): State<PgPool>,
     caller: RestCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<CallId>,
     Json(change): Json<StatusChange>,
 ) -> Result<Json<CallListItem>, ApiError> {
     let masking = caller.masking(&pool).await?;
@@ -312,7 +312,7 @@ pub struct NewNote {
 async fn add_note(
     State(pool): State<PgPool>,
     caller: RestCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<CallId>,
     Json(note): Json<NewNote>,
 ) -> Result<(StatusCode, Json<NoteEntry>), ApiError> {
     let note = service::add_note(&pool, caller.actor(), id, &note.note).await?;
@@ -324,11 +324,11 @@ async fn add_note(
 #[serde(deny_unknown_fields)]
 pub struct Assignment {
     /// An active user's id, or `null` to unassign.
-    #[schema(minimum = 1)]
-    pub assignee_id: Option<i64>,
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub assignee_id: Option<UserId>,
     /// The call's `version` as last read.
-    #[schema(minimum = 1)]
-    pub version: i32,
+    #[schema(value_type = i32, minimum = 1)]
+    pub version: Version,
 }
 
 /// Assigns a call to a user or, with `null`, to nobody.
@@ -348,7 +348,7 @@ pub struct Assignment {
 async fn assign(
     State(pool): State<PgPool>,
     caller: RestCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<CallId>,
     Json(assignment): Json<Assignment>,
 ) -> Result<Json<CallListItem>, ApiError> {
     let masking = caller.masking(&pool).await?;
