@@ -8,6 +8,7 @@ pub mod config;
 pub mod credentials;
 pub mod demo;
 pub mod error;
+pub mod jobs;
 pub mod limits;
 pub mod live;
 pub mod no_access;

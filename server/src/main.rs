@@ -9,7 +9,7 @@ use leptos::config::get_configuration;
 use metrics_exporter_prometheus::PrometheusBuilder;
 use server::{
     anchors::Anchors,
-    config::{Command, Config, ServeConfig},
+    config::{Command, Config},
     limits::Limits,
     live::LiveHub,
     router::router,
@@ -92,7 +92,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let live = LiveHub::default();
     live.spawn_listener(pool.clone());
-    spawn_session_purge(pool.clone(), &settings);
+    server::jobs::spawn_all(
+        &pool,
+        [server::jobs::Job::Sessions(settings.sessions().policy)],
+    );
     anchors.spawn_hourly(pool.clone());
     let app = router(AppState {
         pool,
@@ -127,26 +130,6 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     tracing::info!("Anrufe stopped");
     served
-}
-
-/// Removes ended sessions and identity-provider logins that never came back every hour, so the
-/// tables hold only what can still be used.
-fn spawn_session_purge(pool: sqlx::PgPool, settings: &ServeConfig) {
-    let policy = settings.sessions().policy;
-    tokio::spawn(async move {
-        let mut hourly = tokio::time::interval(Duration::from_secs(60 * 60));
-        loop {
-            hourly.tick().await;
-            match app::auth::sessions::purge_ended(&pool, policy).await {
-                Ok(removed) => tracing::debug!(removed, "removed ended sessions"),
-                Err(error) => tracing::warn!(%error, "could not remove ended sessions"),
-            }
-            match app::auth::oidc::purge_stale(&pool).await {
-                Ok(removed) => tracing::debug!(removed, "removed unfinished OIDC logins"),
-                Err(error) => tracing::warn!(%error, "could not remove unfinished OIDC logins"),
-            }
-        }
-    });
 }
 
 /// Demo data is written only into a directory without call files, so a restart reuses it.

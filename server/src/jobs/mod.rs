@@ -1,0 +1,124 @@
+//! Background jobs, all in one place. Each job runs on its own schedule in its own tracing
+//! span, under a PostgreSQL advisory lock (so two server instances never run the same job at
+//! once: the second skips), and each run is recorded in `job_runs` with what it did or why it
+//! failed. A job is a variant of [`Job`] and a module of its own; `main.rs` only starts them.
+
+mod sessions;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use app::auth::SessionPolicy;
+use serde_json::Value;
+use sqlx::PgPool;
+use tracing::Instrument;
+
+/// The server's background jobs.
+#[derive(Clone, Copy, Debug)]
+pub enum Job {
+    /// Removes ended sessions, stale failed logins and identity-provider logins that never
+    /// came back, hourly.
+    Sessions(SessionPolicy),
+}
+
+/// What one attempt to run a job came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Attempt {
+    /// It ran; the id of its `job_runs` row.
+    Ran(i64),
+    /// Another instance holds the job's lock and runs it.
+    Skipped,
+}
+
+impl Job {
+    /// The name in `job_runs`, the logs and the lock.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sessions(_) => "sessions",
+        }
+    }
+
+    fn every(self) -> Duration {
+        match self {
+            Self::Sessions(_) => Duration::from_secs(60 * 60),
+        }
+    }
+
+    async fn work(self, pool: &PgPool) -> anyhow::Result<Value> {
+        match self {
+            Self::Sessions(policy) => sessions::purge(pool, policy).await,
+        }
+    }
+}
+
+/// Starts each job on its schedule, the first run at once.
+pub fn spawn_all(pool: &PgPool, jobs: impl IntoIterator<Item = Job>) {
+    for job in jobs {
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(job.every());
+            loop {
+                ticks.tick().await;
+                if let Err(error) = run_once(&pool, job).await {
+                    tracing::warn!(job = job.name(), error = %format!("{error:#}"), "a job could not run");
+                }
+            }
+        });
+    }
+}
+
+/// Runs `job` once unless another instance runs it, and records the run. A failing job is
+/// recorded as failed with its error; only not reaching the database is an error here.
+pub async fn run_once(pool: &PgPool, job: Job) -> anyhow::Result<Attempt> {
+    let span = tracing::info_span!("job", name = job.name());
+    async {
+        // The lock lives on this connection: held for the run, released with it.
+        let mut lock = pool.acquire().await.context("no database connection")?;
+        let key = format!("anrufe-job:{}", job.name());
+        let locked = sqlx::query_scalar!(
+            r#"select pg_try_advisory_lock(hashtext($1)) as "locked!""#,
+            key
+        )
+        .fetch_one(&mut *lock)
+        .await?;
+        if !locked {
+            tracing::debug!("another instance runs this job");
+            return Ok(Attempt::Skipped);
+        }
+        let run = sqlx::query_scalar!(
+            "insert into job_runs (job) values ($1) returning id",
+            job.name()
+        )
+        .fetch_one(pool)
+        .await?;
+        let result = job.work(pool).await;
+        let (outcome, detail, error) = match &result {
+            Ok(detail) => ("ok", detail.clone(), None),
+            Err(error) => (
+                "failed",
+                Value::Object(Default::default()),
+                Some(format!("{error:#}")),
+            ),
+        };
+        sqlx::query!(
+            "update job_runs set finished_at = now(), outcome = $2, detail = $3, error = $4
+             where id = $1",
+            run,
+            outcome,
+            detail,
+            error.as_deref(),
+        )
+        .execute(pool)
+        .await?;
+        sqlx::query_scalar!("select pg_advisory_unlock(hashtext($1))", key)
+            .fetch_one(&mut *lock)
+            .await?;
+        match error {
+            None => tracing::info!(%detail, "job done"),
+            Some(error) => tracing::warn!(%error, "job failed"),
+        }
+        Ok(Attempt::Ran(run))
+    }
+    .instrument(span)
+    .await
+}
