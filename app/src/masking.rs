@@ -132,6 +132,12 @@ pub async fn reveal(
             reason: Invalid::RevealReasonLength,
         });
     }
+    if reason.contains('\0') {
+        return Err(ActionError::Invalid {
+            field: "reason",
+            reason: Invalid::NulCharacter,
+        });
+    }
     let actor = Actor::User(user.id);
     let mut tx = pool.begin().await?;
     let row = sqlx::query!(

@@ -372,3 +372,54 @@ async fn logins_and_api_requests_are_rate_limited(pool: PgPool) {
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(body_text(limited).await.contains("too_many_requests"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_nul_character_is_refused_by_name_never_a_server_error(pool: PgPool) {
+    let app = with_account(&pool).await;
+    let response = log_in(&app, "empfang\0@praxis.example", PASSWORD).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::UNAUTHORIZED,
+        "like any wrong login"
+    );
+
+    let named = accounts::add_user(
+        &pool,
+        Actor::System,
+        NewUser {
+            email: "neu@praxis.example",
+            name: "Neu\0Name",
+            role: Role::Agent,
+            login: NewLogin::Provider,
+        },
+    )
+    .await;
+    assert!(
+        matches!(
+            named,
+            Err(accounts::AccountError::Invalid {
+                field: "name",
+                reason: app::domain::Invalid::NulCharacter
+            })
+        ),
+        "{named:?}"
+    );
+    let addressed = accounts::add_user(
+        &pool,
+        Actor::System,
+        NewUser {
+            email: "neu\0@praxis.example",
+            name: "Neu",
+            role: Role::Agent,
+            login: NewLogin::Provider,
+        },
+    )
+    .await;
+    assert!(
+        matches!(
+            addressed,
+            Err(accounts::AccountError::Invalid { field: "email", .. })
+        ),
+        "{addressed:?}"
+    );
+}

@@ -73,6 +73,9 @@ pub async fn add_user(pool: &PgPool, actor: Actor, new: NewUser<'_>) -> Result<i
     if !limits::ACCOUNT_NAME_CHARS.contains(&name.chars().count()) {
         return Err(invalid("name", Invalid::AccountNameLength));
     }
+    if name.contains('\0') {
+        return Err(invalid("name", Invalid::NulCharacter));
+    }
     let password_hash = match new.login {
         NewLogin::Password(password) => {
             password::check_policy(password).map_err(|reason| invalid("password", reason))?;
@@ -118,7 +121,9 @@ pub async fn login(
     from: LoginFrom<'_>,
     policy: SessionPolicy,
 ) -> Result<(SessionUser, String), LoginError> {
-    let email = email.trim().to_lowercase();
+    // No stored address holds a control character (`normalize_email`); a NUL, which no text
+    // column can hold, must not turn a wrong login into a server error.
+    let email = email.trim().to_lowercase().replace('\0', "\u{fffd}");
     let account = sqlx::query!(
         r#"select u.id, u.name, u.email, u.role as "role: Role", u.password_hash, u.is_active,
                   f.locked_until > now() as locked
@@ -345,7 +350,7 @@ async fn keep_an_admin(conn: &mut PgConnection, leaving: i64) -> Result<(), Acco
 fn normalize_email(email: &str) -> Result<String, AccountError> {
     let email = email.trim().to_lowercase();
     let well_formed = email.len() <= 254
-        && !email.contains(char::is_whitespace)
+        && !email.contains(|c: char| c.is_whitespace() || c.is_control())
         && email
             .split_once('@')
             .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));

@@ -55,6 +55,12 @@ pub async fn create(
             reason: Invalid::TokenNameLength,
         });
     }
+    if name.contains('\0') {
+        return Err(AccountError::Invalid {
+            field: "name",
+            reason: Invalid::NulCharacter,
+        });
+    }
     let mut tx = pool.begin().await?;
     let user = sqlx::query!(
         "select is_active, is_service from users where id = $1 for share",
