@@ -67,7 +67,7 @@ async fn a_job_another_instance_runs_is_skipped(pool: PgPool) {
     sqlx::query("select pg_advisory_unlock(hashtext('anrufe-job:sessions'))")
         .execute(&mut *other)
         .await
-        .expect("unlock");
+        .expect("the other instance is done");
     assert!(matches!(
         jobs::run_once(&runtime, job).await,
         Ok(Attempt::Ran(_))

@@ -72,11 +72,12 @@ pub fn spawn_all(pool: &PgPool, jobs: impl IntoIterator<Item = Job>) {
 pub async fn run_once(pool: &PgPool, job: Job) -> anyhow::Result<Attempt> {
     let span = tracing::info_span!("job", name = job.name());
     async {
-        // The lock lives on this connection: held for the run, released with it.
-        let mut lock = pool.acquire().await.context("no database connection")?;
+        // The lock is held by a transaction of its own for the run: it ends with it, also when
+        // the run fails half-way, and no pooled connection keeps it.
+        let mut lock = pool.begin().await.context("no database connection")?;
         let key = format!("anrufe-job:{}", job.name());
         let locked = sqlx::query_scalar!(
-            r#"select pg_try_advisory_lock(hashtext($1)) as "locked!""#,
+            r#"select pg_try_advisory_xact_lock(hashtext($1)) as "locked!""#,
             key
         )
         .fetch_one(&mut *lock)
@@ -110,9 +111,7 @@ pub async fn run_once(pool: &PgPool, job: Job) -> anyhow::Result<Attempt> {
         )
         .execute(pool)
         .await?;
-        sqlx::query_scalar!("select pg_advisory_unlock(hashtext($1))", key)
-            .fetch_one(&mut *lock)
-            .await?;
+        lock.commit().await?;
         match error {
             None => tracing::info!(%detail, "job done"),
             Some(error) => tracing::warn!(%error, "job failed"),
