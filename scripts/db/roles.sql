@@ -9,6 +9,7 @@
 --               insert into and read the audit trail.
 -- anrufe_audit  no login; owns the retention and erasure functions of the audit trail.
 \set ON_ERROR_STOP on
+set client_min_messages = warning;
 
 select not exists (select from pg_roles where rolname = 'anrufe_owner') as missing \gset
 \if :missing

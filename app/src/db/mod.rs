@@ -4,7 +4,10 @@ pub mod calls;
 pub mod detail;
 pub mod users;
 
-use sqlx::{PgPool, postgres::PgPoolOptions};
+use sqlx::{
+    PgPool,
+    postgres::{PgConnectOptions, PgPoolOptions},
+};
 
 /// The channel on which every committed change to calls is announced, by the importer (one
 /// notification per batch) and by the service layer (one per change). Payloads hold ids or
@@ -44,9 +47,14 @@ pub enum StartError {
 /// Applies pending migrations through `owner_url`, a connection as the owner role, and closes
 /// it again.
 pub async fn migrate(owner_url: &str) -> Result<(), StartError> {
+    // Without PostgreSQL's notices of what already exists, which sqlx would log at every start.
+    let options = owner_url
+        .parse::<PgConnectOptions>()
+        .map_err(StartError::Connect)?
+        .options([("client_min_messages", "warning")]);
     let pool = PgPoolOptions::new()
         .max_connections(1)
-        .connect(owner_url)
+        .connect_with(options)
         .await
         .map_err(StartError::Connect)?;
     MIGRATOR.run(&pool).await?;

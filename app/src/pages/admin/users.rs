@@ -131,7 +131,7 @@ fn AccountTable(
                         </button>
                         {may_link.then(|| match allowed_until {
                             Some(until) => view! {
-                                <span class="muted">{(t.oidc_link_allowed_until)(&format_berlin(until))}</span>
+                                <span class="muted row-note">{(t.oidc_link_allowed_until)(&format_berlin(until))}</span>
                             }.into_any(),
                             None => view! {
                                 <button type="button" class="button-quiet" title=t.oidc_link_hint on:click=allow_link>
