@@ -308,17 +308,46 @@ pub async fn set_role(
     if old == Role::Admin {
         keep_an_admin(&mut tx, user_id).await?;
     }
+    let change = RoleChange {
+        user_id,
+        old,
+        new: role,
+    };
+    write_role(&mut tx, actor, change, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A user's role as it was and as it becomes.
+#[derive(Clone, Copy, Debug)]
+pub struct RoleChange {
+    pub user_id: i64,
+    pub old: Role,
+    pub new: Role,
+}
+
+/// Writes a role change with its audit row, inside the caller's transaction; `source` names
+/// where it came from when not from an admin (e.g. `oidc_claim`). The caller has checked that
+/// the change is allowed.
+pub(super) async fn write_role(
+    conn: &mut PgConnection,
+    actor: Actor,
+    change: RoleChange,
+    source: Option<&str>,
+) -> sqlx::Result<()> {
+    let RoleChange { user_id, old, new } = change;
     sqlx::query!(
         "update users set role = $2 where id = $1",
         user_id,
-        role as Role
+        new as Role
     )
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    let diff = json!({ "user_id": user_id, "role": { "old": old, "new": role } });
-    audit::record(&mut tx, actor, AuditAction::UserChanged, None, diff).await?;
-    tx.commit().await?;
-    Ok(())
+    let mut diff = json!({ "user_id": user_id, "role": { "old": old, "new": new } });
+    if let Some(source) = source {
+        diff["source"] = json!(source);
+    }
+    audit::record(conn, actor, AuditAction::UserChanged, None, diff).await
 }
 
 /// Locks the user's row; returns whether they are active, and their role.

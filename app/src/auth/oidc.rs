@@ -138,19 +138,12 @@ pub async fn login(
         return Err(OidcLoginError::Deactivated);
     }
     if role != account.role {
-        sqlx::query!(
-            "update users set role = $2 where id = $1",
+        let change = accounts::RoleChange {
             user_id,
-            role as Role
-        )
-        .execute(&mut *tx)
-        .await?;
-        let diff = json!({
-            "user_id": user_id,
-            "role": { "old": account.role, "new": role },
-            "source": "oidc_claim",
-        });
-        audit::record(&mut tx, Actor::System, AuditAction::UserChanged, None, diff).await?;
+            old: account.role,
+            new: role,
+        };
+        accounts::write_role(&mut tx, Actor::System, change, Some("oidc_claim")).await?;
     }
     let token = sessions::create(&mut tx, user_id, user_agent, policy).await?;
     let diff = json!({ "method": "oidc" });

@@ -57,7 +57,7 @@ impl From<ItemRow> for StoredCall {
     }
 }
 
-/// One page of at most `page_size` (within [`limits::PAGE_SIZE`]) calls matching `query`, in
+/// One page of at most `page_size` (within [`limits::CALLS_PER_PAGE`]) calls matching `query`, in
 /// its sort order, with the total. A search looks only in the fields `policy` shows in full
 /// (see [`SearchTerm::fields`]). `now` resolves relative ranges such as „Heute“.
 pub async fn list(
@@ -68,7 +68,10 @@ pub async fn list(
     page_size: usize,
     now: DateTime<Utc>,
 ) -> sqlx::Result<CallPage<StoredCall>> {
-    let page_size = page_size.clamp(*limits::PAGE_SIZE.start(), *limits::PAGE_SIZE.end());
+    let page_size = page_size.clamp(
+        *limits::CALLS_PER_PAGE.start(),
+        *limits::CALLS_PER_PAGE.end(),
+    );
     let backwards = matches!(at, PageAt::Before(_) | PageAt::Last);
     let filters = Filters::new(query, policy, now);
     let mut sql = QueryBuilder::new(SELECT_ITEMS);

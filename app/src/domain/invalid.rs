@@ -16,7 +16,7 @@ pub mod limits {
     /// Calls one bulk action may change.
     pub const BULK_MAX_CALLS: usize = 500;
     /// Calls one page of the list or the API may hold.
-    pub const PAGE_SIZE: RangeInclusive<usize> = 1..=200;
+    pub const CALLS_PER_PAGE: RangeInclusive<usize> = 1..=200;
     /// Characters of a person's name.
     pub const ACCOUNT_NAME_CHARS: RangeInclusive<usize> = 1..=200;
     /// Characters of a password.

@@ -73,7 +73,7 @@ pub(super) fn de(reason: Invalid) -> String {
             "Erwartet wird first, last oder ein Seiten-Token aus einer früheren Antwort.".to_owned()
         }
         Invalid::PageSizeRange => {
-            let (min, max) = range(&limits::PAGE_SIZE);
+            let (min, max) = range(&limits::CALLS_PER_PAGE);
             format!("Erlaubt sind {min} bis {max} Anrufe pro Seite.")
         }
         Invalid::VersionMalformed => {
@@ -148,7 +148,7 @@ pub(super) fn en(reason: Invalid) -> String {
             "Expected first, last or a page token from an earlier answer.".to_owned()
         }
         Invalid::PageSizeRange => {
-            let (min, max) = range(&limits::PAGE_SIZE);
+            let (min, max) = range(&limits::CALLS_PER_PAGE);
             format!("{min} to {max} calls a page are allowed.")
         }
         Invalid::VersionMalformed => {

@@ -163,7 +163,7 @@ impl ListParams {
             Some(size) => size
                 .parse::<usize>()
                 .ok()
-                .filter(|size| limits::PAGE_SIZE.contains(size))
+                .filter(|size| limits::CALLS_PER_PAGE.contains(size))
                 .ok_or_else(|| ApiError::invalid("page_size", Invalid::PageSizeRange))?,
         };
         let query = CallQuery {
