@@ -23,6 +23,8 @@ pub mod log_line;
 pub mod masking;
 mod pages;
 #[cfg(feature = "backend")]
+pub mod retention;
+#[cfg(feature = "backend")]
 pub mod service;
 
 use leptos::prelude::*;
@@ -81,6 +83,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("sessions") view=admin::SessionsView />
                         <Route path=StaticSegment("tokens") view=admin::TokensView />
                         <Route path=StaticSegment("masking") view=admin::MaskingView />
+                        <Route path=StaticSegment("retention") view=admin::RetentionView />
                         <Route path=StaticSegment("audit") view=admin::AuditView />
                     </ParentRoute>
                 </Routes>

@@ -141,7 +141,8 @@ pub async fn reveal(
     let actor = Actor::User(user.id);
     let mut tx = pool.begin().await?;
     let row = sqlx::query!(
-        "select caller_name, caller_number, date_of_birth from calls where id = $1",
+        "select caller_name, caller_number, date_of_birth from calls
+         where id = $1 and received_at >= call_retention_cutoff()",
         call_id
     )
     .fetch_optional(&mut *tx)

@@ -143,9 +143,12 @@ pub async fn add_note(
         return Err(invalid("note", Invalid::NulCharacter));
     }
     let mut tx = pool.begin().await?;
-    let exists = sqlx::query_scalar!("select id from calls where id = $1 for update", call_id.0)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let exists = sqlx::query_scalar!(
+        "select id from calls where id = $1 and received_at >= call_retention_cutoff() for update",
+        call_id.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     if exists.is_none() {
         return Err(ActionError::NotFound(call_id));
     }
@@ -242,7 +245,7 @@ async fn apply(
 ) -> Result<Applied, ChangeError> {
     let current = sqlx::query!(
         r#"select status as "status: CallStatus", assignee_id, version
-           from calls where id = $1 for update"#,
+           from calls where id = $1 and received_at >= call_retention_cutoff() for update"#,
         call_id.0,
     )
     .fetch_optional(&mut *tx)

@@ -87,6 +87,29 @@ test.describe('as the admin', () => {
     psql("update pii_masking set level = 'visible' where field = 'caller_number'");
     expect(errors).toEqual([]);
   });
+
+  test('the Aufbewahrung tab shows the purge that ran at start and what is overdue now', async ({ page }) => {
+    const errors = collectErrors(page);
+    await page.goto('/admin');
+    await page.locator('body[data-hydrated]').waitFor();
+    await page.getByRole('link', { name: 'Aufbewahrung' }).click();
+    await expect(page.getByRole('heading', { name: 'Aufbewahrung' })).toBeVisible();
+    await expect(page.getByText('0 Datensätze älter als 30 Tage.')).toBeVisible();
+    const run = page.getByRole('row').filter({ hasText: 'beim Start' });
+    await expect(run).toContainText('erfolgreich');
+    await expect(page.getByText('Nächster Löschlauf')).toBeVisible();
+
+    const id = psql(`insert into calls (event_id, received_at, topic, raw_payload, content_hash)
+      values ('e2e-alt', now() - interval '31 days', 'Rezept', '{}', '\\x00') returning id`);
+    try {
+      await page.reload();
+      await expect(page.getByRole('alert')).toHaveText(
+        '1 Datensatz ist älter als 30 Tage: Der Löschlauf ist überfällig oder schlägt fehl.');
+    } finally {
+      psql(`delete from calls where id = ${id}`);
+    }
+    expect(errors).toEqual([]);
+  });
 });
 
 test('the front desk sees the date of birth masked and reveals it with a reason', async ({ page }) => {

@@ -100,7 +100,7 @@ async fn fresh_database(server: &str, name: &str) -> anyhow::Result<PgPool> {
     app::db::migrate(&url).await?;
     // The importer runs as the runtime role, as in production.
     let url = format!("{url}?options=-c%20role%3D{}", app::db::RUNTIME_ROLE);
-    Ok(app::db::connect(&url, 4).await?)
+    Ok(app::db::connect(&url, 4, app::domain::Retention::MAX).await?)
 }
 
 async fn drop_databases(server: &str) -> anyhow::Result<()> {
@@ -116,7 +116,11 @@ async fn drop_databases(server: &str) -> anyhow::Result<()> {
 /// Lines per second that validation alone manages on one core: the importer's share of the
 /// work, which the database's share has to be set against.
 fn validation_rate(dir: &Path) -> anyhow::Result<f64> {
-    let policy = importer::validate::Policy::new(Utc::now(), vec!["phone".to_owned()]);
+    let policy = importer::validate::Policy {
+        now: Utc::now(),
+        retention_cutoff: Utc::now() - chrono::Duration::days(30),
+        allowed_sources: vec!["phone".to_owned()],
+    };
     let (mut lines, mut seconds) = (0, 0.0);
     for entry in std::fs::read_dir(dir)? {
         // One file at a time, so memory stays that of one file.

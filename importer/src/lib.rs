@@ -11,7 +11,8 @@ mod store;
 mod summary;
 pub mod validate;
 
-pub use reader::{CONNECTIONS, Importer, is_call_file};
+pub use app::domain::is_call_file;
+pub use reader::{CONNECTIONS, Importer};
 pub use store::BatchCounts;
 pub use summary::Summary;
 

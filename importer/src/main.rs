@@ -7,6 +7,7 @@ use std::{
 };
 
 use anyhow::Context;
+use app::domain::Retention;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use importer::{Importer, validate::Reason};
 
@@ -20,6 +21,10 @@ struct Cli {
     command: Option<Command>,
     #[command(flatten)]
     import: ImportArgs,
+    /// Days calls are kept (at most 30, the policy's maximum): older lines are counted as
+    /// expired and not stored. Set the same value for the server.
+    #[arg(long, env = "RETENTION_DAYS", default_value = "30", global = true)]
+    retention_days: Retention,
 }
 
 #[derive(Args)]
@@ -84,14 +89,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Replay {
             reason,
             database_url,
-        }) => replay(&database_url, reason).await,
+        }) => replay(&database_url, reason, cli.retention_days).await,
         Some(Command::Demo { count, out, seed }) => demo(count, &out, seed),
-        None => import(cli.import).await,
+        None => import(cli.import, cli.retention_days).await,
     }
 }
 
 #[expect(clippy::print_stdout, reason = "the summary is the command's output")]
-async fn import(args: ImportArgs) -> anyhow::Result<()> {
+async fn import(args: ImportArgs, retention: Retention) -> anyhow::Result<()> {
     let (Some(dir), Some(url)) = (args.dir, args.database_url) else {
         Cli::command()
             .error(
@@ -100,7 +105,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
             )
             .exit();
     };
-    let pool = app::db::connect(&url, importer::CONNECTIONS).await?;
+    let pool = app::db::connect(&url, importer::CONNECTIONS, retention).await?;
     let importer = Importer::new(pool, &dir);
     if args.once {
         println!("{}", importer.with_progress_bar().run_once().await?);
@@ -115,8 +120,12 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
 }
 
 #[expect(clippy::print_stdout, reason = "the summary is the command's output")]
-async fn replay(database_url: &str, reason: Option<Reason>) -> anyhow::Result<()> {
-    let pool = app::db::connect(database_url, 2).await?;
+async fn replay(
+    database_url: &str,
+    reason: Option<Reason>,
+    retention: Retention,
+) -> anyhow::Result<()> {
+    let pool = app::db::connect(database_url, 2, retention).await?;
     println!("{}", importer::replay::replay(&pool, reason).await?);
     Ok(())
 }

@@ -13,6 +13,7 @@ use std::{
     time::Duration,
 };
 
+use app::domain::is_call_file;
 use futures_util::{StreamExt, stream};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
@@ -43,13 +44,6 @@ pub const CONNECTIONS: u32 = PARALLEL_FILES as u32 + 1;
 /// How many leading bytes identify a file.
 const FINGERPRINT_BYTES: u64 = 1024;
 
-/// Whether `name` is a daily call file, `calls-YYYY-MM-DD.jsonl`.
-pub fn is_call_file(name: &str) -> bool {
-    name.strip_prefix("calls-")
-        .and_then(|rest| rest.strip_suffix(".jsonl"))
-        .is_some_and(|date| chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok())
-}
-
 /// Imports the call files of one directory into PostgreSQL.
 #[derive(Clone, Debug)]
 pub struct Importer {
@@ -79,10 +73,7 @@ impl Importer {
     /// at a time.
     pub async fn run_once(&self) -> Result<Summary, ImportError> {
         let mut summary = Summary::default();
-        let policy = Policy::new(
-            chrono::Utc::now(),
-            store::allowed_sources(&self.pool).await?,
-        );
+        let policy = store::policy(&self.pool).await?;
         let files = self.call_files().await?;
         let progress = self.progress_bar(&files).await;
         let failed = AtomicBool::new(false);

@@ -9,7 +9,7 @@ use sqlx::PgPool;
 use crate::{
     ImportError,
     store::{self, BatchCounts},
-    validate::{self, Outcome, Policy, Reason},
+    validate::{self, Outcome, Reason},
 };
 
 /// Dead letters handled in one transaction.
@@ -49,7 +49,7 @@ impl std::fmt::Display for ReplaySummary {
 
 /// Replays the dead letters with reason `only` (or all), oldest first.
 pub async fn replay(pool: &PgPool, only: Option<Reason>) -> Result<ReplaySummary, ImportError> {
-    let policy = Policy::new(chrono::Utc::now(), store::allowed_sources(pool).await?);
+    let policy = store::policy(pool).await?;
     let mut summary = ReplaySummary::default();
     let mut after = 0_i64;
     loop {

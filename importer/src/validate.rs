@@ -118,19 +118,9 @@ pub enum Outcome {
 #[derive(Clone, Debug)]
 pub struct Policy {
     pub now: DateTime<Utc>,
-    pub retention: Duration,
+    /// Events received before it are expired: the database's `call_retention_cutoff()`.
+    pub retention_cutoff: DateTime<Utc>,
     pub allowed_sources: Vec<String>,
-}
-
-impl Policy {
-    /// 30 days retention and the given allowed sources.
-    pub fn new(now: DateTime<Utc>, allowed_sources: Vec<String>) -> Self {
-        Self {
-            now,
-            retention: Duration::days(30),
-            allowed_sources,
-        }
-    }
 }
 
 /// The rejection of a line of `len` bytes, longer than [`MAX_LINE_BYTES`].
@@ -205,7 +195,7 @@ fn validate_inner(line: &[u8], policy: &Policy) -> Result<Option<CallEvent>, Rej
     let priority = priority(object.get("priority"), &mut warnings)?;
     let date_of_birth = date_of_birth(&object, policy.now, &mut warnings)?;
 
-    if received_at < policy.now - policy.retention {
+    if received_at < policy.retention_cutoff {
         return Ok(None);
     }
     let raw_payload = Value::Object(object);

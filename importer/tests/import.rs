@@ -234,3 +234,38 @@ async fn files_imported_side_by_side_that_share_event_ids_store_each_once(pool: 
     .expect("versions");
     assert_eq!(versions_without_their_edit, 0);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_retention_period_of_the_connection_decides_what_is_expired(pool: PgPool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let event = |id: &str, days: i64| {
+        format!(
+            "{}\n",
+            json!({
+                "event_id": id,
+                "received_at": (Utc::now() - chrono::TimeDelta::days(days)).to_rfc3339(),
+                "caller_number": "030 1234567",
+            })
+        )
+    };
+    append(
+        dir.path(),
+        FILE,
+        &format!("{}{}", event("six", 6), event("ten", 10)),
+    );
+    let a_week = (*pool.connect_options())
+        .clone()
+        .options([("anrufe.retention_days", "7")]);
+    let week = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(importer::CONNECTIONS)
+        .connect_lazy_with(a_week);
+
+    let summary = import(&week, dir.path()).await;
+
+    assert_eq!((summary.new, summary.expired), (1, 1), "{summary}");
+    let stored: Vec<String> = sqlx::query_scalar("select event_id from calls")
+        .fetch_all(&pool)
+        .await
+        .expect("calls");
+    assert_eq!(stored, ["six"]);
+}

@@ -455,7 +455,10 @@ async fn fresh_database(server: &str) -> anyhow::Result<(PgPool, String)> {
     app::db::migrate(&url).await?;
     // The server and the bench's writes run as the runtime role, as in production.
     let url = format!("{url}?options=-c%20role%3D{}", app::db::RUNTIME_ROLE);
-    Ok((app::db::connect(&url, 10).await?, url))
+    Ok((
+        app::db::connect(&url, 10, app::domain::Retention::MAX).await?,
+        url,
+    ))
 }
 
 async fn drop_database(server: &str) -> anyhow::Result<()> {

@@ -1,5 +1,5 @@
 //! The administration commands (`server migrate`, `server user add`, `server token add`, `server audit verify`,
-//! `server audit anchor`).
+//! `server audit anchor`, `server retention run`).
 //! They print for people, on standard output; errors go to standard error with the exit code.
 
 use std::io::{BufRead, IsTerminal};
@@ -12,12 +12,14 @@ use app::{
         accounts::{self, NewLogin, NewUser},
         tokens,
     },
+    domain::PurgeTrigger,
+    retention::{self, PurgeOptions},
 };
 use sqlx::PgPool;
 
 use crate::{
     anchors::Anchors,
-    config::{AnchorConfig, AuditCommand, Command, TokenCommand, UserCommand},
+    config::{AnchorConfig, AuditCommand, Command, RetentionCommand, TokenCommand, UserCommand},
 };
 
 /// Runs one command; `Ok(false)` means it ran but found a problem (exit code 1).
@@ -90,7 +92,61 @@ pub async fn run(pool: &PgPool, anchors: &AnchorConfig, command: Command) -> any
             }
             Ok(true)
         }
+        Command::Retention(RetentionCommand::Run {
+            dry_run,
+            import_dir,
+        }) => purge(pool, dry_run, import_dir).await,
     }
+}
+
+/// Runs the purge with a progress bar of the records handled so far.
+async fn purge(
+    pool: &PgPool,
+    dry_run: bool,
+    import_dir: Option<std::path::PathBuf>,
+) -> anyhow::Result<bool> {
+    let options = PurgeOptions {
+        trigger: PurgeTrigger::Command,
+        dry_run,
+        import_dir,
+    };
+    let progress = indicatif::ProgressBar::new_spinner().with_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    if !std::io::stderr().is_terminal() {
+        progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    progress.set_message("looking for what is due");
+    let result = retention::purge(pool, &options, |counts| {
+        progress.set_message(format!(
+            "{} calls, {} records in all deleted",
+            counts.calls,
+            counts.total()
+        ));
+        progress.tick();
+    })
+    .await;
+    progress.finish_and_clear();
+    let report = result.context("the purge did not finish")?;
+    let verb = if dry_run {
+        "(dry run) would delete"
+    } else {
+        "deleted"
+    };
+    let kinds: Vec<String> = report
+        .counts
+        .kinds()
+        .iter()
+        .map(|(kind, count)| format!("  {kind}: {count}"))
+        .collect();
+    say(&format!(
+        "Purge run {} {verb} what came in before {}:\n{}",
+        report.run,
+        report.cutoff.format("%Y-%m-%d %H:%M UTC"),
+        kinds.join("\n")
+    ));
+    Ok(true)
 }
 
 /// Checks the chain, then the chain against its anchors; says what it found.

@@ -4,7 +4,8 @@ use std::{fmt, num::NonZeroU32, path::PathBuf, time::Duration};
 
 use app::{
     auth::{SessionPolicy, SessionSettings},
-    domain::{Role, TokenScope},
+    domain::{Retention, Role, TokenScope},
+    retention::PurgeTime,
 };
 use clap::{Args, Parser, Subcommand};
 
@@ -21,6 +22,10 @@ pub struct Config {
     /// through it at start (and by `server migrate`); without it the schema must be current.
     #[arg(long, env = "MIGRATION_DATABASE_URL", hide_env_values = true)]
     pub migration_database_url: Option<DatabaseUrl>,
+    /// Days calls and everything about them are kept, at most 30 (the policy's maximum): older
+    /// ones are hidden at once and deleted by the purge. Set the same value for the importer.
+    #[arg(long, env = "RETENTION_DAYS", default_value = "30", global = true)]
+    pub retention_days: Retention,
     #[command(flatten)]
     pub anchors: AnchorConfig,
     #[command(flatten)]
@@ -60,6 +65,10 @@ pub struct ServeConfig {
     /// and lockout). Without it the header is ignored.
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Time of day (Europe/Berlin, HH:MM) of the nightly retention purge. It also runs at
+    /// start when the last run is more than a day ago.
+    #[arg(long, env = "PURGE_AT", default_value = "02:30")]
+    pub purge_at: PurgeTime,
     #[command(flatten)]
     pub oidc: OidcConfig,
 }
@@ -157,6 +166,23 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Delete what is older than the retention period now.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RetentionCommand {
+    /// Run the purge once, with a progress bar, and print what it deleted. It is recorded like
+    /// the nightly run.
+    Run {
+        /// Only count what is due; delete nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The importer's directory: fully imported call files past the period go too.
+        #[arg(long, env = "IMPORT_DIR")]
+        import_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

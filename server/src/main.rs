@@ -10,6 +10,7 @@ use metrics_exporter_prometheus::PrometheusBuilder;
 use server::{
     anchors::Anchors,
     config::{Command, Config},
+    jobs::Job,
     limits::Limits,
     live::LiveHub,
     router::router,
@@ -34,7 +35,7 @@ async fn main() -> anyhow::Result<()> {
         anyhow::bail!("`server migrate` needs MIGRATION_DATABASE_URL, the owner role's URL");
     }
     if let Some(command) = config.command {
-        let pool = app::db::connect(config.database_url.expose(), 2)
+        let pool = app::db::connect(config.database_url.expose(), 2, config.retention_days)
             .await
             .context("DATABASE_URL")?;
         let fine = server::cli::run(&pool, &config.anchors, command).await?;
@@ -55,11 +56,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .install_recorder()
         .context("could not install the metrics recorder")?;
     importer::metrics::describe();
+    server::jobs::retention::describe();
     let addr = leptos_options.site_addr;
     if settings.demo_calls.is_some() {
         server::demo::check_allowed(addr, settings.public_url.as_ref())?;
     }
-    let pool = app::db::connect(config.database_url.expose(), 10)
+    let pool = app::db::connect(config.database_url.expose(), 10, config.retention_days)
         .await
         .context("DATABASE_URL")?;
     if settings.demo_calls.is_none() {
@@ -94,7 +96,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     live.spawn_listener(pool.clone());
     server::jobs::spawn_all(
         &pool,
-        [server::jobs::Job::Sessions(settings.sessions().policy)],
+        [
+            Job::Sessions(settings.sessions().policy),
+            Job::Retention {
+                at: settings.purge_at,
+                import_dir: settings.import_dir.clone(),
+            },
+        ],
     );
     anchors.spawn_hourly(pool.clone());
     let app = router(AppState {
@@ -109,6 +117,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         )
         .trusting(settings.trusted_proxies.clone()),
         oidc,
+        purge_at: settings.purge_at,
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await

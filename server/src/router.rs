@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
     let pool = state.pool.clone();
     let sessions = state.sessions;
     let oidc_offered = OidcOffered(state.oidc.is_some());
+    let purge_at = state.purge_at;
     let options = state.leptos_options.clone();
     Router::new()
         .nest_service(
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
                 provide_context(pool.clone());
                 provide_context(sessions);
                 provide_context(oidc_offered);
+                provide_context(purge_at);
             },
             move || shell(options.clone()),
         )
@@ -95,7 +97,22 @@ fn bundle_files(options: &LeptosOptions) -> ServeDir {
     ServeDir::new(dir).precompressed_br()
 }
 
-/// Prometheus text format: import counters, lag and last success. No personal data.
-async fn metrics(State(handle): State<PrometheusHandle>) -> String {
+/// Prometheus text format: import counters, lag and last success, and retention: what is past
+/// the period now and when the purge last succeeded, read from the database at each scrape so
+/// every instance reports the same. No personal data.
+async fn metrics(
+    State(handle): State<PrometheusHandle>,
+    State(pool): State<sqlx::PgPool>,
+) -> String {
+    match app::retention::overview::past_retention(&pool).await {
+        Ok(past) => metrics::gauge!("anrufe_records_past_retention").set(past as f64),
+        Err(error) => tracing::warn!(%error, "could not count the records past retention"),
+    }
+    match app::retention::overview::last_success(&pool).await {
+        Ok(Some(at)) => metrics::gauge!("anrufe_purge_last_success_timestamp_seconds")
+            .set(at.timestamp() as f64),
+        Ok(None) => {}
+        Err(error) => tracing::warn!(%error, "could not read the last purge"),
+    }
     handle.render()
 }

@@ -5,7 +5,7 @@ use leptos::prelude::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::PgPool;
 
-use app::auth::SessionSettings;
+use app::{auth::SessionSettings, retention::PurgeTime};
 
 use crate::{limits::Limits, live::LiveHub, oidc::Oidc};
 
@@ -22,4 +22,6 @@ pub struct AppState {
     pub limits: Limits,
     /// The practice's identity provider, when one is configured.
     pub oidc: Option<Oidc>,
+    /// When the nightly retention purge runs.
+    pub purge_at: PurgeTime,
 }

@@ -210,6 +210,7 @@ fn table() -> Vec<Case> {
         case(Method::GET, "/admin/sessions", Browser, "", ADMIN_PAGE),
         case(Method::GET, "/admin/tokens", Browser, "", ADMIN_PAGE),
         case(Method::GET, "/admin/masking", Browser, "", ADMIN_PAGE),
+        case(Method::GET, "/admin/retention", Browser, "", ADMIN_PAGE),
         case(Method::GET, "/admin/audit", Browser, "", ADMIN_PAGE),
         case(Method::GET, "/admin/audit/export", Browser, "", ADMIN_PAGE),
         case(
@@ -294,6 +295,13 @@ fn table() -> Vec<Case> {
             "/api/admin/set_masking",
             ServerFn,
             r#"{"settings": {"policy": {"caller_name": "visible", "caller_number": "visible", "date_of_birth": "hidden"}, "reveals_per_hour": 30}}"#,
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/retention",
+            ServerFn,
+            "{}",
             ADMIN_ONLY,
         ),
         case(

@@ -164,6 +164,14 @@ async fn do_everything(pool: &PgPool) {
         .await
         .expect("note on the call to erase");
     assert_eq!(erase_diffs(pool, erased).await, 1, "diffs_erased");
+    let options = app::retention::PurgeOptions {
+        trigger: app::domain::PurgeTrigger::Command,
+        dry_run: true,
+        import_dir: None,
+    };
+    app::retention::purge(&common::runtime(pool), &options, |_| {})
+        .await
+        .expect("retention_purged");
 }
 
 /// Erases a call's diffs as the server will: through the function, as the runtime role.
@@ -217,14 +225,19 @@ async fn every_kind_of_action_leaves_its_row_and_the_chain_stays_intact(pool: Pg
     assert_eq!(before.broken, None);
     let mut seen = actions(&pool).await;
 
-    // Retention removes everything written so far; the chain still verifies from its anchor.
+    // Retention removes everything written so far but the newest row, so the positions go on;
+    // the chain still verifies from its anchor.
     let removed: i64 = sqlx::query_scalar("select actions_audit_prune(now() + interval '1 day')")
         .fetch_one(&pool)
         .await
         .expect("prune");
-    assert_eq!(u64::try_from(removed), Ok(before.rows));
+    assert_eq!(u64::try_from(removed), Ok(before.rows - 1));
     let left = actions(&pool).await;
-    assert_eq!(left.len(), 1, "only the pruning row is left: {left:?}");
+    assert_eq!(
+        left.len(),
+        2,
+        "the newest row and the pruning row are left: {left:?}"
+    );
     let call = insert_call(&pool, NewCall::default()).await;
     let agent = common::calls::insert_user(&pool, "Jonas", true).await;
     service::add_note(&pool, Actor::User(agent), CallId(call), "Noch einmal")

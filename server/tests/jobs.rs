@@ -4,7 +4,7 @@
 mod common;
 
 use app::{auth::SessionPolicy, domain::Role};
-use server::jobs::{self, Attempt, Job};
+use server::jobs::{self, Attempt, Job, Why};
 use sqlx::{PgPool, Row};
 
 #[sqlx::test(migrations = "../migrations")]
@@ -17,10 +17,13 @@ async fn a_run_is_recorded_with_what_it_did(pool: PgPool) {
         .expect("an ended session");
 
     let runtime = common::runtime(&pool);
-    let Attempt::Ran(run) = jobs::run_once(&runtime, Job::Sessions(SessionPolicy::default()))
-        .await
-        .expect("run")
-    else {
+    let Attempt::Ran(run) = jobs::run_once(
+        &runtime,
+        &Job::Sessions(SessionPolicy::default()),
+        Why::Schedule,
+    )
+    .await
+    .expect("run") else {
         panic!("nobody else holds the lock");
     };
     let row = sqlx::query(
@@ -55,7 +58,9 @@ async fn a_job_another_instance_runs_is_skipped(pool: PgPool) {
         .expect("lock");
     let runtime = common::runtime(&pool);
     assert_eq!(
-        jobs::run_once(&runtime, job).await.expect("attempt"),
+        jobs::run_once(&runtime, &job, Why::Schedule)
+            .await
+            .expect("attempt"),
         Attempt::Skipped
     );
     let runs: i64 = sqlx::query_scalar("select count(*) from job_runs")
@@ -69,7 +74,7 @@ async fn a_job_another_instance_runs_is_skipped(pool: PgPool) {
         .await
         .expect("the other instance is done");
     assert!(matches!(
-        jobs::run_once(&runtime, job).await,
+        jobs::run_once(&runtime, &job, Why::Schedule).await,
         Ok(Attempt::Ran(_))
     ));
 }
@@ -82,8 +87,12 @@ async fn a_failing_job_is_recorded_as_failed(pool: PgPool) {
         .await
         .expect("rename");
     let runtime = common::runtime(&pool);
-    let Ok(Attempt::Ran(run)) =
-        jobs::run_once(&runtime, Job::Sessions(SessionPolicy::default())).await
+    let Ok(Attempt::Ran(run)) = jobs::run_once(
+        &runtime,
+        &Job::Sessions(SessionPolicy::default()),
+        Why::Schedule,
+    )
+    .await
     else {
         panic!("the run itself is recorded");
     };

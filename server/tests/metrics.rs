@@ -1,18 +1,20 @@
-//! `/metrics` shows what the importer recorded. Its own test binary: the recorder is global.
+//! `/metrics` shows what the importer and the retention purge recorded. Its own test binary:
+//! the recorder is global.
 
 mod common;
 
-use app::domain::Role;
+use app::{domain::Role, retention::PurgeTime};
 use axum::{
     body::Body,
     http::{Request, header},
 };
 use common::{body_text, send};
 use metrics_exporter_prometheus::PrometheusBuilder;
+use server::jobs::{self, Job, Why};
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]
-async fn metrics_show_the_lines_and_calls_the_importer_stored(pool: PgPool) {
+async fn metrics_show_the_import_and_the_retention_purge(pool: PgPool) {
     let recorder = PrometheusBuilder::new().build_recorder();
     let metrics = recorder.handle();
     metrics::set_global_recorder(recorder).expect("the only recorder in this test binary");
@@ -21,7 +23,7 @@ async fn metrics_show_the_lines_and_calls_the_importer_stored(pool: PgPool) {
 
     let cookie = common::login(&pool, Role::Admin).await.cookie;
     let response = send(
-        common::app(pool, metrics),
+        common::app(pool.clone(), metrics.clone()),
         Request::get("/metrics")
             .header(header::COOKIE, cookie)
             .body(Body::empty())
@@ -43,4 +45,51 @@ async fn metrics_show_the_lines_and_calls_the_importer_stored(pool: PgPool) {
         text.contains("anrufe_import_last_success_timestamp_seconds"),
         "{text}"
     );
+
+    // Retention: an overdue call shows until the purge has run, then 0 and the run's counts.
+    server::jobs::retention::describe();
+    sqlx::query(
+        "insert into calls (event_id, received_at, raw_payload, content_hash)
+         values ('alt', now() - interval '31 days', '{}', '\\x00')",
+    )
+    .execute(&pool)
+    .await
+    .expect("an overdue call");
+    let text = scrape(&pool, metrics.clone()).await;
+    assert!(text.contains("anrufe_records_past_retention 1"), "{text}");
+    assert!(
+        !text.contains("anrufe_purge_last_success_timestamp_seconds"),
+        "{text}"
+    );
+    let job = Job::Retention {
+        at: PurgeTime::default(),
+        import_dir: None,
+    };
+    jobs::run_once(&common::runtime(&pool), &job, Why::Start)
+        .await
+        .expect("purge");
+    let text = scrape(&pool, metrics).await;
+    assert!(text.contains("anrufe_records_past_retention 0"), "{text}");
+    assert!(
+        text.contains(r#"anrufe_purge_deleted_total{kind="calls"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("anrufe_purge_last_success_timestamp_seconds"),
+        "{text}"
+    );
+}
+
+/// Scrapes `/metrics` as an admin.
+async fn scrape(pool: &PgPool, metrics: metrics_exporter_prometheus::PrometheusHandle) -> String {
+    let cookie = common::login(pool, Role::Admin).await.cookie;
+    let response = send(
+        common::app(pool.clone(), metrics),
+        Request::get("/metrics")
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    body_text(response).await
 }

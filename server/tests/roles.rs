@@ -30,12 +30,16 @@ async fn superuser_url(pool: &PgPool) -> String {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn the_runtime_role_changes_the_audit_trail_only_through_its_two_functions(pool: PgPool) {
+async fn the_runtime_role_changes_the_audit_trail_only_through_its_functions(pool: PgPool) {
     let runtime = common::runtime(&pool);
-    sqlx::query("insert into actions_audit (action_type, actor_kind) values ('login', 'system')")
+    for _ in 0..2 {
+        sqlx::query(
+            "insert into actions_audit (action_type, actor_kind) values ('login', 'system')",
+        )
         .execute(&runtime)
         .await
         .expect("the runtime writes audit rows");
+    }
 
     for attempt in [
         "delete from actions_audit",
@@ -77,16 +81,17 @@ async fn the_runtime_role_changes_the_audit_trail_only_through_its_two_functions
         "the runtime role cannot become the functions' role"
     );
 
-    // Nobody else may call the two functions: a role with no grants of its own (pg_monitor)
+    // Nobody else may call the functions: a role with no grants of its own (pg_monitor)
     // stands for any other login.
-    let others: (bool, bool) = sqlx::query_as(
+    let others: (bool, bool, bool) = sqlx::query_as(
         "select has_function_privilege('pg_monitor', 'actions_audit_prune(timestamptz)', 'execute'), \
-                has_function_privilege('pg_monitor', 'actions_audit_erase_diffs(bigint)', 'execute')",
+                has_function_privilege('pg_monitor', 'actions_audit_erase_diffs(bigint)', 'execute'), \
+                has_function_privilege('pg_monitor', 'actions_audit_erase_diffs_of(bigint[], text)', 'execute')",
     )
     .fetch_one(&pool)
     .await
     .expect("privileges");
-    assert_eq!(others, (false, false));
+    assert_eq!(others, (false, false, false));
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -6,8 +6,8 @@ use leptos::{prelude::*, server_fn::codec::Json};
 use crate::{
     AppError,
     domain::{
-        Account, AuditFilter, AuditLogPage, MaskingSettings, Role, SessionInfo, TokenInfo,
-        TokenScope,
+        Account, AuditFilter, AuditLogPage, MaskingSettings, RetentionOverview, Role, SessionInfo,
+        TokenInfo, TokenScope,
     },
 };
 
@@ -145,4 +145,14 @@ pub async fn audit_log(filter: AuditFilter, before: Option<i64>) -> Result<Audit
     let pool = super::pool()?;
     let now = chrono::Utc::now();
     Ok(crate::audit::log_page(&pool, &filter, before, now).await?)
+}
+
+/// The retention period, the purge's last runs and what is past the period now.
+#[server(endpoint = "admin/retention", input = Json)]
+pub async fn retention() -> Result<RetentionOverview, AppError> {
+    super::caller(Role::Admin)?;
+    let pool = super::pool()?;
+    let next_run =
+        use_context::<crate::retention::PurgeTime>().map(|at| at.next_after(chrono::Utc::now()));
+    Ok(crate::retention::overview::overview(&pool, next_run).await?)
 }

@@ -2,7 +2,8 @@
 //!
 //! The SQL is assembled with [`QueryBuilder`] because filters and the sort order vary per
 //! request; every value is a bind parameter. Pages are found by the sort key of a neighbour
-//! (keyset), so the last page costs what the first does.
+//! (keyset), so the last page costs what the first does. Every read here sees only calls within
+//! the retention period (`call_retention_cutoff()`), whatever the purge has done so far.
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
@@ -18,7 +19,7 @@ pub const PAGE_SIZE: usize = 50;
 const SELECT_ITEMS: &str = "select c.id, c.received_at, c.caller_name, c.caller_number, c.topic, \
      c.date_of_birth, c.source, c.priority, c.status, c.assignee_id, u.name as assignee_name, \
      c.updated_at, c.version \
-     from calls c left join users u on u.id = c.assignee_id where true";
+     from calls c left join users u on u.id = c.assignee_id where c.received_at >= call_retention_cutoff()";
 
 #[derive(sqlx::FromRow)]
 struct ItemRow {
@@ -133,7 +134,9 @@ pub fn cursor_of(call: &StoredCall) -> Cursor {
 async fn count(pool: &PgPool, filters: &Filters<'_>) -> sqlx::Result<Total> {
     /// How far above the limit an estimate must be to be trusted without counting.
     const TRUSTED_ABOVE: i64 = 3 * Total::EXACT_LIMIT;
-    let mut sql = QueryBuilder::new("explain (format json) select 1 from calls c where true");
+    let mut sql = QueryBuilder::new(
+        "explain (format json) select 1 from calls c where c.received_at >= call_retention_cutoff()",
+    );
     filters.push(&mut sql);
     let plan: serde_json::Value = sql.build_query_scalar().fetch_one(pool).await?;
     let estimate = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or_default() as i64;
@@ -143,7 +146,9 @@ async fn count(pool: &PgPool, filters: &Filters<'_>) -> sqlx::Result<Total> {
             exact: false,
         });
     }
-    let mut sql = QueryBuilder::new("select count(*) from (select 1 from calls c where true");
+    let mut sql = QueryBuilder::new(
+        "select count(*) from (select 1 from calls c where c.received_at >= call_retention_cutoff()",
+    );
     filters.push(&mut sql);
     sql.push(" limit ")
         .push_bind(Total::EXACT_LIMIT + 1)

@@ -4,6 +4,7 @@ pub mod calls;
 pub mod detail;
 pub mod users;
 
+use crate::domain::Retention;
 use sqlx::{
     PgPool,
     postgres::{PgConnectOptions, PgPoolOptions},
@@ -62,13 +63,21 @@ pub async fn migrate(owner_url: &str) -> Result<(), StartError> {
     Ok(())
 }
 
-/// Opens a pool of at most `max_connections` as the server and the importer use it. Refuses a
-/// schema with pending migrations, and a role that could rewrite the audit trail (a superuser,
-/// the tables' owner, or any role granted more than insert and select on it).
-pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, StartError> {
+/// Opens a pool of at most `max_connections` as the server and the importer use it, each
+/// connection with the practice's `retention` (see [`with_retention`]). Refuses a schema with
+/// pending migrations, and a role that could rewrite the audit trail (a superuser, the tables'
+/// owner, or any role granted more than insert and select on it).
+pub async fn connect(
+    url: &str,
+    max_connections: u32,
+    retention: Retention,
+) -> Result<PgPool, StartError> {
+    let options = url
+        .parse::<PgConnectOptions>()
+        .map_err(StartError::Connect)?;
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)
-        .connect(url)
+        .connect_with(with_retention(options, retention))
         .await
         .map_err(StartError::Connect)?;
     let applied = applied_migrations(&pool)
@@ -92,6 +101,12 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, StartErr
         return Err(StartError::Privileged(role));
     }
     Ok(pool)
+}
+
+/// `options` with the retention period set for the session (`anrufe.retention_days`), which
+/// `call_retention_cutoff()` reads: every read of calls and the purge use that cutoff.
+pub fn with_retention(options: PgConnectOptions, retention: Retention) -> PgConnectOptions {
+    options.options([("anrufe.retention_days", retention.days().to_string())])
 }
 
 /// The versions of the migrations applied so far; none in a database never migrated.

@@ -63,10 +63,12 @@ pub enum AuditAction {
     AuditExported,
     /// The diffs of a call's audit rows were erased (`actions_audit_erase_diffs`).
     DiffsErased,
+    /// A run of the retention purge (or its dry run) ended; the diff holds its counts.
+    RetentionPurged,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::Edit,
         Self::StatusChange,
         Self::Assign,
@@ -85,6 +87,7 @@ impl AuditAction {
         Self::RevealRefused,
         Self::AuditExported,
         Self::DiffsErased,
+        Self::RetentionPurged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -107,6 +110,7 @@ impl AuditAction {
             Self::RevealRefused => "reveal_refused",
             Self::AuditExported => "audit_exported",
             Self::DiffsErased => "diffs_erased",
+            Self::RetentionPurged => "retention_purged",
         }
     }
 }

@@ -4,14 +4,17 @@
 mod admin;
 mod audit;
 mod call;
+mod call_file;
 mod detail;
 mod ids;
 mod invalid;
 mod masking;
 mod phone;
 mod query;
+mod retention;
 mod search;
 mod time;
+mod topic;
 mod user;
 
 pub use admin::{
@@ -21,6 +24,7 @@ pub use audit::{ActorKind, AuditAction};
 #[cfg(feature = "backend")]
 pub use call::StoredCall;
 pub use call::{CallListItem, CallStatus, ParseEnumError, Priority};
+pub use call_file::is_call_file;
 pub use detail::{
     AuditEntry, BulkOutcome, CallDetail, FieldWarning, NoteEntry, StatusEntry, UserSummary,
 };
@@ -33,6 +37,10 @@ pub use masking::Mask;
 pub use masking::{MASK, MaskLevel, MaskedValue, MaskingPolicy, MaskingSettings, PiiField, Shown};
 pub use phone::PhoneNumber;
 pub use query::{CallPage, CallQuery, CallSort, Cursor, OPEN_STATUSES, PageAt, TimeRange, Total};
+pub use retention::{
+    PurgeCounts, PurgeOutcome, PurgeRun, PurgeTrigger, Retention, RetentionError, RetentionOverview,
+};
 pub use search::{SearchField, SearchTerm};
 pub use time::{BERLIN, format_berlin, format_berlin_relative};
+pub use topic::TopicCategory;
 pub use user::{Role, SessionUser};

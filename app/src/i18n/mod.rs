@@ -8,6 +8,9 @@
 //! URL, so nothing is lost).
 
 mod invalid;
+mod retention;
+
+pub use retention::{RetentionTexts, use_retention_texts};
 
 use leptos::prelude::*;
 
@@ -669,6 +672,7 @@ static DE: Texts = Texts {
         AuditAction::RevealRefused => "Aufdecken abgelehnt (Stundengrenze)",
         AuditAction::AuditExported => "Protokoll exportiert",
         AuditAction::DiffsErased => "Änderungsdaten gelöscht (DSGVO)",
+        AuditAction::RetentionPurged => "Aufbewahrungsfrist: Löschlauf",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Import",
@@ -961,6 +965,7 @@ static EN: Texts = Texts {
         AuditAction::RevealRefused => "Reveal refused (hourly limit)",
         AuditAction::AuditExported => "Log exported",
         AuditAction::DiffsErased => "Change details erased (GDPR)",
+        AuditAction::RetentionPurged => "Retention: purge run",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Importer",

@@ -15,7 +15,7 @@ use dead_letters::{DeadLetter, insert_dead_letters};
 use crate::{
     NOTIFY_CHANNEL,
     metrics::BatchReport,
-    validate::{CallEvent, Rejection},
+    validate::{CallEvent, Policy, Rejection},
 };
 
 /// Where reading stopped: the byte after the last consumed line, and how many lines that is.
@@ -170,9 +170,19 @@ pub async fn notify(tx: &mut PgConnection, counts: BatchCounts) -> sqlx::Result<
     Ok(())
 }
 
-/// The names of the active allowed sources.
-pub async fn allowed_sources(pool: &PgPool) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar!("select name from allowed_sources where is_active order by name")
-        .fetch_all(pool)
-        .await
+/// What validation needs from the database: its time, the retention cutoff of the pool's
+/// retention period, and the names of the active allowed sources.
+pub async fn policy(pool: &PgPool) -> sqlx::Result<Policy> {
+    let times = sqlx::query!(r#"select now() as "now!", call_retention_cutoff() as "cutoff!""#)
+        .fetch_one(pool)
+        .await?;
+    let allowed_sources =
+        sqlx::query_scalar!("select name from allowed_sources where is_active order by name")
+            .fetch_all(pool)
+            .await?;
+    Ok(Policy {
+        now: times.now,
+        retention_cutoff: times.cutoff,
+        allowed_sources,
+    })
 }

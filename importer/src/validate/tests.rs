@@ -10,7 +10,11 @@ fn now() -> DateTime<Utc> {
 }
 
 fn policy_at(now: DateTime<Utc>) -> Policy {
-    Policy::new(now, vec!["phone".to_owned()])
+    Policy {
+        now,
+        retention_cutoff: now - Duration::days(30),
+        allowed_sources: vec!["phone".to_owned()],
+    }
 }
 
 fn run(line: &str) -> Outcome {
@@ -58,7 +62,7 @@ fn received_at_in_local_berlin_time_follows_daylight_saving_time() {
         Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap()
     );
     let mut policy = policy_at(now());
-    policy.retention = Duration::days(365);
+    policy.retention_cutoff = now() - Duration::days(365);
     let summer = validate(
         with("received_at", json!("2026-07-01 10:00:00"))
             .to_string()

@@ -3,22 +3,47 @@
 //! once: the second skips), and each run is recorded in `job_runs` with what it did or why it
 //! failed. A job is a variant of [`Job`] and a module of its own; `main.rs` only starts them.
 
+pub mod retention;
 mod sessions;
 
-use std::time::Duration;
+use std::{path::PathBuf, time::Duration};
 
 use anyhow::Context;
-use app::auth::SessionPolicy;
+use app::{auth::SessionPolicy, domain::PurgeTrigger, retention::PurgeTime};
+use chrono::Utc;
 use serde_json::Value;
 use sqlx::PgPool;
 use tracing::Instrument;
 
 /// The server's background jobs.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Job {
     /// Removes ended sessions, stale failed logins and identity-provider logins that never
     /// came back, hourly.
     Sessions(SessionPolicy),
+    /// Deletes what is past the retention period (`app::retention`), nightly at `at`, and at
+    /// start when the last run is more than a day ago.
+    Retention {
+        at: PurgeTime,
+        import_dir: Option<PathBuf>,
+    },
+}
+
+/// Why a job runs now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// Its time came.
+    Schedule,
+    /// The server started and its last run is overdue.
+    Start,
+}
+
+/// When a job runs.
+enum Schedule {
+    /// At start, then every so long.
+    Every(Duration),
+    /// Daily at a time in Berlin; at start too when the last good run is a day old.
+    Daily(PurgeTime),
 }
 
 /// What one attempt to run a job came to.
@@ -32,44 +57,85 @@ pub enum Attempt {
 
 impl Job {
     /// The name in `job_runs`, the logs and the lock.
-    pub fn name(self) -> &'static str {
+    pub fn name(&self) -> &'static str {
         match self {
             Self::Sessions(_) => "sessions",
+            Self::Retention { .. } => "retention",
         }
     }
 
-    fn every(self) -> Duration {
+    fn schedule(&self) -> Schedule {
         match self {
-            Self::Sessions(_) => Duration::from_secs(60 * 60),
+            Self::Sessions(_) => Schedule::Every(Duration::from_secs(60 * 60)),
+            Self::Retention { at, .. } => Schedule::Daily(*at),
         }
     }
 
-    async fn work(self, pool: &PgPool) -> anyhow::Result<Value> {
+    async fn work(&self, pool: &PgPool, why: Why) -> anyhow::Result<Value> {
         match self {
-            Self::Sessions(policy) => sessions::purge(pool, policy).await,
+            Self::Sessions(policy) => sessions::purge(pool, *policy).await,
+            Self::Retention { import_dir, .. } => {
+                let trigger = match why {
+                    Why::Schedule => PurgeTrigger::Schedule,
+                    Why::Start => PurgeTrigger::Start,
+                };
+                retention::purge(pool, trigger, import_dir.clone()).await
+            }
         }
     }
 }
 
-/// Starts each job on its schedule, the first run at once.
+/// Starts each job on its schedule.
 pub fn spawn_all(pool: &PgPool, jobs: impl IntoIterator<Item = Job>) {
     for job in jobs {
         let pool = pool.clone();
         tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(job.every());
-            loop {
-                ticks.tick().await;
-                if let Err(error) = run_once(&pool, job).await {
-                    tracing::warn!(job = job.name(), error = %format!("{error:#}"), "a job could not run");
+            match job.schedule() {
+                Schedule::Every(every) => {
+                    let mut ticks = tokio::time::interval(every);
+                    loop {
+                        ticks.tick().await;
+                        attempt(&pool, &job, Why::Schedule).await;
+                    }
+                }
+                Schedule::Daily(at) => {
+                    if overdue(&pool, &job).await {
+                        attempt(&pool, &job, Why::Start).await;
+                    }
+                    loop {
+                        let now = Utc::now();
+                        let wait = (at.next_after(now) - now).to_std().unwrap_or_default();
+                        tokio::time::sleep(wait).await;
+                        attempt(&pool, &job, Why::Schedule).await;
+                    }
                 }
             }
         });
     }
 }
 
+async fn attempt(pool: &PgPool, job: &Job, why: Why) {
+    if let Err(error) = run_once(pool, job, why).await {
+        tracing::warn!(job = job.name(), error = %format!("{error:#}"), "a job could not run");
+    }
+}
+
+/// Whether `job` has not run well for more than a day (or never); true when that cannot be
+/// read, so a job is rather run once too often than missed.
+async fn overdue(pool: &PgPool, job: &Job) -> bool {
+    sqlx::query_scalar!(
+        r#"select coalesce(max(finished_at) < now() - interval '1 day', true) as "overdue!"
+           from job_runs where job = $1 and outcome = 'ok'"#,
+        job.name()
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap_or(true)
+}
+
 /// Runs `job` once unless another instance runs it, and records the run. A failing job is
 /// recorded as failed with its error; only not reaching the database is an error here.
-pub async fn run_once(pool: &PgPool, job: Job) -> anyhow::Result<Attempt> {
+pub async fn run_once(pool: &PgPool, job: &Job, why: Why) -> anyhow::Result<Attempt> {
     let span = tracing::info_span!("job", name = job.name());
     async {
         // The lock is held by a transaction of its own for the run: it ends with it, also when
@@ -92,7 +158,7 @@ pub async fn run_once(pool: &PgPool, job: Job) -> anyhow::Result<Attempt> {
         )
         .fetch_one(pool)
         .await?;
-        let result = job.work(pool).await;
+        let result = job.work(pool, why).await;
         let (outcome, detail, error) = match &result {
             Ok(detail) => ("ok", detail.clone(), None),
             Err(error) => (

@@ -18,6 +18,7 @@ use app::{
         sessions, tokens,
     },
     domain::{Role, TokenScope},
+    retention::PurgeTime,
 };
 use axum::{Router, body::Body, http::Request, response::Response};
 use http_body_util::BodyExt;
@@ -116,6 +117,7 @@ fn state(pool: PgPool) -> AppState {
         sessions: SessionSettings::default(),
         limits: generous_limits(),
         oidc: None,
+        purge_at: PurgeTime::default(),
     }
 }
 

@@ -1,9 +1,10 @@
-//! The admin area: users and roles, sessions, API tokens, masking and the audit log. The
+//! The admin area: users and roles, sessions, API tokens, masking, retention and the audit log. The
 //! server lets only admins reach these pages, and every server function behind them checks
 //! the role again.
 
 mod audit;
 mod masking;
+mod retention;
 mod sessions;
 mod tokens;
 mod users;
@@ -17,6 +18,7 @@ use leptos_router::{
 
 pub use audit::AuditView;
 pub use masking::MaskingView;
+pub use retention::RetentionView;
 pub use sessions::SessionsView;
 pub use tokens::TokensView;
 pub use users::UsersView;
@@ -25,7 +27,7 @@ use crate::{
     AppError,
     api::{admin::ADMIN_PATH, auth::current_user},
     components::AccountMenu,
-    i18n::{LanguageSwitch, use_texts},
+    i18n::{LanguageSwitch, use_retention_texts, use_texts},
 };
 
 /// The outcome of the last action, shown at the top of the admin area until the next one.
@@ -78,6 +80,7 @@ pub fn AdminLayout() -> impl IntoView {
         (format!("{ADMIN_PATH}/sessions"), t.admin_sessions),
         (format!("{ADMIN_PATH}/tokens"), t.admin_tokens),
         (format!("{ADMIN_PATH}/masking"), t.admin_masking),
+        (format!("{ADMIN_PATH}/retention"), use_retention_texts().tab),
         (format!("{ADMIN_PATH}/audit"), t.admin_audit),
     ];
     view! {
