@@ -120,3 +120,15 @@ impl From<crate::service::ActionError> for AppError {
         }
     }
 }
+
+#[cfg(feature = "backend")]
+impl From<crate::dsgvo::DsgvoError> for AppError {
+    fn from(error: crate::dsgvo::DsgvoError) -> Self {
+        use crate::dsgvo::DsgvoError;
+        match error {
+            DsgvoError::Invalid { field, reason } => Self::invalid(field, reason),
+            DsgvoError::NotFound => Self::NotFound,
+            DsgvoError::Database(error) => error.into(),
+        }
+    }
+}

@@ -14,6 +14,8 @@ pub mod csp;
 #[cfg(feature = "backend")]
 pub mod db;
 pub mod domain;
+#[cfg(feature = "backend")]
+pub mod dsgvo;
 mod error;
 pub mod i18n;
 pub mod live;

@@ -126,7 +126,7 @@ pub async fn reveal(
     reason: &str,
 ) -> Result<Option<String>, ActionError> {
     let reason = reason.trim();
-    if !limits::REVEAL_REASON_CHARS.contains(&reason.chars().count()) {
+    if !limits::REASON_CHARS.contains(&reason.chars().count()) {
         return Err(ActionError::Invalid {
             field: "reason",
             reason: Invalid::RevealReasonLength,
@@ -142,7 +142,7 @@ pub async fn reveal(
     let mut tx = pool.begin().await?;
     let row = sqlx::query!(
         "select caller_name, caller_number, date_of_birth from calls
-         where id = $1 and received_at >= call_retention_cutoff()",
+         where id = $1 and received_at >= call_retention_cutoff() and restricted_at is null",
         call_id
     )
     .fetch_optional(&mut *tx)

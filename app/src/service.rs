@@ -10,7 +10,7 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::{
     audit::{self, Actor},
-    db,
+    db::{self, calls::Restricted},
     domain::{
         AuditAction, BulkOutcome, CallId, CallStatus, Invalid, NoteEntry, StoredCall, UserId,
         Version, limits,
@@ -143,14 +143,16 @@ pub async fn add_note(
         return Err(invalid("note", Invalid::NulCharacter));
     }
     let mut tx = pool.begin().await?;
-    let exists = sqlx::query_scalar!(
-        "select id from calls where id = $1 and received_at >= call_retention_cutoff() for update",
+    let restricted = sqlx::query_scalar!(
+        r#"select restricted_at is not null as "restricted!" from calls
+           where id = $1 and received_at >= call_retention_cutoff() for update"#,
         call_id.0
     )
     .fetch_optional(&mut *tx)
-    .await?;
-    if exists.is_none() {
-        return Err(ActionError::NotFound(call_id));
+    .await?
+    .ok_or(ActionError::NotFound(call_id))?;
+    if restricted {
+        return Err(refuse_restricted(&mut tx, actor, call_id).await?);
     }
     let note = sqlx::query!(
         "insert into notes (call_id, author_id, body) values ($1, $2, $3) returning id, created_at",
@@ -174,7 +176,7 @@ pub async fn add_note(
         json!({ "note_id": { "new": note.id } }),
     )
     .await?;
-    notify(&mut tx, &[call_id]).await?;
+    db::notify_changed(&mut tx, &[call_id]).await?;
     tx.commit().await?;
     let author = match actor.user_id() {
         Some(id) => db::users::name(pool, id).await?,
@@ -202,7 +204,7 @@ async fn single(
     match apply(&mut tx, actor, call_id, version, &change).await? {
         Applied::Unchanged(call) => Ok(call),
         Applied::Changed(call) => {
-            notify(&mut tx, &[call_id]).await?;
+            db::notify_changed(&mut tx, &[call_id]).await?;
             tx.commit().await?;
             Ok(call)
         }
@@ -230,7 +232,7 @@ async fn bulk(
         }
     }
     let ids: Vec<CallId> = outcome.changed.iter().map(|call| CallId(call.id)).collect();
-    notify(&mut tx, &ids).await?;
+    db::notify_changed(&mut tx, &ids).await?;
     tx.commit().await?;
     Ok(outcome)
 }
@@ -244,13 +246,17 @@ async fn apply(
     change: &Change,
 ) -> Result<Applied, ChangeError> {
     let current = sqlx::query!(
-        r#"select status as "status: CallStatus", assignee_id, version
+        r#"select status as "status: CallStatus", assignee_id, version,
+                  restricted_at is not null as "restricted!"
            from calls where id = $1 and received_at >= call_retention_cutoff() for update"#,
         call_id.0,
     )
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(ActionError::NotFound(call_id))?;
+    if current.restricted {
+        return Err(refuse_restricted(tx, actor, call_id).await?.into());
+    }
     let already = match change {
         Change::Status { status, .. } => current.status == *status,
         Change::Assignee(assignee) => current.assignee_id == assignee.map(|user| user.0),
@@ -313,28 +319,30 @@ async fn check_assignable(tx: &mut PgConnection, user: UserId) -> Result<(), Act
 }
 
 async fn fetch(tx: &mut PgConnection, call_id: CallId) -> Result<StoredCall, ActionError> {
-    db::calls::item(tx, call_id.0)
+    db::calls::item(tx, call_id.0, Restricted::Shown)
         .await?
         .ok_or(ActionError::NotFound(call_id))
 }
 
-/// Tells the live tables which calls changed; delivered at commit. Ids only, and only a
-/// count for very large changes, which would not fit PostgreSQL's 8000-byte payload.
-async fn notify(tx: &mut PgConnection, call_ids: &[CallId]) -> sqlx::Result<()> {
-    const MAX_IDS: usize = 500;
-    if call_ids.is_empty() {
-        return Ok(());
-    }
-    let payload = if call_ids.len() <= MAX_IDS {
-        json!({ "changed": call_ids })
+/// The refusal of a change to a restricted call: admins learn why; for anyone else the call
+/// does not exist, as everywhere else.
+async fn refuse_restricted(
+    conn: &mut PgConnection,
+    actor: Actor,
+    call_id: CallId,
+) -> sqlx::Result<ActionError> {
+    let admin = sqlx::query_scalar!(
+        r#"select role = 'ADMIN' as "admin!" from users where id = $1"#,
+        actor.user_id()
+    )
+    .fetch_optional(conn)
+    .await?
+    .unwrap_or(false);
+    Ok(if admin {
+        invalid("id", Invalid::CallRestricted)
     } else {
-        json!({ "updated": call_ids.len() })
-    }
-    .to_string();
-    sqlx::query!("select pg_notify($1, $2)", db::NOTIFY_CHANNEL, payload)
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
+        ActionError::NotFound(call_id)
+    })
 }
 
 fn invalid(field: &'static str, reason: Invalid) -> ActionError {

@@ -88,6 +88,31 @@ test.describe('as the admin', () => {
     expect(errors).toEqual([]);
   });
 
+  test('erases a call from the drawer after a confirmation that names what goes', async ({ page }) => {
+    const errors = collectErrors(page);
+    const id = psql(`insert into calls (event_id, received_at, caller_name, caller_number, topic, raw_payload, content_hash)
+      values ('e2e-erase-' || gen_random_uuid(), now() - interval '5 minutes', 'Erika Löschmich', '+49301112233',
+              'Rezept', '{}', '\\x00') returning id`);
+    psql(`insert into notes (call_id, body) values (${id}, 'Bitte zurückrufen')`);
+    await page.goto(`/?call=${id}`);
+    await page.locator('body[data-hydrated]').waitFor();
+    const drawer = page.getByRole('dialog');
+    await expect(drawer.getByText('Erika Löschmich')).toBeVisible();
+    await drawer.getByRole('button', { name: 'Diesen Anruf löschen …' }).click();
+    await expect(drawer.getByRole('alert')).toContainText('Bitte einen Grund mit 3 bis 500 Zeichen');
+    await drawer.getByLabel('Grund (wird protokolliert)').fill('Löschantrag nach Art. 17');
+    await drawer.getByRole('button', { name: 'Diesen Anruf löschen …' }).click();
+    const confirmation = drawer.getByRole('alertdialog');
+    await expect(confirmation).toContainText('Endgültig gelöscht wird dieser Anruf mit 0 Statuseinträgen, 1 Notizen');
+    await confirmation.getByRole('button', { name: 'Endgültig löschen' }).click();
+    await expect(page.getByText('Gelöscht: 1 Anruf und alles dazu.')).toBeVisible();
+    await expect(drawer).toBeHidden();
+    expect(psql(`select count(*) from calls where id = ${id}`)).toBe('0');
+    expect(psql(`select diff ->> 'reason' from actions_audit where action_type = 'dsgvo_erased' order by chain_position desc limit 1`))
+      .toBe('Löschantrag nach Art. 17');
+    expect(errors).toEqual([]);
+  });
+
   test('the Aufbewahrung tab shows the purge that ran at start and what is overdue now', async ({ page }) => {
     const errors = collectErrors(page);
     await page.goto('/admin');

@@ -31,9 +31,13 @@ async fn main() -> anyhow::Result<()> {
 
     let import_pool = fresh_database(&server, "anrufe_bench_import").await?;
     let started = Instant::now();
-    let summary = importer::Importer::new(import_pool.clone(), dir.path())
-        .run_once()
-        .await?;
+    let summary = importer::Importer::new(
+        import_pool.clone(),
+        dir.path(),
+        app::dsgvo::tombstones::ErasureKey::random(),
+    )
+    .run_once()
+    .await?;
     let import_seconds = started.elapsed().as_secs_f64();
     let import_rss = peak_rss_mb();
     let validate_rate = validation_rate(dir.path())?;

@@ -7,7 +7,7 @@ use std::{
 };
 
 use anyhow::Context;
-use app::domain::Retention;
+use app::{domain::Retention, dsgvo::tombstones::ErasureKey};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use importer::{Importer, validate::Reason};
 
@@ -25,6 +25,30 @@ struct Cli {
     /// expired and not stored. Set the same value for the server.
     #[arg(long, env = "RETENTION_DAYS", default_value = "30", global = true)]
     retention_days: Retention,
+    /// The server's directory for what it keeps outside the database; the erasure key is read
+    /// from there.
+    #[arg(long, env = "DATA_DIR", default_value = ".data", global = true)]
+    data_dir: PathBuf,
+    /// The key of the tombstones of erased calls, made by the server at its first start
+    /// (default DATA_DIR/erasure.key): lines of erased calls are skipped, never stored again.
+    #[arg(long, env = "ERASURE_KEY_FILE", global = true)]
+    erasure_key_file: Option<PathBuf>,
+}
+
+impl Cli {
+    fn erasure_key(&self) -> anyhow::Result<ErasureKey> {
+        let path = self
+            .erasure_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("erasure.key"));
+        ErasureKey::open(&path).with_context(|| {
+            format!(
+                "the erasure key {} is not usable; the server makes it at its first start: \
+                 point ERASURE_KEY_FILE (or DATA_DIR) at the server's",
+                path.display()
+            )
+        })
+    }
 }
 
 #[derive(Args)]
@@ -85,19 +109,28 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
+    match &cli.command {
         Some(Command::Replay {
             reason,
             database_url,
-        }) => replay(&database_url, reason, cli.retention_days).await,
-        Some(Command::Demo { count, out, seed }) => demo(count, &out, seed),
-        None => import(cli.import, cli.retention_days).await,
+        }) => {
+            replay(
+                database_url,
+                *reason,
+                cli.retention_days,
+                &cli.erasure_key()?,
+            )
+            .await
+        }
+        Some(Command::Demo { count, out, seed }) => demo(*count, out, *seed),
+        None => import(&cli).await,
     }
 }
 
 #[expect(clippy::print_stdout, reason = "the summary is the command's output")]
-async fn import(args: ImportArgs, retention: Retention) -> anyhow::Result<()> {
-    let (Some(dir), Some(url)) = (args.dir, args.database_url) else {
+async fn import(cli: &Cli) -> anyhow::Result<()> {
+    let args = &cli.import;
+    let (Some(dir), Some(url)) = (&args.dir, &args.database_url) else {
         Cli::command()
             .error(
                 clap::error::ErrorKind::MissingRequiredArgument,
@@ -105,8 +138,9 @@ async fn import(args: ImportArgs, retention: Retention) -> anyhow::Result<()> {
             )
             .exit();
     };
-    let pool = app::db::connect(&url, importer::CONNECTIONS, retention).await?;
-    let importer = Importer::new(pool, &dir);
+    let key = cli.erasure_key()?;
+    let pool = app::db::connect(url, importer::CONNECTIONS, cli.retention_days).await?;
+    let importer = Importer::new(pool, dir, key);
     if args.once {
         println!("{}", importer.with_progress_bar().run_once().await?);
         return Ok(());
@@ -124,9 +158,10 @@ async fn replay(
     database_url: &str,
     reason: Option<Reason>,
     retention: Retention,
+    key: &ErasureKey,
 ) -> anyhow::Result<()> {
     let pool = app::db::connect(database_url, 2, retention).await?;
-    println!("{}", importer::replay::replay(&pool, reason).await?);
+    println!("{}", importer::replay::replay(&pool, key, reason).await?);
     Ok(())
 }
 

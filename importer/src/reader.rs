@@ -13,7 +13,7 @@ use std::{
     time::Duration,
 };
 
-use app::domain::is_call_file;
+use app::{domain::is_call_file, dsgvo::tombstones::ErasureKey};
 use futures_util::{StreamExt, stream};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
@@ -49,14 +49,17 @@ const FINGERPRINT_BYTES: u64 = 1024;
 pub struct Importer {
     pool: PgPool,
     dir: PathBuf,
+    /// The key of the erasure tombstones, so that an erased call is never stored again.
+    key: ErasureKey,
     show_progress: bool,
 }
 
 impl Importer {
-    pub fn new(pool: PgPool, dir: impl Into<PathBuf>) -> Self {
+    pub fn new(pool: PgPool, dir: impl Into<PathBuf>, key: ErasureKey) -> Self {
         Self {
             pool,
             dir: dir.into(),
+            key,
             show_progress: false,
         }
     }
@@ -116,7 +119,7 @@ impl Importer {
         if failed.load(Ordering::Relaxed) {
             return (summary, Ok(()));
         }
-        let mut committer = Committer::new(self.pool.clone());
+        let mut committer = Committer::new(self.pool.clone(), self.key.clone());
         let read = self
             .import_file(&path, policy, progress, &mut committer, &mut summary)
             .await;
@@ -281,13 +284,15 @@ impl Importer {
 /// batch: validation and PostgreSQL work overlap, the order of offsets stays as in the file.
 struct Committer {
     pool: PgPool,
+    key: ErasureKey,
     in_flight: Option<JoinHandle<sqlx::Result<(BatchReport, BatchCounts)>>>,
 }
 
 impl Committer {
-    fn new(pool: PgPool) -> Self {
+    fn new(pool: PgPool, key: ErasureKey) -> Self {
         Self {
             pool,
+            key,
             in_flight: None,
         }
     }
@@ -304,9 +309,11 @@ impl Committer {
         self.wait(summary).await?;
         let report = batch.report();
         let batch = std::mem::take(batch);
-        let (pool, name, identity) = (self.pool.clone(), name.to_owned(), identity.clone());
+        let (pool, key) = (self.pool.clone(), self.key.clone());
+        let (name, identity) = (name.to_owned(), identity.clone());
         self.in_flight = Some(tokio::spawn(async move {
-            let counts = store::commit_batch(&pool, &name, &identity, position, batch).await?;
+            let counts =
+                store::commit_batch(&pool, &key, &name, &identity, position, batch).await?;
             Ok((report, counts))
         }));
         Ok(())
@@ -322,6 +329,7 @@ impl Committer {
         summary.new += counts.new;
         summary.updated += counts.updated;
         summary.unchanged += counts.unchanged;
+        summary.erased += counts.erased;
         Ok(())
     }
 }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use app::dsgvo::tombstones::ErasureKey;
 use sqlx::PgPool;
 
 use crate::{
@@ -33,10 +34,11 @@ impl std::fmt::Display for ReplaySummary {
         let still: u64 = self.still_rejected.values().sum();
         write!(
             f,
-            "imported: {} new, {} updated, {} unchanged; expired: {}; still rejected: {still}; incomplete: {}",
+            "imported: {} new, {} updated, {} unchanged; erased (skipped): {}; expired: {}; still rejected: {still}; incomplete: {}",
             self.imported.new,
             self.imported.updated,
             self.imported.unchanged,
+            self.imported.erased,
             self.expired,
             self.incomplete
         )?;
@@ -48,7 +50,11 @@ impl std::fmt::Display for ReplaySummary {
 }
 
 /// Replays the dead letters with reason `only` (or all), oldest first.
-pub async fn replay(pool: &PgPool, only: Option<Reason>) -> Result<ReplaySummary, ImportError> {
+pub async fn replay(
+    pool: &PgPool,
+    key: &ErasureKey,
+    only: Option<Reason>,
+) -> Result<ReplaySummary, ImportError> {
     let policy = store::policy(pool).await?;
     let mut summary = ReplaySummary::default();
     let mut after = 0_i64;
@@ -87,7 +93,7 @@ pub async fn replay(pool: &PgPool, only: Option<Reason>) -> Result<ReplaySummary
                 }
             }
         }
-        let counts = store::store_events(&mut tx, events).await?;
+        let counts = store::store_events(&mut tx, key, events).await?;
         sqlx::query!("delete from dead_letters where id = any($1)", &passed)
             .execute(&mut *tx)
             .await?;
@@ -96,6 +102,7 @@ pub async fn replay(pool: &PgPool, only: Option<Reason>) -> Result<ReplaySummary
         summary.imported.new += counts.new;
         summary.imported.updated += counts.updated;
         summary.imported.unchanged += counts.unchanged;
+        summary.imported.erased += counts.erased;
     }
     Ok(summary)
 }

@@ -17,6 +17,8 @@ pub struct Summary {
     pub updated: u64,
     pub unchanged: u64,
     pub expired: u64,
+    /// Lines of erased calls (a tombstone matched), skipped.
+    pub erased: u64,
     pub dead_letters: BTreeMap<Reason, u64>,
 }
 
@@ -31,6 +33,7 @@ impl Summary {
         self.updated += other.updated;
         self.unchanged += other.unchanged;
         self.expired += other.expired;
+        self.erased += other.erased;
         for (reason, count) in other.dead_letters {
             *self.dead_letters.entry(reason).or_default() += count;
         }
@@ -45,13 +48,14 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "files: {}, lines: {}, new: {}, updated: {}, unchanged: {}, expired: {}, blank: {}, dead letters: {}",
+            "files: {}, lines: {}, new: {}, updated: {}, unchanged: {}, expired: {}, erased: {}, blank: {}, dead letters: {}",
             self.files,
             self.lines,
             self.new,
             self.updated,
             self.unchanged,
             self.expired,
+            self.erased,
             self.blank,
             self.dead_letter_total()
         )?;

@@ -110,10 +110,14 @@ async fn killing_the_importer_at_random_moments_loses_and_repeats_nothing(pool: 
     }
     stop.store(true, Ordering::Relaxed);
     let written = writer.join().expect("writer thread");
-    let summary = importer::Importer::new(pool.clone(), dir.path())
-        .run_once()
-        .await
-        .expect("final pass");
+    let summary = importer::Importer::new(
+        pool.clone(),
+        dir.path(),
+        app::dsgvo::tombstones::ErasureKey::random(),
+    )
+    .run_once()
+    .await
+    .expect("final pass");
 
     let stored: BTreeSet<String> = sqlx::query_scalar("select event_id from calls")
         .fetch_all(&pool)

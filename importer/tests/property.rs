@@ -150,7 +150,11 @@ async fn imported_calls_match_a_model_of_appends_partial_lines_and_truncations(p
             .await
             .expect("reset");
         let dir = tempfile::tempdir().expect("temp dir");
-        let importer = importer::Importer::new(pool.clone(), dir.path());
+        let importer = importer::Importer::new(
+            pool.clone(),
+            dir.path(),
+            app::dsgvo::tombstones::ErasureKey::random(),
+        );
         let mut model = Model::default();
         for op in ops.iter().chain([&Op::Import]) {
             model.apply(dir.path(), op);

@@ -61,7 +61,7 @@ async fn replaying_after_the_source_was_allowed_imports_the_event_and_removes_it
     .await
     .expect("allow webform");
 
-    let summary = replay(&pool, None).await.expect("replay");
+    let summary = replay(&pool, &common::key(), None).await.expect("replay");
 
     assert_eq!(summary.imported.new, 1, "{summary}");
     assert_eq!(
@@ -83,7 +83,7 @@ async fn replaying_with_a_reason_leaves_other_dead_letters_alone(pool: PgPool) {
     append(dir.path(), FILE, &format!("{}{{kaputt\n", webform_line()));
     import(&pool, dir.path()).await;
 
-    let summary = replay(&pool, Some(Reason::SourceNotAllowed))
+    let summary = replay(&pool, &common::key(), Some(Reason::SourceNotAllowed))
         .await
         .expect("replay");
 

@@ -197,6 +197,7 @@ async fn time_sql(pool: &PgPool, scenario: &Scenario) -> anyhow::Result<Figures>
         let page = app::db::calls::list(
             pool,
             &MaskingPolicy::OPEN,
+            app::db::calls::Restricted::Hidden,
             &scenario.query,
             scenario.at,
             50,
@@ -424,9 +425,13 @@ async fn fill(pool: &PgPool, calls: usize) -> anyhow::Result<()> {
         file.flush()?;
     }
     let started = Instant::now();
-    let summary = importer::Importer::new(pool.clone(), dir.path())
-        .run_once()
-        .await?;
+    let summary = importer::Importer::new(
+        pool.clone(),
+        dir.path(),
+        app::dsgvo::tombstones::ErasureKey::random(),
+    )
+    .run_once()
+    .await?;
     anyhow::ensure!(
         summary.new == calls as u64,
         "imported {summary}, expected {calls} calls"

@@ -22,7 +22,7 @@ use sha2::Sha256;
 use sqlx::PgPool;
 use tokio::io::AsyncWriteExt;
 
-use crate::config::AnchorConfig;
+use crate::config::DataConfig;
 
 /// How often the head is anchored while the server runs (and once at start).
 pub const EVERY: Duration = Duration::from_secs(60 * 60);
@@ -78,19 +78,19 @@ pub struct AnchorCheck {
 impl Anchors {
     /// Opens the anchor file and its key, making the key (256 random bits, readable by the
     /// owner only) when neither it nor any anchor exists yet: what the server does at start.
-    pub fn open_or_create(config: &AnchorConfig) -> anyhow::Result<Self> {
+    pub fn open_or_create(config: &DataConfig) -> anyhow::Result<Self> {
         if let Some(anchors) = Self::open(config)? {
             return Ok(anchors);
         }
         let key_file = config.key_file();
-        create_key(&key_file)?;
+        app::auth::secret::create_key_file(&key_file).context("the audit anchor key")?;
         tracing::info!(key = ?key_file, "created the audit anchor key; back it up outside the database");
         Self::open(config)?.context("the new audit anchor key cannot be read")
     }
 
     /// Opens the anchor file and its key; `None` when there is neither. Anchors without their
     /// key are an error, since they could no longer be checked.
-    pub fn open(config: &AnchorConfig) -> anyhow::Result<Option<Self>> {
+    pub fn open(config: &DataConfig) -> anyhow::Result<Option<Self>> {
         let (file, key_file) = (config.anchor_file(), config.key_file());
         if !key_file.exists() {
             if file.exists() {
@@ -102,18 +102,7 @@ impl Anchors {
             }
             return Ok(None);
         }
-        let text = std::fs::read_to_string(&key_file).with_context(|| {
-            format!("could not read the audit anchor key {}", key_file.display())
-        })?;
-        let key = hex::decode(text.trim())
-            .ok()
-            .filter(|key| key.len() >= 32)
-            .with_context(|| {
-                format!(
-                    "the audit anchor key {} must hold at least 32 bytes as hex",
-                    key_file.display()
-                )
-            })?;
+        let key = app::auth::secret::read_key_file(&key_file).context("the audit anchor key")?;
         Ok(Some(Self {
             file,
             key: AnchorKey(key),
@@ -273,21 +262,4 @@ impl Anchors {
             }
         });
     }
-}
-
-/// Writes a new random key, readable by the owner only.
-fn create_key(path: &Path) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("could not create {}", dir.display()))?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("could not create {}", path.display()))?;
-    std::io::Write::write_all(&mut file, app::auth::secret::random_hex().as_bytes())?;
-    Ok(())
 }

@@ -2,9 +2,11 @@
 
 use std::{fmt, num::NonZeroU32, path::PathBuf, time::Duration};
 
+use anyhow::Context;
 use app::{
     auth::{SessionPolicy, SessionSettings},
     domain::{Retention, Role, TokenScope},
+    dsgvo::tombstones::{ErasureKey, Tombstones},
     retention::PurgeTime,
 };
 use clap::{Args, Parser, Subcommand};
@@ -27,7 +29,7 @@ pub struct Config {
     #[arg(long, env = "RETENTION_DAYS", default_value = "30", global = true)]
     pub retention_days: Retention,
     #[command(flatten)]
-    pub anchors: AnchorConfig,
+    pub data: DataConfig,
     #[command(flatten)]
     pub serve: ServeConfig,
     #[command(subcommand)]
@@ -100,9 +102,10 @@ pub struct OidcConfig {
     pub oidc_agent_value: Option<String>,
 }
 
-/// What Anrufe keeps outside the database: the anchors of the audit chain and their key.
+/// What Anrufe keeps outside the database: the anchors of the audit chain, the tombstones of
+/// erased calls, and their keys.
 #[derive(Args, Debug, Clone)]
-pub struct AnchorConfig {
+pub struct DataConfig {
     /// Directory for what Anrufe keeps outside the database. Use an absolute path in
     /// production, on other storage than the database's.
     #[arg(long, env = "DATA_DIR", default_value = ".data")]
@@ -115,9 +118,34 @@ pub struct AnchorConfig {
     /// DATA_DIR/audit-anchor.key). Keep a copy outside the server and never in the database.
     #[arg(long, env = "AUDIT_ANCHOR_KEY_FILE")]
     pub audit_anchor_key_file: Option<PathBuf>,
+    /// The key of the tombstones of erased calls, as hex; made at the first start (default
+    /// DATA_DIR/erasure.key). The importer needs the same key. Keep a copy outside the server
+    /// and never in the database.
+    #[arg(long, env = "ERASURE_KEY_FILE")]
+    pub erasure_key_file: Option<PathBuf>,
+    /// The append-only file that keeps the tombstones of erased calls outside the database,
+    /// to put them back after a restore (default DATA_DIR/erasures.jsonl).
+    #[arg(long, env = "ERASURE_FILE")]
+    pub erasure_file: Option<PathBuf>,
 }
 
-impl AnchorConfig {
+impl DataConfig {
+    /// The tombstones of erased calls, with their key (made if it does not exist yet).
+    pub fn tombstones(&self) -> anyhow::Result<Tombstones> {
+        let key_file = self
+            .erasure_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("erasure.key"));
+        let key = ErasureKey::open_or_create(&key_file).context("the erasure key")?;
+        Ok(Tombstones {
+            key,
+            file: self
+                .erasure_file
+                .clone()
+                .unwrap_or_else(|| self.data_dir.join("erasures.jsonl")),
+        })
+    }
+
     pub fn anchor_file(&self) -> PathBuf {
         self.audit_anchor_file
             .clone()
@@ -169,6 +197,49 @@ pub enum Command {
     /// Delete what is older than the retention period now.
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// Answer a caller's request: export (Art. 15/20) or erase (Art. 17) their data.
+    #[command(subcommand)]
+    Dsgvo(DsgvoCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DsgvoCommand {
+    /// Write everything about one call or one caller number as JSON (schema
+    /// anrufe.dsgvo-export.v1); audited with the reason.
+    Export {
+        #[command(flatten)]
+        subject: SubjectArgs,
+        /// Why, e.g. "Auskunftsersuchen vom 28.11.": recorded in the audit trail.
+        #[arg(long)]
+        reason: String,
+        /// The file to write (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Erase one call or every call of one caller number with everything about them; they are
+    /// never imported again. Shows what goes and asks first, unless --yes.
+    Erase {
+        #[command(flatten)]
+        subject: SubjectArgs,
+        /// Why, e.g. "Löschantrag nach Art. 17 vom 28.11.": recorded in the audit trail.
+        #[arg(long)]
+        reason: String,
+        /// Erase without asking.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// Whose data: one call, or every call of one number.
+#[derive(Args, Debug)]
+#[group(required = true, multiple = false)]
+pub struct SubjectArgs {
+    /// The call's id.
+    #[arg(long)]
+    pub call: Option<i64>,
+    /// The caller's number in E.164, e.g. +49301234567.
+    #[arg(long)]
+    pub number: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -38,7 +38,7 @@ async fn main() -> anyhow::Result<()> {
         let pool = app::db::connect(config.database_url.expose(), 2, config.retention_days)
             .await
             .context("DATABASE_URL")?;
-        let fine = server::cli::run(&pool, &config.anchors, command).await?;
+        let fine = server::cli::run(&pool, &config.data, command).await?;
         std::process::exit(if fine { 0 } else { 1 });
     }
     serve(config).await
@@ -47,8 +47,9 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(config: Config) -> anyhow::Result<()> {
     let settings = config.serve;
     let anchors = Arc::new(
-        Anchors::open_or_create(&config.anchors).context("the audit anchors are not usable")?,
+        Anchors::open_or_create(&config.data).context("the audit anchors are not usable")?,
     );
+    let tombstones = config.data.tombstones()?;
     let leptos_options = get_configuration(None)
         .context("could not read the Leptos configuration")?
         .leptos_options;
@@ -64,6 +65,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let pool = app::db::connect(config.database_url.expose(), 10, config.retention_days)
         .await
         .context("DATABASE_URL")?;
+    // After a restore from a backup older than an erasure, the erased calls go again before
+    // anyone can see them or the importer runs.
+    let restored = app::dsgvo::tombstones::restore(&pool, &tombstones)
+        .await
+        .context("could not bring the erasure tombstones up to date")?;
+    if restored != Default::default() {
+        tracing::warn!(?restored, "erasure tombstones restored");
+    }
     if settings.demo_calls.is_none() {
         let retired = server::demo::retire_accounts(&pool)
             .await
@@ -80,7 +89,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 .await
                 .context("could not create the demo accounts")?;
         }
-        let importer = importer::Importer::new(pool.clone(), dir);
+        let importer = importer::Importer::new(pool.clone(), dir, tombstones.key.clone());
         tracing::info!(dir = %dir.display(), "importing call files");
         importing = Some(tokio::spawn(async move {
             importer.follow(Duration::from_secs(1)).await
@@ -118,6 +127,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .trusting(settings.trusted_proxies.clone()),
         oidc,
         purge_at: settings.purge_at,
+        tombstones,
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
     let sessions = state.sessions;
     let oidc_offered = OidcOffered(state.oidc.is_some());
     let purge_at = state.purge_at;
+    let tombstones = state.tombstones.clone();
     let options = state.leptos_options.clone();
     Router::new()
         .nest_service(
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
                 provide_context(sessions);
                 provide_context(oidc_offered);
                 provide_context(purge_at);
+                provide_context(tombstones.clone());
             },
             move || shell(options.clone()),
         )

@@ -5,7 +5,7 @@ use leptos::prelude::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::PgPool;
 
-use app::{auth::SessionSettings, retention::PurgeTime};
+use app::{auth::SessionSettings, dsgvo::tombstones::Tombstones, retention::PurgeTime};
 
 use crate::{limits::Limits, live::LiveHub, oidc::Oidc};
 
@@ -24,4 +24,6 @@ pub struct AppState {
     pub oidc: Option<Oidc>,
     /// When the nightly retention purge runs.
     pub purge_at: PurgeTime,
+    /// The tombstones of erased calls and their key.
+    pub tombstones: Tombstones,
 }

@@ -155,6 +155,34 @@ fn table() -> Vec<Case> {
             [401, 200, 200, 401],
         ),
         case(
+            Method::GET,
+            "/api/v1/calls/{id}/export",
+            Rest,
+            "",
+            [401, 403, 422, 401],
+        ),
+        case(
+            Method::DELETE,
+            "/api/v1/calls/{id}",
+            Rest,
+            r#"{"reason": "Löschantrag"}"#,
+            [401, 403, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/callers/{e164}/export",
+            Rest,
+            "",
+            [401, 403, 422, 401],
+        ),
+        case(
+            Method::DELETE,
+            "/api/v1/callers/{e164}",
+            Rest,
+            r#"{"reason": "Löschantrag"}"#,
+            [401, 403, 404, 401],
+        ),
+        case(
             Method::PATCH,
             "/api/v1/calls/{id}/status",
             Rest,
@@ -306,6 +334,48 @@ fn table() -> Vec<Case> {
         ),
         case(
             Method::POST,
+            "/api/dsgvo/erasure_preview",
+            ServerFn,
+            r#"{"id": {id}, "scope": "call"}"#,
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/dsgvo/restrict",
+            ServerFn,
+            r#"{"id": 0, "scope": "call", "reason": "Sperrvermerk"}"#,
+            [401, 403, 404, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/dsgvo/lift_restriction",
+            ServerFn,
+            r#"{"id": 0, "scope": "call"}"#,
+            [401, 403, 404, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/dsgvo/set_legal_hold",
+            ServerFn,
+            r#"{"id": 0, "until": "2099-12-31", "reason": "Gerichtsverfahren"}"#,
+            [401, 403, 404, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/dsgvo/end_legal_hold",
+            ServerFn,
+            r#"{"id": 0}"#,
+            [401, 403, 404, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/dsgvo/erase",
+            ServerFn,
+            r#"{"id": 0, "scope": "call", "reason": "Löschantrag"}"#,
+            [401, 403, 404, 401],
+        ),
+        case(
+            Method::POST,
             "/api/admin/audit_log",
             ServerFn,
             r#"{"filter": {}, "before": null}"#,
@@ -335,25 +405,33 @@ fn app(pool: &PgPool) -> Router {
     )
 }
 
-/// The ids a case's route and body may name: `{id}` a call, `{user}` an active colleague.
+/// The ids a case's route and body may name: `{id}` a call (in a `DELETE` one made to be
+/// erased), `{user}` an active colleague, `{e164}` a number no call has.
 #[derive(Clone, Copy)]
 struct Targets {
     call: i64,
+    doomed: i64,
     user: i64,
     service: i64,
 }
 
 impl Targets {
-    fn fill(self, text: &str) -> String {
-        text.replace("{id}", &self.call.to_string())
+    fn fill(self, text: &str, method: &Method) -> String {
+        let call = if *method == Method::DELETE {
+            self.doomed
+        } else {
+            self.call
+        };
+        text.replace("{id}", &call.to_string())
             .replace("{user}", &self.user.to_string())
             .replace("{service}", &self.service.to_string())
+            .replace("{e164}", "+49301234567")
     }
 }
 
 fn request(case: &Case, targets: Targets, login: Option<&Login>) -> Request<Body> {
-    let uri = targets.fill(case.route);
-    let body = targets.fill(case.body);
+    let uri = targets.fill(case.route, &case.method);
+    let body = targets.fill(case.body, &case.method);
     let mut request = Request::builder().method(case.method.clone()).uri(uri);
     if let Some(login) = login {
         request = match case.kind {
@@ -383,6 +461,7 @@ fn request(case: &Case, targets: Targets, login: Option<&Login>) -> Request<Body
 async fn every_route_allows_and_denies_exactly_as_the_table_says(pool: PgPool) {
     let targets = Targets {
         call: common::calls::insert_call(&pool, NewCall::default()).await,
+        doomed: common::calls::insert_call(&pool, NewCall::default()).await,
         user: common::calls::insert_user(&pool, "Kollegin", true).await,
         service: sqlx::query_scalar(
             "insert into users (name, email, role, is_service)

@@ -280,6 +280,7 @@ async fn notes_are_checked_stored_audited_and_searchable(pool: PgPool) {
     let found = app::db::calls::list(
         &pool,
         &app::domain::MaskingPolicy::OPEN,
+        app::db::calls::Restricted::Hidden,
         &app::domain::CallQuery {
             search: Some("Laborwerte".into()),
             ..Default::default()

@@ -470,8 +470,12 @@ async fn the_openapi_document_describes_every_route_served(pool: PgPool) {
     assert_eq!(
         described,
         [
+            "DELETE /callers/{e164}",
+            "DELETE /calls/{id}",
+            "GET /callers/{e164}/export",
             "GET /calls",
             "GET /calls/{id}",
+            "GET /calls/{id}/export",
             "PATCH /calls/{id}/status",
             "POST /calls/{id}/assign",
             "POST /calls/{id}/notes",

@@ -148,7 +148,7 @@ async fn do_everything(pool: &PgPool) {
     };
     let file = dir.path().join("calls-2026-11-20.jsonl");
     std::fs::write(&file, line("Rezept")).expect("call file");
-    let importer = importer::Importer::new(pool.clone(), dir.path());
+    let importer = importer::Importer::new(pool.clone(), dir.path(), common::tombstones().key);
     importer.run_once().await.expect("first import");
     let mut appended = std::fs::OpenOptions::new()
         .append(true)
@@ -172,6 +172,40 @@ async fn do_everything(pool: &PgPool) {
     app::retention::purge(&common::runtime(pool), &options, |_| {})
         .await
         .expect("retention_purged");
+    dsgvo_rights(pool, actor).await;
+}
+
+/// Export, restriction with a legal hold, lifting, and erasure of one call.
+async fn dsgvo_rights(pool: &PgPool, actor: Actor) {
+    use app::dsgvo::{Subject, erase, export, restrict};
+    let runtime = common::runtime(pool);
+    let call = CallId(insert_call(pool, NewCall::default()).await);
+    let subject = Subject::Call(call);
+    export::export(&runtime, actor, &subject, "Auskunft")
+        .await
+        .expect("dsgvo_exported");
+    restrict::restrict(&runtime, actor, &subject, "Streitfall")
+        .await
+        .expect("call_restricted");
+    let until = chrono::Utc::now().date_naive() + chrono::Days::new(7);
+    restrict::hold(&runtime, actor, call, until, "Gerichtsverfahren")
+        .await
+        .expect("legal_hold_set");
+    restrict::end_hold(&runtime, actor, call)
+        .await
+        .expect("legal_hold_ended");
+    restrict::lift(&runtime, actor, &subject)
+        .await
+        .expect("restriction_lifted");
+    erase::erase(
+        &runtime,
+        &common::tombstones(),
+        actor,
+        &subject,
+        "Löschantrag",
+    )
+    .await
+    .expect("dsgvo_erased");
 }
 
 /// Erases a call's diffs as the server will: through the function, as the runtime role.
@@ -317,8 +351,8 @@ async fn erasing_a_calls_diffs_removes_personal_data_and_keeps_the_chain(pool: P
     let verification = verify(&pool).await;
     assert_eq!(verification.broken, None, "{verification:?}");
     assert_eq!(
-        verification.erased, 3,
-        "one call in do_everything, two rows here"
+        verification.erased, 8,
+        "in do_everything one row of a call and five of the erased call, two rows here"
     );
 
     // The erasure path blanks diffs and nothing else, even for its own role.

@@ -6,7 +6,7 @@ mod common;
 use std::collections::HashSet;
 
 use app::{
-    db::calls::{PAGE_SIZE, list},
+    db::calls::{PAGE_SIZE, Restricted, list},
     domain::{
         CallPage, CallQuery, CallSort, CallStatus, MaskingPolicy, OPEN_STATUSES, PageAt,
         StoredCall, TimeRange,
@@ -26,6 +26,7 @@ async fn ids(pool: &PgPool, query: CallQuery) -> Vec<i64> {
     let page = list(
         pool,
         &MaskingPolicy::OPEN,
+        Restricted::Hidden,
         &query,
         PageAt::First,
         PAGE_SIZE,
@@ -351,10 +352,17 @@ async fn walk(pool: &PgPool, query: &CallQuery, forwards: bool) -> Vec<i64> {
         PageAt::Last
     };
     loop {
-        let page: CallPage<StoredCall> =
-            list(pool, &MaskingPolicy::OPEN, query, at, PAGE_SIZE, now())
-                .await
-                .expect("page");
+        let page: CallPage<StoredCall> = list(
+            pool,
+            &MaskingPolicy::OPEN,
+            Restricted::Hidden,
+            query,
+            at,
+            PAGE_SIZE,
+            now(),
+        )
+        .await
+        .expect("page");
         let ids: Vec<i64> = page.items.iter().map(|c| c.id).collect();
         assert!(ids.len() <= PAGE_SIZE);
         if forwards {
@@ -402,6 +410,7 @@ async fn the_first_and_last_pages_know_they_are_at_the_edge(pool: PgPool) {
     let first = list(
         &pool,
         &MaskingPolicy::OPEN,
+        Restricted::Hidden,
         &query,
         PageAt::First,
         PAGE_SIZE,
@@ -412,6 +421,7 @@ async fn the_first_and_last_pages_know_they_are_at_the_edge(pool: PgPool) {
     let last = list(
         &pool,
         &MaskingPolicy::OPEN,
+        Restricted::Hidden,
         &query,
         PageAt::Last,
         PAGE_SIZE,
@@ -433,6 +443,7 @@ async fn the_first_and_last_pages_know_they_are_at_the_edge(pool: PgPool) {
     let empty = list(
         &pool,
         &MaskingPolicy::OPEN,
+        Restricted::Hidden,
         &search("niemand"),
         PageAt::First,
         PAGE_SIZE,
@@ -461,6 +472,7 @@ async fn totals_above_ten_thousand_are_marked_as_estimates(pool: PgPool) {
     let page = list(
         &pool,
         &MaskingPolicy::OPEN,
+        Restricted::Hidden,
         &CallQuery::default(),
         PageAt::First,
         PAGE_SIZE,

@@ -21,6 +21,7 @@ pub async fn list_calls(query: CallQuery, at: PageAt) -> Result<CallPage, AppErr
     let page = crate::db::calls::list(
         &pool,
         &viewer.policy,
+        viewer.restricted(),
         &query,
         at,
         crate::db::calls::PAGE_SIZE,
@@ -35,7 +36,9 @@ pub async fn list_calls(query: CallQuery, at: PageAt) -> Result<CallPage, AppErr
 pub async fn get_call_detail(id: i64) -> Result<CallDetail, AppError> {
     let pool = super::pool()?;
     let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
-    let detail = crate::db::detail::call_detail(&pool, crate::domain::CallId(id)).await?;
+    let detail =
+        crate::db::detail::call_detail(&pool, crate::domain::CallId(id), viewer.restricted())
+            .await?;
     viewer.show(detail.ok_or(AppError::NotFound))
 }
 

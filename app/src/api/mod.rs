@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod calls;
+pub mod dsgvo;
 pub mod users;
 
 /// Where the server mounts the REST API for other programs.
@@ -56,6 +57,11 @@ impl Viewer {
         let user = caller(required)?;
         let policy = crate::masking::policy_for(pool, &user).await?;
         Ok(Self { user, policy })
+    }
+
+    /// Whether this viewer sees restricted calls (admins, greyed).
+    fn restricted(&self) -> crate::db::calls::Restricted {
+        crate::db::calls::Restricted::for_role(self.user.role)
     }
 
     /// Who the audit trail names for changes.

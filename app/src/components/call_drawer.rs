@@ -7,10 +7,12 @@ use crate::{
     api::calls::{add_call_note, get_call_detail},
     components::{
         Desk,
+        caller_rights::CallerRights,
         masked::{RevealField, Revealed},
+        restriction::RestrictionControls,
     },
     domain::{CallDetail, CallListItem, CallStatus, PiiField, UserSummary, format_berlin},
-    i18n::use_texts,
+    i18n::{use_rights_texts, use_texts},
     live::use_live,
 };
 
@@ -23,6 +25,8 @@ pub const NOTE_INPUT_ID: &str = "drawer-note";
 pub fn CallDrawer(
     id: i64,
     users: Signal<Vec<UserSummary>>,
+    /// Whether the viewer is an admin, who may also export and erase the call.
+    is_admin: Signal<bool>,
     on_close: Callback<()>,
 ) -> impl IntoView {
     let desk = expect_context::<Desk>();
@@ -43,7 +47,7 @@ pub fn CallDrawer(
             </header>
             <Transition fallback=move || view! { <p class="state">{t.loading}</p> }>
                 {move || detail.get().map(|result| match result {
-                    Ok(detail) => view! { <DrawerBody detail users /> }.into_any(),
+                    Ok(detail) => view! { <DrawerBody detail users is_admin on_close /> }.into_any(),
                     Err(error) => view! {
                         <p class="state state-error" role="alert">{t.error(&error)}</p>
                     }.into_any(),
@@ -54,9 +58,15 @@ pub fn CallDrawer(
 }
 
 #[component]
-fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoView {
+fn DrawerBody(
+    detail: CallDetail,
+    users: Signal<Vec<UserSummary>>,
+    is_admin: Signal<bool>,
+    on_close: Callback<()>,
+) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let t = use_texts();
+    let r = use_rights_texts();
     let CallDetail {
         call,
         event_id,
@@ -66,6 +76,7 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
         notes,
         audit,
         raw_payload,
+        restriction,
     } = detail;
     let status_buttons = CallStatus::ALL
         .into_iter()
@@ -88,6 +99,9 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
         desk.assign(&assign_call, value.parse().ok());
     };
     let current_assignee = call.assignee_id;
+    let rights_call = call.clone();
+    // Nobody may change a restricted call: admins see it without the actions.
+    let restricted = call.restricted;
     Effect::new(move |_| {
         if let Some(target) = desk.pending_focus.get() {
             desk.pending_focus.set(None);
@@ -95,20 +109,35 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
         }
     });
     view! {
+        {restriction.as_ref().map(|restriction| {
+            let by = restriction.by.clone().unwrap_or_else(|| "—".to_owned());
+            view! {
+                <p class="restriction-banner" role="status">
+                    {(r.restricted_since)(&format_berlin(restriction.since), &by)}
+                    " " {restriction.reason.clone()}
+                    {restriction.legal_hold.as_ref().map(|hold| view! {
+                        <br />
+                        {(r.held_until)(&hold.until.format("%d.%m.%Y").to_string(), &hold.reason)}
+                    })}
+                </p>
+            }
+        })}
+        {(!restricted).then(|| view! {
         <section class="drawer-actions" aria-label=t.actions>
-            <div class="segmented" role="group" aria-label=t.set_status>{status_buttons}</div>
-            <label>
-                {t.col_assignee}
-                <select id=ASSIGN_SELECT_ID on:change=on_assign>
-                    <option value="" selected=current_assignee.is_none()>{t.nobody}</option>
-                    {move || users.get().into_iter().map(|user| view! {
-                        <option value=user.id selected=current_assignee == Some(user.id)>
-                            {user.name}
-                        </option>
-                    }).collect_view()}
-                </select>
-            </label>
-        </section>
+                <div class="segmented" role="group" aria-label=t.set_status>{status_buttons}</div>
+                <label>
+                    {t.col_assignee}
+                    <select id=ASSIGN_SELECT_ID on:change=on_assign>
+                        <option value="" selected=current_assignee.is_none()>{t.nobody}</option>
+                        {move || users.get().into_iter().map(|user| view! {
+                            <option value=user.id selected=current_assignee == Some(user.id)>
+                                {user.name}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            </section>
+        })}
         <section aria-labelledby="drawer-data">
             <h3 id="drawer-data">{t.details}</h3>
             <dl class="fields">
@@ -138,7 +167,7 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
                 </ul>
             </section>
         })}
-        <NoteForm call_id=call.id />
+        {(!restricted).then(|| view! { <NoteForm call_id=call.id /> })}
         <DrawerList id="drawer-notes" title=t.notes empty=notes.is_empty().then_some(t.no_notes)>
             <ul class="timeline">
                 {notes.into_iter().map(|note| view! {
@@ -186,6 +215,11 @@ fn DrawerBody(detail: CallDetail, users: Signal<Vec<UserSummary>>) -> impl IntoV
             <summary>{t.raw_payload}</summary>
             <pre class="mono">{raw_payload.into_inner()}</pre>
         </details>
+        {move || is_admin.get().then(|| view! {
+            <RestrictionControls call_id=rights_call.id has_number=rights_call.caller_number.get().is_some()
+                restriction=restriction.clone() />
+            <CallerRights call=rights_call.clone() on_erased=on_close />
+        })}
     }
 }
 

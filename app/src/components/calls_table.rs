@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::{
     components::{Desk, masked::MaskedText},
     domain::{CallListItem, CallStatus, PiiField, Priority, format_berlin, format_berlin_relative},
-    i18n::use_texts,
+    i18n::{use_rights_texts, use_texts},
 };
 
 #[component]
@@ -127,6 +127,7 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
             class:fresh=move || desk.fresh.with(|f| f.contains(&id))
             class:focused=move || desk.focused.get() == Some(id)
             class:selected=selected
+            class:restricted=call.restricted
             data-status=call.status.as_str()
             data-id=id
             tabindex="-1"
@@ -157,6 +158,9 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
                 <span class=format!("badge status-{}", call.status.as_str().to_lowercase())>
                     {t.status(call.status)}
                 </span>
+                {call.restricted.then(|| view! {
+                    <span class="badge badge-restricted">{use_rights_texts().badge}</span>
+                })}
             </td>
             <td>{assignee(call.assignee_name.clone())}</td>
             <td class="nowrap muted" title=format_berlin(call.updated_at)>
@@ -166,7 +170,7 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
                 <button
                     type="button"
                     class="button-small"
-                    disabled=done
+                    disabled=done || call.restricted
                     title=t.mark_done_hint
                     on:click=move |_| desk.set_status(&done_call, CallStatus::Done)
                 >

@@ -3,12 +3,14 @@
 mod account;
 mod bulk_bar;
 mod call_drawer;
+mod caller_rights;
 mod calls_table;
 mod desk;
 mod filter_bar;
 mod keyboard;
 mod masked;
 mod pager;
+mod restriction;
 mod toast;
 
 pub use account::{AccountMenu, go_to};

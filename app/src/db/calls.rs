@@ -10,15 +10,33 @@ use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use crate::domain::{
     CallPage, CallQuery, CallSort, CallStatus, Cursor, MaskingPolicy, PageAt, PhoneNumber,
-    Priority, SearchField, SearchTerm, StoredCall, Total, limits,
+    Priority, Role, SearchField, SearchTerm, StoredCall, Total, limits,
 };
+
+/// Whether a reader sees restricted calls (Sperrvermerk): admins do, greyed; agents never do,
+/// in no list, count, search or detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Restricted {
+    Hidden,
+    Shown,
+}
+
+impl Restricted {
+    pub fn for_role(role: Role) -> Self {
+        if role.allows(Role::Admin) {
+            Self::Shown
+        } else {
+            Self::Hidden
+        }
+    }
+}
 
 /// How many calls one page shows unless the caller asks for another size.
 pub const PAGE_SIZE: usize = 50;
 
 const SELECT_ITEMS: &str = "select c.id, c.received_at, c.caller_name, c.caller_number, c.topic, \
      c.date_of_birth, c.source, c.priority, c.status, c.assignee_id, u.name as assignee_name, \
-     c.updated_at, c.version \
+     c.updated_at, c.version, c.restricted_at is not null as restricted \
      from calls c left join users u on u.id = c.assignee_id where c.received_at >= call_retention_cutoff()";
 
 #[derive(sqlx::FromRow)]
@@ -36,6 +54,7 @@ struct ItemRow {
     assignee_name: Option<String>,
     updated_at: DateTime<Utc>,
     version: i32,
+    restricted: bool,
 }
 
 impl From<ItemRow> for StoredCall {
@@ -54,6 +73,7 @@ impl From<ItemRow> for StoredCall {
             assignee_name: row.assignee_name,
             updated_at: row.updated_at,
             version: row.version,
+            restricted: row.restricted,
         }
     }
 }
@@ -64,6 +84,7 @@ impl From<ItemRow> for StoredCall {
 pub async fn list(
     pool: &PgPool,
     policy: &MaskingPolicy,
+    restricted: Restricted,
     query: &CallQuery,
     at: PageAt,
     page_size: usize,
@@ -74,7 +95,7 @@ pub async fn list(
         *limits::CALLS_PER_PAGE.end(),
     );
     let backwards = matches!(at, PageAt::Before(_) | PageAt::Last);
-    let filters = Filters::new(query, policy, now);
+    let filters = Filters::new(query, policy, restricted, now);
     let mut sql = QueryBuilder::new(SELECT_ITEMS);
     filters.push(&mut sql);
     match at {
@@ -110,10 +131,18 @@ pub async fn list(
     })
 }
 
-/// One call as a row of the table, e.g. after a change; `None` when it does not exist.
-pub async fn item(conn: &mut PgConnection, id: i64) -> sqlx::Result<Option<StoredCall>> {
+/// One call as a row of the table, e.g. after a change; `None` when it does not exist (or is
+/// restricted and `restricted` hides it).
+pub async fn item(
+    conn: &mut PgConnection,
+    id: i64,
+    restricted: Restricted,
+) -> sqlx::Result<Option<StoredCall>> {
     let mut sql = QueryBuilder::new(SELECT_ITEMS);
     sql.push(" and c.id = ").push_bind(id);
+    if restricted == Restricted::Hidden {
+        sql.push(" and c.restricted_at is null");
+    }
     let row: Option<ItemRow> = sql.build_query_as().fetch_optional(conn).await?;
     Ok(row.map(StoredCall::from))
 }
@@ -172,11 +201,17 @@ async fn count(pool: &PgPool, filters: &Filters<'_>) -> sqlx::Result<Total> {
 struct Filters<'a> {
     query: &'a CallQuery,
     search: Option<(SearchTerm, Vec<SearchField>)>,
+    restricted: Restricted,
     now: DateTime<Utc>,
 }
 
 impl<'a> Filters<'a> {
-    fn new(query: &'a CallQuery, policy: &MaskingPolicy, now: DateTime<Utc>) -> Self {
+    fn new(
+        query: &'a CallQuery,
+        policy: &MaskingPolicy,
+        restricted: Restricted,
+        now: DateTime<Utc>,
+    ) -> Self {
         let search = query
             .search
             .as_deref()
@@ -185,7 +220,12 @@ impl<'a> Filters<'a> {
                 let fields = term.fields(policy);
                 (term, fields)
             });
-        Self { query, search, now }
+        Self {
+            query,
+            search,
+            restricted,
+            now,
+        }
     }
 
     fn searched(&self) -> Vec<SearchField> {
@@ -197,6 +237,9 @@ impl<'a> Filters<'a> {
 
     fn push(&self, sql: &mut QueryBuilder<'_, Postgres>) {
         let query = self.query;
+        if self.restricted == Restricted::Hidden {
+            sql.push(" and c.restricted_at is null");
+        }
         if !query.statuses.is_empty() {
             let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();
             sql.push(" and c.status = any(")

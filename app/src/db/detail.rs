@@ -2,22 +2,30 @@
 
 use sqlx::PgPool;
 
+use super::calls::Restricted;
 use crate::domain::{
-    ActorKind, AuditAction, CallId, CallStatus, FieldWarning, NoteEntry, StatusEntry,
-    StoredAuditEntry, StoredDetail,
+    ActorKind, AuditAction, CallId, CallStatus, FieldWarning, LegalHold, NoteEntry, Restriction,
+    StatusEntry, StoredAuditEntry, StoredDetail,
 };
 
 /// The call with its warnings, history, notes, audit trail and raw payload, oldest first, as
 /// stored: [`crate::domain::Mask::show`] makes what a viewer may see of it.
-pub async fn call_detail(pool: &PgPool, call: CallId) -> sqlx::Result<Option<StoredDetail>> {
+pub async fn call_detail(
+    pool: &PgPool,
+    call: CallId,
+    restricted: Restricted,
+) -> sqlx::Result<Option<StoredDetail>> {
     let id = call.0;
     let mut conn = pool.acquire().await?;
-    let Some(call) = super::calls::item(&mut conn, id).await? else {
+    let Some(call) = super::calls::item(&mut conn, id, restricted).await? else {
         return Ok(None);
     };
     let row = sqlx::query!(
-        r#"select event_id, created_at, warnings, jsonb_pretty(raw_payload) as "raw_payload!"
-           from calls where id = $1"#,
+        r#"select c.event_id, c.created_at, c.warnings,
+                  jsonb_pretty(c.raw_payload) as "raw_payload!",
+                  c.restricted_at, u.name as "restricted_by?", c.restriction_reason,
+                  c.legal_hold_until, c.legal_hold_reason
+           from calls c left join users u on u.id = c.restricted_by where c.id = $1"#,
         id,
     )
     .fetch_one(&mut *conn)
@@ -60,5 +68,17 @@ pub async fn call_detail(pool: &PgPool, call: CallId) -> sqlx::Result<Option<Sto
         notes,
         audit,
         raw_payload: row.raw_payload,
+        restriction: row
+            .restricted_at
+            .zip(row.restriction_reason)
+            .map(|(since, reason)| Restriction {
+                since,
+                by: row.restricted_by,
+                reason,
+                legal_hold: row
+                    .legal_hold_until
+                    .zip(row.legal_hold_reason)
+                    .map(|(until, reason)| LegalHold { until, reason }),
+            }),
     }))
 }

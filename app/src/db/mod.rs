@@ -1,12 +1,14 @@
 //! Database access: plain async functions on a pool, compile-checked against the schema.
 
 pub mod calls;
+pub mod deletion;
 pub mod detail;
 pub mod users;
 
-use crate::domain::Retention;
+use crate::domain::{CallId, Retention};
+use serde_json::json;
 use sqlx::{
-    PgPool,
+    PgConnection, PgPool,
     postgres::{PgConnectOptions, PgPoolOptions},
 };
 
@@ -120,4 +122,23 @@ async fn applied_migrations(pool: &PgPool) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar("select version from _sqlx_migrations where success")
         .fetch_all(pool)
         .await
+}
+
+/// Tells the live tables which calls changed; delivered at commit. Ids only, and only a
+/// count for very large changes, which would not fit PostgreSQL's 8000-byte payload.
+pub async fn notify_changed(tx: &mut PgConnection, call_ids: &[CallId]) -> sqlx::Result<()> {
+    const MAX_IDS: usize = 500;
+    if call_ids.is_empty() {
+        return Ok(());
+    }
+    let payload = if call_ids.len() <= MAX_IDS {
+        json!({ "changed": call_ids })
+    } else {
+        json!({ "updated": call_ids.len() })
+    }
+    .to_string();
+    sqlx::query!("select pg_notify($1, $2)", NOTIFY_CHANNEL, payload)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }

@@ -65,10 +65,22 @@ pub enum AuditAction {
     DiffsErased,
     /// A run of the retention purge (or its dry run) ended; the diff holds its counts.
     RetentionPurged,
+    /// An admin exported a call's or a caller's data (Art. 15/20), with a reason.
+    DsgvoExported,
+    /// An admin erased a call or a caller (Art. 17); the diff holds counts and the reason.
+    DsgvoErased,
+    /// An admin restricted a call (Sperrvermerk, Art. 18), with a reason.
+    CallRestricted,
+    /// An admin lifted a call's restriction.
+    RestrictionLifted,
+    /// An admin set a legal hold on a restricted call: kept past the retention period.
+    LegalHoldSet,
+    /// An admin ended a call's legal hold.
+    LegalHoldEnded,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 25] = [
         Self::Edit,
         Self::StatusChange,
         Self::Assign,
@@ -88,6 +100,12 @@ impl AuditAction {
         Self::AuditExported,
         Self::DiffsErased,
         Self::RetentionPurged,
+        Self::DsgvoExported,
+        Self::DsgvoErased,
+        Self::CallRestricted,
+        Self::RestrictionLifted,
+        Self::LegalHoldSet,
+        Self::LegalHoldEnded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -111,6 +129,12 @@ impl AuditAction {
             Self::AuditExported => "audit_exported",
             Self::DiffsErased => "diffs_erased",
             Self::RetentionPurged => "retention_purged",
+            Self::DsgvoExported => "dsgvo_exported",
+            Self::DsgvoErased => "dsgvo_erased",
+            Self::CallRestricted => "call_restricted",
+            Self::RestrictionLifted => "restriction_lifted",
+            Self::LegalHoldSet => "legal_hold_set",
+            Self::LegalHoldEnded => "legal_hold_ended",
         }
     }
 }

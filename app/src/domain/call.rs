@@ -131,6 +131,9 @@ pub struct CallListItem {
     pub updated_at: DateTime<Utc>,
     /// Optimistic locking: a change names the version it was made on.
     pub version: i32,
+    /// Restricted (Sperrvermerk, Art. 18): only admins see such a call, and nobody may change it.
+    #[serde(default)]
+    pub restricted: bool,
     /// Fields the server masked for the viewer's role; their values above are empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub masked: Vec<MaskedValue>,
@@ -162,6 +165,7 @@ pub struct StoredCall {
     pub assignee_name: Option<String>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+    pub restricted: bool,
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "backend")]
 use super::StoredCall;
-use super::{ActorKind, AuditAction, CallListItem, CallStatus, Shown};
+use super::{ActorKind, AuditAction, CallListItem, CallStatus, Restriction, Shown};
 
 /// One call with its history, as one viewer may see it: every part that may carry personal
 /// data is [`Shown`], so only the masking code makes one.
@@ -29,6 +29,8 @@ pub struct CallDetail {
     /// masked, only the keys known to hold no personal data keep their values.
     #[cfg_attr(feature = "backend", schema(value_type = String))]
     pub raw_payload: Shown<String>,
+    /// Why the call is restricted, for admins (agents never see a restricted call).
+    pub restriction: Option<Restriction>,
 }
 
 /// Everything about one call as stored, in clear; [`super::Mask::show`] makes the
@@ -44,6 +46,7 @@ pub struct StoredDetail {
     pub notes: Vec<NoteEntry>,
     pub audit: Vec<StoredAuditEntry>,
     pub raw_payload: String,
+    pub restriction: Option<Restriction>,
 }
 
 /// A soft validation problem, as the importer records it in `calls.warnings`.

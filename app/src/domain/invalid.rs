@@ -25,8 +25,9 @@ pub mod limits {
     pub const TOKEN_NAME_CHARS: RangeInclusive<usize> = 1..=100;
     /// Reveals of masked fields one person may make an hour, as an admin may set it.
     pub const REVEALS_PER_HOUR: RangeInclusive<u16> = 1..=1000;
-    /// Characters of the reason given for a reveal.
-    pub const REVEAL_REASON_CHARS: RangeInclusive<usize> = 3..=500;
+    /// Characters of the reason given for a reveal or a data-protection action (export,
+    /// erasure, restriction, legal hold).
+    pub const REASON_CHARS: RangeInclusive<usize> = 3..=500;
 }
 
 /// A rule a request broke. The serialised name (`note_too_long`) is the stable code.
@@ -63,4 +64,18 @@ pub enum Invalid {
     PageMalformed,
     PageSizeRange,
     VersionMalformed,
+    /// The reason of a data-protection action is missing, too short or too long.
+    ReasonLength,
+    /// Not a phone number in E.164 (`+49301234567`).
+    NumberMalformed,
+    /// The call is under a legal hold and may not be erased until it ends.
+    LegalHold,
+    /// The call is restricted (Sperrvermerk): nobody may change it.
+    CallRestricted,
+    /// A legal hold must end after today.
+    HoldEndsInPast,
+    /// The call has no number, so it has no caller whose calls could be taken together.
+    CallerAnonymous,
+    /// Only a restricted call may be held past the retention period.
+    HoldNeedsRestriction,
 }

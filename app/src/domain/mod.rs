@@ -6,6 +6,7 @@ mod audit;
 mod call;
 mod call_file;
 mod detail;
+mod dsgvo;
 mod ids;
 mod invalid;
 mod masking;
@@ -30,6 +31,7 @@ pub use detail::{
 };
 #[cfg(feature = "backend")]
 pub use detail::{StoredAuditEntry, StoredDetail};
+pub use dsgvo::{ErasureReport, HeldCall, LegalHold, Restriction};
 pub use ids::{CallId, UserId, Version};
 pub use invalid::{Invalid, limits};
 #[cfg(feature = "backend")]

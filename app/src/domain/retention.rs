@@ -176,6 +176,8 @@ pub struct RetentionOverview {
     /// Records older than the period, counted now: 0 unless the purge is failing.
     pub past_retention: i64,
     pub runs: Vec<PurgeRun>,
+    /// Restricted calls kept past the period under a legal hold, soonest end first.
+    pub holds: Vec<super::HeldCall>,
 }
 
 #[cfg(test)]

@@ -61,7 +61,7 @@ pub(super) fn de(reason: Invalid) -> String {
             format!("Erlaubt sind {min} bis {max} Aufdeckungen pro Stunde.")
         }
         Invalid::RevealReasonLength => {
-            let (min, max) = range(&limits::REVEAL_REASON_CHARS);
+            let (min, max) = range(&limits::REASON_CHARS);
             format!("Bitte einen Grund mit {min} bis {max} Zeichen angeben.")
         }
         Invalid::StatusUnknown => "Erlaubt sind NEW, IN_PROGRESS und DONE.".to_owned(),
@@ -78,6 +78,28 @@ pub(super) fn de(reason: Invalid) -> String {
         }
         Invalid::VersionMalformed => {
             "Erwartet wird die `version` des Anrufs, wie zuletzt gelesen (ab 1).".to_owned()
+        }
+        Invalid::ReasonLength => {
+            let (min, max) = range(&limits::REASON_CHARS);
+            format!("Bitte einen Grund mit {min} bis {max} Zeichen angeben (er wird protokolliert).")
+        }
+        Invalid::NumberMalformed => {
+            "Erwartet wird eine Telefonnummer im Format E.164, z. B. +49301234567.".to_owned()
+        }
+        Invalid::LegalHold => {
+            "Für diesen Anruf gilt eine Aufbewahrungspflicht; er kann erst nach ihrem Ende gelöscht werden.".to_owned()
+        }
+        Invalid::CallRestricted => {
+            "Dieser Anruf ist gesperrt (Sperrvermerk) und kann nicht geändert werden.".to_owned()
+        }
+        Invalid::HoldEndsInPast => {
+            "Das Ende der Aufbewahrungspflicht muss nach dem heutigen Tag liegen.".to_owned()
+        }
+        Invalid::CallerAnonymous => {
+            "Dieser Anruf hat keine Nummer; es gibt keine weiteren Anrufe derselben Person.".to_owned()
+        }
+        Invalid::HoldNeedsRestriction => {
+            "Eine Aufbewahrungspflicht gibt es nur für gesperrte Anrufe; bitte zuerst sperren.".to_owned()
         }
     }
 }
@@ -136,7 +158,7 @@ pub(super) fn en(reason: Invalid) -> String {
             format!("{min} to {max} reveals an hour are allowed.")
         }
         Invalid::RevealReasonLength => {
-            let (min, max) = range(&limits::REVEAL_REASON_CHARS);
+            let (min, max) = range(&limits::REASON_CHARS);
             format!("Please give a reason of {min} to {max} characters.")
         }
         Invalid::StatusUnknown => "Allowed are NEW, IN_PROGRESS and DONE.".to_owned(),
@@ -153,6 +175,24 @@ pub(super) fn en(reason: Invalid) -> String {
         }
         Invalid::VersionMalformed => {
             "Expected the call's `version` as last read (1 or more).".to_owned()
+        }
+        Invalid::ReasonLength => {
+            let (min, max) = range(&limits::REASON_CHARS);
+            format!("Please give a reason of {min} to {max} characters (it is recorded).")
+        }
+        Invalid::NumberMalformed => {
+            "Expected a phone number in E.164, e.g. +49301234567.".to_owned()
+        }
+        Invalid::LegalHold => {
+            "This call is under a legal hold; it can be erased only after the hold ends.".to_owned()
+        }
+        Invalid::CallRestricted => "This call is restricted and cannot be changed.".to_owned(),
+        Invalid::HoldEndsInPast => "A legal hold must end after today.".to_owned(),
+        Invalid::CallerAnonymous => {
+            "This call has no number, so there are no other calls of the same person.".to_owned()
+        }
+        Invalid::HoldNeedsRestriction => {
+            "Only a restricted call can be held; please restrict it first.".to_owned()
         }
     }
 }

@@ -9,8 +9,10 @@
 
 mod invalid;
 mod retention;
+mod rights;
 
 pub use retention::{RetentionTexts, use_retention_texts};
+pub use rights::{RightsTexts, use_rights_texts};
 
 use leptos::prelude::*;
 
@@ -673,6 +675,12 @@ static DE: Texts = Texts {
         AuditAction::AuditExported => "Protokoll exportiert",
         AuditAction::DiffsErased => "Änderungsdaten gelöscht (DSGVO)",
         AuditAction::RetentionPurged => "Aufbewahrungsfrist: Löschlauf",
+        AuditAction::DsgvoExported => "Daten herausgegeben (DSGVO Art. 15/20)",
+        AuditAction::DsgvoErased => "Gelöscht auf Antrag (DSGVO Art. 17)",
+        AuditAction::CallRestricted => "Gesperrt (Sperrvermerk)",
+        AuditAction::RestrictionLifted => "Sperre aufgehoben",
+        AuditAction::LegalHoldSet => "Aufbewahrungspflicht gesetzt",
+        AuditAction::LegalHoldEnded => "Aufbewahrungspflicht beendet",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Import",
@@ -966,6 +974,12 @@ static EN: Texts = Texts {
         AuditAction::AuditExported => "Log exported",
         AuditAction::DiffsErased => "Change details erased (GDPR)",
         AuditAction::RetentionPurged => "Retention: purge run",
+        AuditAction::DsgvoExported => "Data exported (GDPR Art. 15/20)",
+        AuditAction::DsgvoErased => "Erased on request (GDPR Art. 17)",
+        AuditAction::CallRestricted => "Restricted",
+        AuditAction::RestrictionLifted => "Restriction lifted",
+        AuditAction::LegalHoldSet => "Legal hold set",
+        AuditAction::LegalHoldEnded => "Legal hold ended",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Importer",

@@ -21,6 +21,12 @@ pub struct RetentionTexts {
     pub dry_run: &'static str,
     pub trigger_name: fn(PurgeTrigger) -> &'static str,
     pub outcome_name: fn(PurgeOutcome) -> &'static str,
+    pub holds: &'static str,
+    pub holds_intro: &'static str,
+    pub call: &'static str,
+    pub received: &'static str,
+    pub hold_until: &'static str,
+    pub hold_reason: &'static str,
 }
 
 impl Lang {
@@ -73,6 +79,13 @@ const DE: RetentionTexts = RetentionTexts {
         PurgeOutcome::Failed => "fehlgeschlagen",
         PurgeOutcome::Interrupted => "abgebrochen",
     },
+    holds: "Aufbewahrungspflichten",
+    holds_intro: "Gesperrte Anrufe, die der Löschlauf bis zum genannten Tag stehen lässt; \
+                  danach werden sie gelöscht, wenn ihre Frist abgelaufen ist.",
+    call: "Anruf",
+    received: "Eingegangen",
+    hold_until: "Aufbewahren bis",
+    hold_reason: "Grund",
 };
 
 const EN: RetentionTexts = RetentionTexts {
@@ -116,6 +129,13 @@ const EN: RetentionTexts = RetentionTexts {
         PurgeOutcome::Failed => "failed",
         PurgeOutcome::Interrupted => "interrupted",
     },
+    holds: "Legal holds",
+    holds_intro: "Restricted calls the purge leaves until the day named; after it they are \
+                  deleted once their period is over.",
+    call: "Call",
+    received: "Received",
+    hold_until: "Keep until",
+    hold_reason: "Reason",
 };
 
 /// The retention words of the page's language.

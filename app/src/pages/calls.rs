@@ -20,7 +20,7 @@ use crate::{
         AccountMenu, BulkBar, CallDrawer, CallsTable, Desk, FilterBar, Pager, ToastArea, go_to,
         use_shortcuts,
     },
-    domain::{CallPage, CallQuery, PageAt, SearchField, Total},
+    domain::{CallPage, CallQuery, PageAt, Role, SearchField, Total},
     i18n::{LanguageSwitch, Texts, use_texts},
     live::provide_live,
 };
@@ -43,6 +43,11 @@ pub fn CallsPage() -> impl IntoView {
     );
     let me = Resource::new(|| (), |()| current_user());
     let my_id = Signal::derive(move || me.get().and_then(Result::ok).map(|user| user.id));
+    let is_admin = Signal::derive(move || {
+        me.get()
+            .and_then(Result::ok)
+            .is_some_and(|user| user.role.allows(Role::Admin))
+    });
     let users = LocalResource::new(assignable_users);
     let users = Signal::derive(move || users.get().and_then(Result::ok).unwrap_or_default());
     let items = Signal::derive(move || {
@@ -107,7 +112,7 @@ pub fn CallsPage() -> impl IntoView {
                 view! { <Pager query=query.get_untracked() page /> }
             })}
         </Transition>
-        {move || open_call.get().map(|id| view! { <CallDrawer id users on_close=close /> })}
+        {move || open_call.get().map(|id| view! { <CallDrawer id users is_admin on_close=close /> })}
         <ToastArea />
     }
 }

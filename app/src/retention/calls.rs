@@ -1,16 +1,19 @@
 //! Deleting the calls past the period, one hour of calls per transaction: their aggregates,
-//! audit diffs, history, notes, reveal reasons and the run's counts go in together, so a crash
-//! never loses an hour's figures or counts it twice.
+//! the calls with what hangs off them (`db::deletion`) and the run's counts go in together, so
+//! a crash never loses an hour's figures or counts it twice.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
 use super::stats::{self, PurgedCall};
-use crate::domain::{CallStatus, Priority, PurgeCounts};
+use crate::{
+    db::deletion::{self, Why},
+    domain::{CallStatus, Priority, PurgeCounts},
+};
 
 /// Deletes the calls of the oldest hour that has calls received before `cutoff` (an hour
-/// boundary, so the whole hour is due) and adds what went to `counts` and to run `run`'s row.
-/// False when no call is due.
+/// boundary, so the whole hour is due) and adds what went to `counts` and to run `run`'s row;
+/// calls under a legal hold stay. False when no call is due.
 pub(super) async fn delete_oldest_hour(
     pool: &PgPool,
     run: i64,
@@ -20,7 +23,8 @@ pub(super) async fn delete_oldest_hour(
     let mut tx = pool.begin().await?;
     let hour = sqlx::query_scalar!(
         r#"select date_trunc('hour', min(received_at), 'UTC') as "hour"
-           from calls where received_at < $1"#,
+           from calls
+           where received_at < $1 and not coalesce(legal_hold_until >= current_date, false)"#,
         cutoff,
     )
     .fetch_one(&mut *tx)
@@ -36,6 +40,7 @@ pub(super) async fn delete_oldest_hour(
            from calls c
            where c.received_at >= $1 and c.received_at < $1 + interval '1 hour'
              and c.received_at < $2
+             and not coalesce(c.legal_hold_until >= current_date, false)
            order by c.id
            for update of c"#,
         hour,
@@ -81,38 +86,12 @@ pub(super) async fn delete_oldest_hour(
         .execute(&mut *tx)
         .await?;
     }
-    let has_diffs = sqlx::query_scalar!(
-        r#"select exists (select from actions_audit
-                          where call_id = any($1) and diff_erased_at is null) as "exists!""#,
-        &ids,
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if has_diffs {
-        let erased = sqlx::query_scalar!(
-            r#"select actions_audit_erase_diffs_of($1, 'retention') as "erased!""#,
-            &ids
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        counts.audit_diffs += erased;
-    }
-    counts.status_entries += sqlx::query!("delete from call_status where call_id = any($1)", &ids)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as i64;
-    counts.notes += sqlx::query!("delete from notes where call_id = any($1)", &ids)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as i64;
-    counts.reveals += sqlx::query!("delete from pii_reveals where call_id = any($1)", &ids)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as i64;
-    counts.calls += sqlx::query!("delete from calls where id = any($1)", &ids)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as i64;
+    let deleted = deletion::delete_calls(&mut tx, &ids, Why::Retention).await?;
+    counts.calls += deleted.calls;
+    counts.status_entries += deleted.status_entries;
+    counts.notes += deleted.notes;
+    counts.reveals += deleted.reveals;
+    counts.audit_diffs += deleted.audit_diffs;
     super::sweep::record_counts(&mut tx, run, counts).await?;
     tx.commit().await?;
     Ok(true)

@@ -3,17 +3,21 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-use crate::domain::{PurgeCounts, PurgeOutcome, PurgeRun, PurgeTrigger, RetentionOverview};
+use crate::domain::{
+    HeldCall, LegalHold, PurgeCounts, PurgeOutcome, PurgeRun, PurgeTrigger, RetentionOverview,
+};
 
 /// How many runs the admin area lists.
 const RUNS_SHOWN: i64 = 20;
 
-/// Records past the period right now: calls, dead letters, blocked-content entries and audit
-/// rows received or written before the cutoff. 0 unless the purge is failing or not running.
+/// Records past the period right now: calls (but those under a legal hold), dead letters,
+/// blocked-content entries and audit rows received or written before the cutoff. 0 unless the
+/// purge is failing or not running.
 pub async fn past_retention(pool: &PgPool) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         r#"select
-             (select count(*) from calls where received_at < call_retention_cutoff())
+             (select count(*) from calls where received_at < call_retention_cutoff()
+               and not coalesce(legal_hold_until >= current_date, false))
            + (select count(*) from dead_letters where created_at < call_retention_cutoff())
            + (select count(*) from blocked_content_log where occurred_at < call_retention_cutoff())
            + (select count(*) from actions_audit where occurred_at < call_retention_cutoff())
@@ -63,11 +67,28 @@ pub async fn overview(
         error: row.error,
     })
     .collect();
+    let holds = sqlx::query!(
+        r#"select id, received_at, legal_hold_until as "until!", legal_hold_reason as "reason!"
+           from calls where legal_hold_until is not null order by legal_hold_until, id"#
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|row| HeldCall {
+        id: row.id,
+        received_at: row.received_at,
+        hold: LegalHold {
+            until: row.until,
+            reason: row.reason,
+        },
+    })
+    .collect();
     Ok(RetentionOverview {
         retention_days: now.days,
         cutoff: now.cutoff,
         next_run,
         past_retention: past_retention(pool).await?,
         runs,
+        holds,
     })
 }

@@ -95,7 +95,8 @@ pub(super) async fn count_due(
     import_dir: Option<&Path>,
 ) -> Result<PurgeCounts, super::PurgeError> {
     let row = sqlx::query!(
-        r#"with due as (select id from calls where received_at < $1)
+        r#"with due as (select id from calls where received_at < $1
+                          and not coalesce(legal_hold_until >= current_date, false))
            select
              (select count(*) from due) as "calls!",
              (select count(*) from call_status where call_id in (select id from due)) as "status_entries!",

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use app::{
     audit::{self, Actor},
     domain::AuditAction,
+    dsgvo::tombstones::{self, ErasureKey, Incoming},
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -14,12 +15,30 @@ use sqlx::PgConnection;
 use super::BatchCounts;
 use crate::validate::CallEvent;
 
-/// Inserts new events and applies changed ones, in order; identical ones change nothing.
+/// Inserts new events and applies changed ones, in order; identical ones change nothing, and
+/// erased ones (with a tombstone, see `app::dsgvo::tombstones`) are skipped and counted.
 pub async fn store_events(
     tx: &mut PgConnection,
+    key: &ErasureKey,
     events: Vec<CallEvent>,
 ) -> sqlx::Result<BatchCounts> {
     let mut counts = BatchCounts::default();
+    tombstones::hold_off_erasures(tx).await?;
+    let incoming: Vec<Incoming<'_>> = events
+        .iter()
+        .map(|event| Incoming {
+            event_id: &event.event_id,
+            caller_number: event.caller_number.as_deref(),
+            received_at: event.received_at,
+        })
+        .collect();
+    let erased = tombstones::erased(tx, key, &incoming).await?;
+    counts.erased = erased.len() as u64;
+    let events = events
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !erased.contains(i))
+        .map(|(_, event)| event);
     for run in runs_of_distinct_event_ids(events) {
         let run_counts = upsert_calls(tx, run).await?;
         counts.new += run_counts.new;
@@ -31,7 +50,7 @@ pub async fn store_events(
 
 /// Splits events so that no run holds one `event_id` twice: a later line with the same id
 /// then updates what the earlier one inserted, in file order.
-fn runs_of_distinct_event_ids(events: Vec<CallEvent>) -> Vec<Vec<CallEvent>> {
+fn runs_of_distinct_event_ids(events: impl IntoIterator<Item = CallEvent>) -> Vec<Vec<CallEvent>> {
     let mut runs: Vec<Vec<CallEvent>> = vec![Vec::new()];
     let mut seen = HashSet::new();
     for event in events {

@@ -5,6 +5,7 @@
 mod calls;
 mod dead_letters;
 
+use app::dsgvo::tombstones::ErasureKey;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
@@ -92,6 +93,8 @@ pub struct BatchCounts {
     pub new: u64,
     pub updated: u64,
     pub unchanged: u64,
+    /// Events of erased calls, skipped.
+    pub erased: u64,
 }
 
 /// The saved identity and position of a file, if it was read before.
@@ -127,13 +130,14 @@ pub async fn load_offset(
 /// Commits `batch` and the file position after it in one transaction.
 pub async fn commit_batch(
     pool: &PgPool,
+    key: &ErasureKey,
     file_name: &str,
     identity: &FileIdentity,
     position: Position,
     batch: Batch,
 ) -> sqlx::Result<BatchCounts> {
     let mut tx = pool.begin().await?;
-    let counts = store_events(&mut tx, batch.calls).await?;
+    let counts = store_events(&mut tx, key, batch.calls).await?;
     insert_dead_letters(&mut tx, file_name, &batch.dead_letters).await?;
     sqlx::query!(
         "insert into import_offsets

@@ -2,7 +2,7 @@
 
 use app::{
     audit::Actor,
-    domain::{MaskingPolicy, SessionUser},
+    domain::{MaskingPolicy, Role, SessionUser},
 };
 use axum::{extract::FromRequestParts, http::request::Parts};
 use sqlx::PgPool;
@@ -34,5 +34,22 @@ impl<S: Send + Sync> FromRequestParts<S> for RestCaller {
             .cloned()
             .map(Self)
             .ok_or(ApiError::Unauthenticated)
+    }
+}
+
+/// The caller of a REST request only admins may make: anyone else is refused (403) before the
+/// request's path, query or body is read.
+pub struct RestAdmin(pub RestCaller);
+
+impl<S: Send + Sync> FromRequestParts<S> for RestAdmin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let caller = RestCaller::from_request_parts(parts, state).await?;
+        if caller.0.role.allows(Role::Admin) {
+            Ok(Self(caller))
+        } else {
+            Err(ApiError::Forbidden)
+        }
     }
 }

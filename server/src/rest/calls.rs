@@ -9,17 +9,14 @@ use app::{
     },
     service,
 };
-use axum::{
-    extract::{FromRequest, FromRequestParts, State},
-    http::StatusCode,
-};
+use axum::{extract::State, http::StatusCode};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::RestCaller;
+use super::{Json, Path, Query, RestCaller};
 use crate::{
     error::{ApiError, ErrorBody},
     state::AppState,
@@ -33,25 +30,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(add_note))
         .routes(routes!(assign))
 }
-
-/// A JSON body whose rejections answer in the API's error shape.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
-pub struct Json<T>(pub T);
-
-impl<T: Serialize> axum::response::IntoResponse for Json<T> {
-    fn into_response(self) -> axum::response::Response {
-        axum::Json(self.0).into_response()
-    }
-}
-
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(ApiError))]
-struct Query<T>(T);
-
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(ApiError))]
-struct Path<T>(T);
 
 /// Filters, order and page of `GET /calls`. Every value is checked: a malformed one is a 422
 /// naming the parameter, never silently ignored.
@@ -201,9 +179,18 @@ async fn list_calls(
 ) -> Result<Json<CallList>, ApiError> {
     let (query, at, page_size) = params.parse()?;
     let masking = caller.masking(&pool).await?;
-    let page = db::calls::list(&pool, &masking, &query, at, page_size, chrono::Utc::now())
-        .await?
-        .show(&masking);
+    let restricted = db::calls::Restricted::for_role(caller.0.role);
+    let page = db::calls::list(
+        &pool,
+        &masking,
+        restricted,
+        &query,
+        at,
+        page_size,
+        chrono::Utc::now(),
+    )
+    .await?
+    .show(&masking);
     Ok(Json(CallList {
         items: page.items,
         total: page.total.count,
@@ -235,7 +222,7 @@ async fn get_call(
     Path(id): Path<CallId>,
 ) -> Result<Json<CallDetail>, ApiError> {
     let masking = caller.masking(&pool).await?;
-    db::detail::call_detail(&pool, id)
+    db::detail::call_detail(&pool, id, db::calls::Restricted::for_role(caller.0.role))
         .await?
         .map(|detail| Json(detail.show(&masking)))
         .ok_or(ApiError::from(app::AppError::NotFound))

@@ -6,15 +6,18 @@
 mod caller;
 mod calls;
 mod contract;
+mod dsgvo;
+mod extract;
 
-use axum::{Json, Router, routing::get};
+use axum::{Router, routing::get};
 use utoipa::{
     Modify, OpenApi,
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 use utoipa_axum::router::OpenApiRouter;
 
-pub use caller::RestCaller;
+pub use caller::{RestAdmin, RestCaller};
+pub use extract::{Json, Path, Query};
 
 use crate::{error::ApiError, state::AppState};
 
@@ -32,7 +35,10 @@ pub use app::api::REST_PREFIX as PREFIX;
     servers((url = "/api/v1")),
     modifiers(&BearerTokens),
     security(("token" = [])),
-    tags((name = "calls", description = "The calls table"))
+    tags(
+        (name = "calls", description = "The calls table"),
+        (name = "dsgvo", description = "The caller's rights: export (Art. 15/20) and erasure (Art. 17), for admins")
+    )
 )]
 struct ApiDoc;
 
@@ -40,12 +46,13 @@ struct ApiDoc;
 pub fn router() -> Router<AppState> {
     let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(calls::routes())
+        .merge(dsgvo::routes())
         .split_for_parts();
     contract::add_refusals(&mut api);
     router
         .route(
             "/openapi.json",
-            get(move || std::future::ready(Json(api.clone()))),
+            get(move || std::future::ready(axum::Json(api.clone()))),
         )
         .fallback(|| async { ApiError::NotFound("There is no such route in this API.".to_owned()) })
 }

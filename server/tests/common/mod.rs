@@ -18,6 +18,7 @@ use app::{
         sessions, tokens,
     },
     domain::{Role, TokenScope},
+    dsgvo::tombstones::{ErasureKey, Tombstones},
     retention::PurgeTime,
 };
 use axum::{Router, body::Body, http::Request, response::Response};
@@ -35,7 +36,7 @@ pub async fn import_demo_calls(pool: &PgPool, count: usize, extra: &[(&str, &str
     for (name, content) in extra {
         std::fs::write(dir.path().join(name), content).expect("extra call file");
     }
-    importer::Importer::new(pool.clone(), dir.path())
+    importer::Importer::new(pool.clone(), dir.path(), tombstones().key)
         .run_once()
         .await
         .expect("import");
@@ -118,7 +119,23 @@ fn state(pool: PgPool) -> AppState {
         limits: generous_limits(),
         oidc: None,
         purge_at: PurgeTime::default(),
+        tombstones: tombstones(),
     }
+}
+
+/// The erasure tombstones of this test binary: one key, so that what the app erases, the
+/// importer of the same test skips; one file, in a directory that lives as long as the binary.
+pub fn tombstones() -> Tombstones {
+    static TOMBSTONES: std::sync::OnceLock<Tombstones> = std::sync::OnceLock::new();
+    TOMBSTONES
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("temp dir").keep();
+            Tombstones {
+                key: ErasureKey::random(),
+                file: dir.join("erasures.jsonl"),
+            }
+        })
+        .clone()
 }
 
 /// Limits no test reaches unless it means to.

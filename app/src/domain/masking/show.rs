@@ -79,6 +79,7 @@ impl Mask for StoredCall {
             assignee_name: self.assignee_name,
             updated_at: self.updated_at,
             version: self.version,
+            restricted: self.restricted,
             masked,
         }
     }
@@ -127,6 +128,7 @@ impl Mask for StoredDetail {
             } else {
                 json_text_shown(policy, &self.raw_payload, &RAW_KEYS_WITHOUT_PII, true)
             }),
+            restriction: self.restriction,
         }
     }
 }

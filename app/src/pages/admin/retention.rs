@@ -55,6 +55,28 @@ fn Overview(overview: RetentionOverview) -> impl IntoView {
         }
         .into_any()
     };
+    let holds = (!overview.holds.is_empty()).then(|| {
+        let rows = overview
+            .holds
+            .into_iter()
+            .map(|held| {
+                let href = format!("/?call={}", held.id);
+                view! {
+                    <tr>
+                        <td><a href=href>{held.id}</a></td>
+                        <td class="nowrap">{format_berlin(held.received_at)}</td>
+                        <td class="nowrap">{held.hold.until.format("%d.%m.%Y").to_string()}</td>
+                        <td>{held.hold.reason}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <h3>{r.holds}</h3>
+            <p class="muted">{r.holds_intro}</p>
+            <AdminTable columns=vec![r.call, r.received, r.hold_until, r.hold_reason]>{rows}</AdminTable>
+        }
+    });
     view! {
         <p class="muted">{(r.intro)(days)}</p>
         {past}
@@ -64,6 +86,7 @@ fn Overview(overview: RetentionOverview) -> impl IntoView {
             <dt>{r.cutoff}</dt>
             <dd>{format_berlin(overview.cutoff)}</dd>
         </dl>
+        {holds}
         <h3>{r.runs}</h3>
         {runs}
     }

@@ -2,6 +2,9 @@
 //! `server audit anchor`, `server retention run`).
 //! They print for people, on standard output; errors go to standard error with the exit code.
 
+mod dsgvo;
+mod retention;
+
 use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, bail};
@@ -12,18 +15,16 @@ use app::{
         accounts::{self, NewLogin, NewUser},
         tokens,
     },
-    domain::PurgeTrigger,
-    retention::{self, PurgeOptions},
 };
 use sqlx::PgPool;
 
 use crate::{
     anchors::Anchors,
-    config::{AnchorConfig, AuditCommand, Command, RetentionCommand, TokenCommand, UserCommand},
+    config::{AuditCommand, Command, DataConfig, RetentionCommand, TokenCommand, UserCommand},
 };
 
 /// Runs one command; `Ok(false)` means it ran but found a problem (exit code 1).
-pub async fn run(pool: &PgPool, anchors: &AnchorConfig, command: Command) -> anyhow::Result<bool> {
+pub async fn run(pool: &PgPool, data: &DataConfig, command: Command) -> anyhow::Result<bool> {
     match command {
         Command::Migrate => {
             say("The schema is current and DATABASE_URL connects with the runtime's rights.");
@@ -78,9 +79,9 @@ pub async fn run(pool: &PgPool, anchors: &AnchorConfig, command: Command) -> any
             ));
             Ok(true)
         }
-        Command::Audit(AuditCommand::Verify) => verify(pool, anchors).await,
+        Command::Audit(AuditCommand::Verify) => verify(pool, data).await,
         Command::Audit(AuditCommand::Anchor) => {
-            let anchors = Anchors::open_or_create(anchors)?;
+            let anchors = Anchors::open_or_create(data)?;
             match anchors.anchor(pool).await? {
                 Some(anchor) => say(&format!(
                     "Anchored position {} ({}) in {}.",
@@ -95,62 +96,13 @@ pub async fn run(pool: &PgPool, anchors: &AnchorConfig, command: Command) -> any
         Command::Retention(RetentionCommand::Run {
             dry_run,
             import_dir,
-        }) => purge(pool, dry_run, import_dir).await,
+        }) => retention::purge(pool, dry_run, import_dir).await,
+        Command::Dsgvo(command) => dsgvo::run(pool, data, command).await,
     }
-}
-
-/// Runs the purge with a progress bar of the records handled so far.
-async fn purge(
-    pool: &PgPool,
-    dry_run: bool,
-    import_dir: Option<std::path::PathBuf>,
-) -> anyhow::Result<bool> {
-    let options = PurgeOptions {
-        trigger: PurgeTrigger::Command,
-        dry_run,
-        import_dir,
-    };
-    let progress = indicatif::ProgressBar::new_spinner().with_style(
-        indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-    );
-    if !std::io::stderr().is_terminal() {
-        progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
-    progress.set_message("looking for what is due");
-    let result = retention::purge(pool, &options, |counts| {
-        progress.set_message(format!(
-            "{} calls, {} records in all deleted",
-            counts.calls,
-            counts.total()
-        ));
-        progress.tick();
-    })
-    .await;
-    progress.finish_and_clear();
-    let report = result.context("the purge did not finish")?;
-    let verb = if dry_run {
-        "(dry run) would delete"
-    } else {
-        "deleted"
-    };
-    let kinds: Vec<String> = report
-        .counts
-        .kinds()
-        .iter()
-        .map(|(kind, count)| format!("  {kind}: {count}"))
-        .collect();
-    say(&format!(
-        "Purge run {} {verb} what came in before {}:\n{}",
-        report.run,
-        report.cutoff.format("%Y-%m-%d %H:%M UTC"),
-        kinds.join("\n")
-    ));
-    Ok(true)
 }
 
 /// Checks the chain, then the chain against its anchors; says what it found.
-async fn verify(pool: &PgPool, config: &AnchorConfig) -> anyhow::Result<bool> {
+async fn verify(pool: &PgPool, config: &DataConfig) -> anyhow::Result<bool> {
     let verification = audit::verify(pool).await?;
     if let Some(broken) = verification.broken {
         say(&format!(
@@ -220,6 +172,6 @@ fn explain(error: AccountError) -> anyhow::Error {
     clippy::print_stdout,
     reason = "the commands answer people on standard output"
 )]
-fn say(text: &str) {
+pub(super) fn say(text: &str) {
     println!("{text}");
 }
