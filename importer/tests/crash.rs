@@ -14,6 +14,7 @@ use std::{
     time::Duration,
 };
 
+use app::dsgvo::tombstones::ErasureKey;
 use chrono::Utc;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use serde_json::json;
@@ -36,10 +37,11 @@ fn database_url(pool: &PgPool) -> String {
     )
 }
 
-fn start_importer(dir: &Path, url: &str) -> Child {
+fn start_importer(dir: &Path, key: &Path, url: &str) -> Child {
     Command::new(env!("CARGO_BIN_EXE_importer"))
         .args(["--dir", &dir.display().to_string()])
         .env("DATABASE_URL", url)
+        .env("ERASURE_KEY_FILE", key)
         .env("RUST_LOG", "error")
         .spawn()
         .expect("start the importer")
@@ -101,23 +103,30 @@ async fn killing_the_importer_at_random_moments_loses_and_repeats_nothing(pool: 
         std::thread::spawn(move || write_lines(dir, stop, seed))
     };
 
+    // The server makes the erasure key; the importer on its own only reads it.
+    let key_file = tempfile::tempdir()
+        .expect("key dir")
+        .keep()
+        .join("erasure.key");
+    let key = ErasureKey::open_or_create(&key_file).expect("erasure key");
     let mut rng = StdRng::seed_from_u64(seed ^ 1);
     for _ in 0..CYCLES {
-        let mut importer = start_importer(dir.path(), &url);
+        let mut importer = start_importer(dir.path(), &key_file, &url);
         tokio::time::sleep(Duration::from_millis(rng.random_range(20..400))).await;
+        let exited = importer.try_wait().expect("the importer's state");
+        assert!(
+            exited.is_none(),
+            "seed {seed}: the importer stopped on its own: {exited:?}"
+        );
         importer.kill().expect("SIGKILL the importer");
         importer.wait().expect("reap the importer");
     }
     stop.store(true, Ordering::Relaxed);
     let written = writer.join().expect("writer thread");
-    let summary = importer::Importer::new(
-        pool.clone(),
-        dir.path(),
-        app::dsgvo::tombstones::ErasureKey::random(),
-    )
-    .run_once()
-    .await
-    .expect("final pass");
+    let summary = importer::Importer::new(pool.clone(), dir.path(), key)
+        .run_once()
+        .await
+        .expect("final pass");
 
     let stored: BTreeSet<String> = sqlx::query_scalar("select event_id from calls")
         .fetch_all(&pool)

@@ -31,8 +31,11 @@ use app::{
 };
 use chrono::{Days, Utc};
 use futures_util::StreamExt;
-use sqlx::{Connection, PgConnection, PgPool};
+use sqlx::PgPool;
+use support::{Figures, figures};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+mod support;
 
 const DATABASE: &str = "anrufe_bench_dashboard";
 /// Days the demo calls are spread over: inside the importer's 30-day retention.
@@ -57,7 +60,7 @@ async fn main() -> anyhow::Result<()> {
         .collect::<anyhow::Result<_>>()?;
 
     for (index, &calls) in sizes.iter().enumerate() {
-        let (pool, url) = fresh_database(&server).await?;
+        let (pool, url) = support::fresh_database(&server, DATABASE).await?;
         fill(&pool, calls).await?;
         let login = Login::create(&pool).await?;
         let app = ServerProcess::start(&url).await?;
@@ -91,7 +94,7 @@ async fn main() -> anyhow::Result<()> {
         drop(app);
         pool.close().await;
     }
-    drop_database(&server).await?;
+    support::drop_database(&server, DATABASE).await?;
     Ok(())
 }
 
@@ -154,20 +157,6 @@ async fn scenarios(pool: &PgPool) -> anyhow::Result<Vec<Scenario>> {
         search("search: name fragment „müll“", "müll"),
         search("search: concern keyword „Rezept“", "Rezept"),
     ])
-}
-
-struct Figures {
-    p50: f64,
-    p95: f64,
-}
-
-fn figures(mut millis: Vec<f64>) -> Figures {
-    millis.sort_by(f64::total_cmp);
-    let at = |q: f64| millis[((q * millis.len() as f64).ceil() as usize).saturating_sub(1)];
-    Figures {
-        p50: at(0.5),
-        p95: at(0.95),
-    }
 }
 
 async fn time_api(base: &str, login: &Login, scenario: &Scenario) -> anyhow::Result<Figures> {
@@ -444,32 +433,5 @@ async fn fill(pool: &PgPool, calls: usize) -> anyhow::Result<()> {
         "imported {calls} calls in {:.0} s",
         started.elapsed().as_secs_f64()
     );
-    Ok(())
-}
-
-async fn fresh_database(server: &str) -> anyhow::Result<(PgPool, String)> {
-    drop_database(server).await?;
-    let mut admin = PgConnection::connect(server).await?;
-    sqlx::query(&format!("create database {DATABASE}"))
-        .execute(&mut admin)
-        .await?;
-    let url = format!(
-        "{}/{DATABASE}",
-        server.rsplit_once('/').map_or(server, |(base, _)| base)
-    );
-    app::db::migrate(&url).await?;
-    // The server and the bench's writes run as the runtime role, as in production.
-    let url = format!("{url}?options=-c%20role%3D{}", app::db::RUNTIME_ROLE);
-    Ok((
-        app::db::connect(&url, 10, app::domain::Retention::MAX).await?,
-        url,
-    ))
-}
-
-async fn drop_database(server: &str) -> anyhow::Result<()> {
-    let mut admin = PgConnection::connect(server).await?;
-    sqlx::query(&format!("drop database if exists {DATABASE} with (force)"))
-        .execute(&mut admin)
-        .await?;
     Ok(())
 }
