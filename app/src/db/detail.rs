@@ -1,6 +1,6 @@
 //! Everything the detail drawer shows about one call.
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use super::calls::Restricted;
 use crate::domain::{
@@ -30,24 +30,8 @@ pub async fn call_detail(
     )
     .fetch_one(&mut *conn)
     .await?;
-    let status_history = sqlx::query_as!(
-        StatusEntry,
-        r#"select s.status as "status: CallStatus", s.changed_at, u.name as "changed_by?", s.comment
-           from call_status s left join users u on u.id = s.changed_by
-           where s.call_id = $1 order by s.changed_at, s.id"#,
-        id,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let notes = sqlx::query_as!(
-        NoteEntry,
-        r#"select n.id, n.body, u.name as "author?", n.created_at
-           from notes n left join users u on u.id = n.author_id
-           where n.call_id = $1 order by n.created_at, n.id"#,
-        id,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let status_history = status_history(&mut conn, id).await?;
+    let notes = notes(&mut conn, id).await?;
     let audit = sqlx::query_as!(
         StoredAuditEntry,
         r#"select a.action_type as "action: AuditAction", a.actor_kind as "actor_kind: ActorKind",
@@ -81,4 +65,30 @@ pub async fn call_detail(
                     .map(|(until, reason)| LegalHold { until, reason }),
             }),
     }))
+}
+
+/// A call's status history, oldest first.
+pub async fn status_history(conn: &mut PgConnection, id: i64) -> sqlx::Result<Vec<StatusEntry>> {
+    sqlx::query_as!(
+        StatusEntry,
+        r#"select s.status as "status: CallStatus", s.changed_at, u.name as "changed_by?", s.comment
+           from call_status s left join users u on u.id = s.changed_by
+           where s.call_id = $1 order by s.changed_at, s.id"#,
+        id,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// A call's notes, oldest first.
+pub async fn notes(conn: &mut PgConnection, id: i64) -> sqlx::Result<Vec<NoteEntry>> {
+    sqlx::query_as!(
+        NoteEntry,
+        r#"select n.id, n.body, u.name as "author?", n.created_at
+           from notes n left join users u on u.id = n.author_id
+           where n.call_id = $1 order by n.created_at, n.id"#,
+        id,
+    )
+    .fetch_all(conn)
+    .await
 }

@@ -9,6 +9,7 @@ use sqlx::{PgConnection, PgPool};
 use super::{DsgvoError, Subject};
 use crate::{
     audit::{self, Actor},
+    db::detail,
     domain::{AuditAction, CallStatus, NoteEntry, Priority, StatusEntry},
 };
 
@@ -136,24 +137,8 @@ async fn call(conn: &mut PgConnection, id: i64) -> sqlx::Result<ExportedCall> {
     )
     .fetch_one(&mut *conn)
     .await?;
-    let status_history = sqlx::query_as!(
-        StatusEntry,
-        r#"select s.status as "status: CallStatus", s.changed_at, u.name as "changed_by?", s.comment
-           from call_status s left join users u on u.id = s.changed_by
-           where s.call_id = $1 order by s.changed_at, s.id"#,
-        id,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let notes = sqlx::query_as!(
-        NoteEntry,
-        r#"select n.id, n.body, u.name as "author?", n.created_at
-           from notes n left join users u on u.id = n.author_id
-           where n.call_id = $1 order by n.created_at, n.id"#,
-        id,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let status_history = detail::status_history(&mut *conn, id).await?;
+    let notes = detail::notes(&mut *conn, id).await?;
     let reveals = sqlx::query_as!(
         ExportedReveal,
         r#"select r.field, u.name as "revealed_by?", r.revealed_at
