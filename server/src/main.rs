@@ -67,7 +67,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .context("DATABASE_URL")?;
     // After a restore from a backup older than an erasure, the erased calls go again before
     // anyone can see them or the importer runs.
-    let restored = app::dsgvo::tombstones::restore(&pool, &tombstones)
+    let restored = app::dsgvo::restore(&pool, &tombstones)
         .await
         .context("could not bring the erasure tombstones up to date")?;
     if restored != Default::default() {

@@ -1,6 +1,6 @@
-//! Retention: what is past the period is hidden at once and deleted by the purge with its
-//! aggregates and proof; what is younger is untouched; a second run finds nothing; a run
-//! killed half-way and run again ends where an uninterrupted run does.
+//! The retention purge: what is past the period is deleted with its aggregates and proof; what
+//! is younger is untouched; a second run finds nothing; a dry run only counts; a run killed
+//! half-way and run again ends where an uninterrupted run does.
 
 mod common;
 
@@ -13,14 +13,13 @@ use std::{
 };
 
 use app::{
-    domain::{PurgeCounts, PurgeTrigger, Role},
-    retention::{self, PurgeError, PurgeOptions, overview},
+    domain::{PurgeCounts, PurgeTrigger},
+    retention::{self, PurgeOptions, overview},
 };
-use axum::http::{StatusCode, header};
 use chrono::{TimeDelta, Utc};
 use common::{
     calls::{NewCall, insert_call, insert_user},
-    requests::{get, server_fn},
+    count,
 };
 use serde_json::{Value, json};
 use sqlx::{PgPool, Row};
@@ -38,13 +37,6 @@ async fn purge(pool: &PgPool, import_dir: Option<&Path>) -> PurgeCounts {
         .await
         .expect("purge")
         .counts
-}
-
-async fn count(pool: &PgPool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(pool)
-        .await
-        .expect("count")
 }
 
 /// A call `days` back, done ten minutes after it came in, with a note, a reveal reason, and
@@ -289,110 +281,6 @@ async fn a_purge_deletes_what_is_past_the_period_and_nothing_younger(pool: PgPoo
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn calls_past_the_period_are_hidden_before_the_purge_runs(pool: PgPool) {
-    let old = insert_call(
-        &pool,
-        NewCall {
-            received_at: Utc::now() - TimeDelta::days(31),
-            ..NewCall::default()
-        },
-    )
-    .await;
-    let young = insert_call(
-        &pool,
-        NewCall {
-            received_at: Utc::now() - TimeDelta::days(29),
-            ..NewCall::default()
-        },
-    )
-    .await;
-    let agent = common::login(&pool, Role::Agent).await;
-
-    let (_, page) = server_fn(
-        &pool,
-        &agent,
-        "list_calls",
-        json!({ "query": {}, "at": "first" }),
-    )
-    .await;
-    let ids: Vec<i64> = page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|item| item["id"].as_i64().expect("id"))
-        .collect();
-    assert_eq!(ids, [young], "{page}");
-    assert_eq!(page["total"]["count"], 1);
-    let (status, _) = server_fn(&pool, &agent, "call_detail", json!({ "id": old })).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = server_fn(
-        &pool,
-        &agent,
-        "reveal_field",
-        json!({ "id": old, "field": "caller_number", "reason": "Rückruf" }),
-    )
-    .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = server_fn(
-        &pool,
-        &agent,
-        "set_call_status",
-        json!({ "id": old, "version": 1, "status": "DONE", "comment": null }),
-    )
-    .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = server_fn(
-        &pool,
-        &agent,
-        "add_call_note",
-        json!({ "id": old, "note": "Noch da?" }),
-    )
-    .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    let bearer = (header::AUTHORIZATION, agent.bearer.as_str());
-    let (status, _) = get(&pool, &format!("/api/v1/calls/{old}"), bearer.clone()).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, body) = get(&pool, "/api/v1/calls", bearer).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(!body.contains(&format!("\"id\":{old},")), "{body}");
-}
-
-#[sqlx::test(migrations = "../migrations")]
-async fn a_shorter_period_hides_and_purges_sooner(pool: PgPool) {
-    let ten_days = insert_call(
-        &pool,
-        NewCall {
-            received_at: Utc::now() - TimeDelta::days(10),
-            ..NewCall::default()
-        },
-    )
-    .await;
-    let a_week = (*pool.connect_options()).clone().options([
-        ("role", app::db::RUNTIME_ROLE),
-        ("anrufe.retention_days", "7"),
-    ]);
-    let week = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(2)
-        .connect_lazy_with(a_week);
-    assert_eq!(overview::past_retention(&week).await.expect("past"), 1);
-    let report = retention::purge(&week, &options(None, false), |_| {})
-        .await
-        .expect("purge");
-    assert_eq!(report.counts.calls, 1);
-    let stored: Option<i64> = sqlx::query_scalar("select id from calls where id = $1")
-        .bind(ten_days)
-        .fetch_optional(&pool)
-        .await
-        .expect("query");
-    assert_eq!(stored, None);
-    let days: i32 = sqlx::query_scalar("select retention_days from purge_runs")
-        .fetch_one(&pool)
-        .await
-        .expect("run");
-    assert_eq!(days, 7);
-}
-
-#[sqlx::test(migrations = "../migrations")]
 async fn a_dry_run_counts_and_deletes_nothing(pool: PgPool) {
     let user = insert_user(&pool, "Anna Empfang", true).await;
     call_with_history(&pool, 40, user).await;
@@ -408,24 +296,6 @@ async fn a_dry_run_counts_and_deletes_nothing(pool: PgPool) {
         .await
         .expect("run");
     assert!(dry);
-}
-
-#[tokio::test]
-async fn a_purge_without_the_database_says_so() {
-    let unreachable = sqlx::postgres::PgPoolOptions::new()
-        .acquire_timeout(Duration::from_secs(2))
-        .connect_lazy("postgres://anrufe_app@127.0.0.1:1/anrufe")
-        .expect("lazy pool");
-    let error = retention::purge(&unreachable, &options(None, false), |_| {})
-        .await
-        .expect_err("no database");
-    assert!(matches!(error, PurgeError::Database(_)), "{error:?}");
-    assert!(
-        error
-            .to_string()
-            .starts_with("the database could not be reached"),
-        "{error}"
-    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -504,23 +374,5 @@ async fn a_purge_killed_half_way_ends_like_an_uninterrupted_one(pool: PgPool) {
             .expect("verify")
             .broken
             .is_none()
-    );
-}
-
-#[test]
-fn a_period_longer_than_the_policy_is_refused_at_start() {
-    let output = Command::new(env!("CARGO_BIN_EXE_server"))
-        .arg("migrate")
-        .env("DATABASE_URL", "postgres://anrufe_app@127.0.0.1:1/anrufe")
-        .env("RETENTION_DAYS", "45")
-        .output()
-        .expect("server binary");
-    assert!(!output.status.success());
-    let text = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        text.contains(
-            "a retention period of 45 days is longer than the policy's maximum of 30 days"
-        ),
-        "{text}"
     );
 }

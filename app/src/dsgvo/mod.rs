@@ -9,8 +9,11 @@
 
 pub mod erase;
 pub mod export;
+mod restore;
 pub mod restrict;
 pub mod tombstones;
+
+pub use restore::{Restored, restore};
 
 use sqlx::PgPool;
 

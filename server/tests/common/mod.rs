@@ -5,6 +5,7 @@
     reason = "each test binary uses a different part of the helpers"
 )]
 
+pub mod callers;
 pub mod calls;
 pub mod requests;
 
@@ -215,4 +216,12 @@ pub async fn login_as(pool: &PgPool, user_id: i64) -> Login {
         cookie: format!("{}={session}", settings.cookie_name()),
         bearer: format!("Bearer {}", token.secret),
     }
+}
+
+/// The one number `sql` counts.
+pub async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(pool)
+        .await
+        .expect("count")
 }
