@@ -16,6 +16,10 @@ use crate::{
     live::use_live,
 };
 
+/// Set while the drawer's call is being erased: the drawer stops fetching it.
+#[derive(Clone, Copy, Default)]
+pub struct Frozen(pub RwSignal<bool>);
+
 /// The `id`s of the assignee picker and the note box, focused by the `a` and `n` keys.
 pub const ASSIGN_SELECT_ID: &str = "drawer-assign";
 pub const NOTE_INPUT_ID: &str = "drawer-note";
@@ -34,8 +38,19 @@ pub fn CallDrawer(
     let live = use_live();
     let revealed = Revealed::default();
     provide_context(revealed);
+    let frozen = Frozen::default();
+    provide_context(frozen);
+    // Reloads and live updates fetch the call again, unless it is being erased: then it is
+    // gone before the drawer closes, and fetching it would only find nothing.
+    let fresh = Memo::new(move |previous: Option<&(u64, u64)>| {
+        if frozen.0.get() {
+            previous.copied().unwrap_or_default()
+        } else {
+            (desk.reload.get(), live.tick.get())
+        }
+    });
     let detail = Resource::new(
-        move || (id, desk.reload.get(), live.tick.get(), revealed.count()),
+        move || (id, fresh.get(), revealed.count()),
         |(id, ..)| get_call_detail(id),
     );
     view! {

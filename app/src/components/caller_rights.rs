@@ -9,7 +9,7 @@ use crate::{
         REST_PREFIX,
         dsgvo::{ErasureScope, erase, erasure_preview},
     },
-    components::Desk,
+    components::{Desk, call_drawer::Frozen},
     domain::{CallListItem, ErasureReport, Invalid, limits},
     i18n::{use_rights_texts, use_texts},
 };
@@ -73,17 +73,21 @@ pub fn CallerRights(call: CallListItem, on_erased: Callback<()>) -> impl IntoVie
             }
         });
     };
+    let frozen = expect_context::<Frozen>().0;
     let confirm = move |scope: ErasureScope| {
         let text = reason.get_untracked();
+        frozen.set(true);
         spawn_local(async move {
             match erase(id, scope, text).await {
                 Ok(report) => {
-                    pending.set(None);
+                    on_erased.run(());
                     desk.notify((r.erased)(&report), None);
                     desk.refresh();
-                    on_erased.run(());
                 }
-                Err(failure) => error.set(Some(t.error(&failure))),
+                Err(failure) => {
+                    frozen.set(false);
+                    error.set(Some(t.error(&failure)));
+                }
             }
         });
     };
