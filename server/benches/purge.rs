@@ -1,7 +1,8 @@
 //! What the nightly purge costs the front desk: the calls table's first pages timed while
 //! nothing else runs, then while the purge deletes BENCH_OLD_CALLS (default 100 000) calls past
-//! the retention period with their history, notes and audit rows, in the same run on the same
-//! data. The target: the list's p95 during the purge within 2× of its p95 without.
+//! the retention period with their history, notes and audit rows, pausing between batches as
+//! the nightly job does, in the same run on the same data. The target: the list's p95 during
+//! the purge within 2× of its p95 without.
 //!
 //! `DATABASE_URL=postgres://…/postgres cargo bench -p server --bench purge`. It creates the
 //! database `anrufe_bench_purge` on that server, fills it with BENCH_CALLS (default 100 000)
@@ -71,6 +72,7 @@ async fn main() -> anyhow::Result<()> {
                 trigger: PurgeTrigger::Command,
                 dry_run: false,
                 import_dir: None,
+                yield_to_readers: true,
             };
             let started = Instant::now();
             let report = retention::purge(&pool, &options, |_| {}).await;

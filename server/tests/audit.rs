@@ -168,6 +168,7 @@ async fn do_everything(pool: &PgPool) {
         trigger: app::domain::PurgeTrigger::Command,
         dry_run: true,
         import_dir: None,
+        yield_to_readers: false,
     };
     app::retention::purge(&common::runtime(pool), &options, |_| {})
         .await

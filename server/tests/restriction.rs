@@ -182,6 +182,7 @@ async fn a_legal_hold_keeps_a_restricted_call_from_the_purge_until_it_ends(pool:
         trigger: PurgeTrigger::Command,
         dry_run: false,
         import_dir: None,
+        yield_to_readers: false,
     };
     let report = retention::purge(&runtime, &options, |_| {})
         .await

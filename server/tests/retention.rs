@@ -29,6 +29,7 @@ fn options(import_dir: Option<&Path>, dry_run: bool) -> PurgeOptions {
         trigger: PurgeTrigger::Command,
         dry_run,
         import_dir: import_dir.map(Path::to_owned),
+        yield_to_readers: false,
     }
 }
 

@@ -24,6 +24,7 @@ fn options() -> PurgeOptions {
         trigger: PurgeTrigger::Command,
         dry_run: false,
         import_dir: None,
+        yield_to_readers: false,
     }
 }
 

@@ -21,6 +21,7 @@ pub(super) async fn purge(
         trigger: PurgeTrigger::Command,
         dry_run,
         import_dir,
+        yield_to_readers: true,
     };
     let progress = indicatif::ProgressBar::new_spinner().with_style(
         indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")

@@ -19,6 +19,7 @@ pub async fn purge(
         trigger,
         dry_run: false,
         import_dir,
+        yield_to_readers: true,
     };
     let report = retention::purge(pool, &options, |_| {}).await?;
     for (kind, count) in report.counts.kinds() {
