@@ -29,6 +29,49 @@ pub(super) async fn record_counts(
     Ok(())
 }
 
+/// The logs of rejected lines the purge empties of old entries.
+#[derive(Clone, Copy)]
+enum Log {
+    DeadLetters,
+    Blocked,
+}
+
+impl Log {
+    fn count(self, counts: &mut PurgeCounts) -> &mut i64 {
+        match self {
+            Self::DeadLetters => &mut counts.dead_letters,
+            Self::Blocked => &mut counts.blocked_entries,
+        }
+    }
+
+    /// Deletes up to [`BATCH`] of the oldest entries written before `cutoff`.
+    async fn delete_batch(
+        self,
+        conn: &mut PgConnection,
+        cutoff: DateTime<Utc>,
+    ) -> sqlx::Result<i64> {
+        let done = match self {
+            Self::DeadLetters => sqlx::query!(
+                "delete from dead_letters where id in (
+                     select id from dead_letters where created_at < $1 order by id limit $2)",
+                cutoff,
+                BATCH,
+            )
+            .execute(conn)
+            .await?,
+            Self::Blocked => sqlx::query!(
+                "delete from blocked_content_log where id in (
+                     select id from blocked_content_log where occurred_at < $1 order by id limit $2)",
+                cutoff,
+                BATCH,
+            )
+            .execute(conn)
+            .await?,
+        };
+        Ok(done.rows_affected() as i64)
+    }
+}
+
 /// Deletes dead letters and blocked-content entries written before `cutoff`, in batches, then
 /// the audit rows before it from the start of the chain (the chain then starts at an
 /// `audit_pruned` row that names the last removed hash, and still verifies).
@@ -39,42 +82,17 @@ pub(super) async fn delete_rest(
     counts: &mut PurgeCounts,
     progress: &mut impl FnMut(&PurgeCounts),
 ) -> sqlx::Result<()> {
-    loop {
-        let mut tx = pool.begin().await?;
-        let deleted = sqlx::query!(
-            "delete from dead_letters where id in (
-                 select id from dead_letters where created_at < $1 order by id limit $2)",
-            cutoff,
-            BATCH,
-        )
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as i64;
-        counts.dead_letters += deleted;
-        record_counts(&mut tx, run, counts).await?;
-        tx.commit().await?;
-        progress(counts);
-        if deleted < BATCH {
-            break;
-        }
-    }
-    loop {
-        let mut tx = pool.begin().await?;
-        let deleted = sqlx::query!(
-            "delete from blocked_content_log where id in (
-                 select id from blocked_content_log where occurred_at < $1 order by id limit $2)",
-            cutoff,
-            BATCH,
-        )
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as i64;
-        counts.blocked_entries += deleted;
-        record_counts(&mut tx, run, counts).await?;
-        tx.commit().await?;
-        progress(counts);
-        if deleted < BATCH {
-            break;
+    for log in [Log::DeadLetters, Log::Blocked] {
+        loop {
+            let mut tx = pool.begin().await?;
+            let deleted = log.delete_batch(&mut tx, cutoff).await?;
+            *log.count(counts) += deleted;
+            record_counts(&mut tx, run, counts).await?;
+            tx.commit().await?;
+            progress(counts);
+            if deleted < BATCH {
+                break;
+            }
         }
     }
     let mut tx = pool.begin().await?;
