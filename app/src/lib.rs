@@ -6,6 +6,7 @@ pub mod api;
 pub mod audit;
 #[cfg(feature = "backend")]
 pub mod auth;
+pub mod compliance;
 mod components;
 #[cfg(feature = "backend")]
 pub mod cookies;
