@@ -123,7 +123,10 @@ fn validation_rate(dir: &Path) -> anyhow::Result<f64> {
     let policy = importer::validate::Policy {
         now: Utc::now(),
         retention_cutoff: Utc::now() - chrono::Duration::days(30),
-        allowed_sources: vec!["phone".to_owned()],
+        compliance: app::compliance::store::ActivePolicy::new(
+            1,
+            app::compliance::policy::PolicyDocument::initial(),
+        )?,
     };
     let (mut lines, mut seconds) = (0, 0.0);
     for entry in std::fs::read_dir(dir)? {

@@ -29,6 +29,8 @@ pub enum ImportError {
     },
     #[error("database request failed: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("the source policy cannot be used: {0}")]
+    Policy(#[from] app::compliance::ComplianceError),
     #[error("the task committing a batch failed: {0}")]
     CommitTask(#[from] tokio::task::JoinError),
 }

@@ -1,7 +1,10 @@
 //! Turns one raw line into a valid call event, an expired one, or a rejection with a stable
 //! reason code (SPEC "Input"). Pure: no I/O, the current time is passed in.
 
-use app::domain::{BERLIN, PhoneNumber, Priority};
+use app::{
+    compliance::{enforcer::Refusal, pii::Verdict, store::ActivePolicy},
+    domain::{BERLIN, PhoneNumber, Priority},
+};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -25,10 +28,11 @@ pub enum Reason {
     InvalidPhone,
     InvalidFieldType,
     SourceNotAllowed,
+    PiiBlocked,
 }
 
 impl Reason {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::InvalidUtf8,
         Self::InvalidJson,
         Self::NotAnObject,
@@ -39,6 +43,7 @@ impl Reason {
         Self::InvalidPhone,
         Self::InvalidFieldType,
         Self::SourceNotAllowed,
+        Self::PiiBlocked,
     ];
 
     /// The reason with this stable code, e.g. `source_not_allowed`.
@@ -58,6 +63,7 @@ impl Reason {
             Self::InvalidPhone => "invalid_phone",
             Self::InvalidFieldType => "invalid_field_type",
             Self::SourceNotAllowed => "source_not_allowed",
+            Self::PiiBlocked => "pii_blocked",
         }
     }
 }
@@ -67,15 +73,25 @@ impl Reason {
 pub struct Rejection {
     pub reason: Reason,
     pub detail: String,
-    /// For `source_not_allowed`: the refused source, for the blocked-content log.
-    pub blocked_source: Option<String>,
+    /// For a refusal by the source policy: what the blocked-content log keeps of it.
+    pub blocked: Option<Blocked>,
+}
+
+/// A line the source policy refused, as the blocked-content log keeps it: never the content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Blocked {
+    pub source: String,
+    /// For `pii_blocked`: the rule that matched.
+    pub rule: Option<String>,
+    /// The version of the source policy that refused it.
+    pub policy_version: i32,
 }
 
 fn reject(reason: Reason, detail: impl Into<String>) -> Rejection {
     Rejection {
         reason,
         detail: detail.into(),
-        blocked_source: None,
+        blocked: None,
     }
 }
 
@@ -120,7 +136,9 @@ pub struct Policy {
     pub now: DateTime<Utc>,
     /// Events received before it are expired: the database's `call_retention_cutoff()`.
     pub retention_cutoff: DateTime<Utc>,
-    pub allowed_sources: Vec<String>,
+    /// The active source policy: the sources that may deliver calls, the PII rules for the
+    /// concern.
+    pub compliance: ActivePolicy,
 }
 
 /// The rejection of a line of `len` bytes, longer than [`MAX_LINE_BYTES`].
@@ -173,10 +191,17 @@ fn validate_inner(line: &[u8], policy: &Policy) -> Result<Option<CallEvent>, Rej
         NumberField::Absent | NumberField::Anonymous => None,
     };
     let source = optional_text(&object, "source")?.unwrap_or_else(|| "phone".to_owned());
-    if !policy.allowed_sources.contains(&source) {
-        let detail = format!("source {source:?} is not an allowed source");
+    if let Err(refusal) = policy.compliance.may_import(&source) {
+        let detail = match refusal {
+            Refusal::SourceInactive => format!("source {source:?} is switched off in the policy"),
+            _ => format!("source {source:?} is not an allowed source"),
+        };
         return Err(Rejection {
-            blocked_source: Some(source),
+            blocked: Some(Blocked {
+                source,
+                rule: None,
+                policy_version: policy.compliance.version,
+            }),
             ..reject(Reason::SourceNotAllowed, detail)
         });
     }
@@ -190,13 +215,43 @@ fn validate_inner(line: &[u8], policy: &Policy) -> Result<Option<CallEvent>, Rej
             format!("event_id is longer than {MAX_EVENT_ID_CHARS} characters"),
         ));
     }
-    let topic = optional_text(&object, "topic")?;
+    let mut topic = optional_text(&object, "topic")?;
     let mut warnings = Vec::new();
     let priority = priority(object.get("priority"), &mut warnings)?;
     let date_of_birth = date_of_birth(&object, policy.now, &mut warnings)?;
 
     if received_at < policy.retention_cutoff {
         return Ok(None);
+    }
+    let mut object = object;
+    if let Some(text) = &topic {
+        match policy
+            .compliance
+            .rules
+            .judge(text, caller_number.as_deref())
+        {
+            Verdict::Clean => {}
+            Verdict::Block { rule } => {
+                return Err(Rejection {
+                    blocked: Some(Blocked {
+                        source,
+                        rule: Some(rule.clone()),
+                        policy_version: policy.compliance.version,
+                    }),
+                    ..reject(
+                        Reason::PiiBlocked,
+                        format!("the topic matches the blocking PII rule {rule:?}"),
+                    )
+                });
+            }
+            Verdict::Warn(rules) => warnings.extend(rules.into_iter().map(pii_warning)),
+            Verdict::Redact { text, warned } => {
+                warnings.extend(warned.into_iter().map(pii_warning));
+                // The raw payload is kept and exported: it must not hold what was redacted.
+                object.insert("topic".to_owned(), Value::String(text.clone()));
+                topic = Some(text);
+            }
+        }
     }
     let raw_payload = Value::Object(object);
     let event_id =
@@ -325,6 +380,14 @@ fn optional_text(object: &Map<String, Value>, field: &str) -> Result<Option<Stri
             Reason::InvalidFieldType,
             format!("{field} must be a string"),
         )),
+    }
+}
+
+fn pii_warning(rule: String) -> Warning {
+    Warning {
+        code: "pii_found",
+        field: "topic",
+        detail: format!("the topic holds what the PII rule {rule:?} looks for"),
     }
 }
 

@@ -36,14 +36,15 @@ async fn an_event_from_a_source_not_allowed_is_a_dead_letter_and_logged_as_block
         Some(&1),
         "{summary}"
     );
-    let (source, reason, line_number): (String, String, i64) =
-        sqlx::query_as("select source, reason, line_number from blocked_content_log")
-            .fetch_one(&pool)
-            .await
-            .expect("blocked content row");
+    let (source, reason, line_number, version): (String, String, i64, i32) = sqlx::query_as(
+        "select source, reason, line_number, policy_version from blocked_content_log",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("blocked content row");
     assert_eq!(
-        (source.as_str(), reason.as_str(), line_number),
-        ("webform", "source_not_allowed", 2)
+        (source.as_str(), reason.as_str(), line_number, version),
+        ("webform", "source_not_allowed", 2, 1)
     );
 }
 
@@ -54,12 +55,13 @@ async fn replaying_after_the_source_was_allowed_imports_the_event_and_removes_it
     let dir = tempfile::tempdir().expect("temp dir");
     append(dir.path(), FILE, &format!("{}{{kaputt\n", webform_line()));
     import(&pool, dir.path()).await;
-    sqlx::query(
-        "insert into allowed_sources (name, display_name) values ('webform', 'Webformular')",
-    )
-    .execute(&pool)
-    .await
-    .expect("allow webform");
+    common::change_policy(&pool, |policy| {
+        let mut webform = policy.sources[0].clone();
+        webform.id = "webform".to_owned();
+        webform.name = "Webformular".to_owned();
+        policy.sources.push(webform);
+    })
+    .await;
 
     let summary = replay(&pool, &common::key(), None).await.expect("replay");
 

@@ -77,10 +77,20 @@ pub enum AuditAction {
     LegalHoldSet,
     /// An admin ended a call's legal hold.
     LegalHoldEnded,
+    /// An admin started or changed the draft of the source policy.
+    PolicyDrafted,
+    /// A version of the source policy was approved and became active.
+    PolicyApproved,
+    /// An admin rejected the draft of the source policy.
+    PolicyRejected,
+    /// An admin started a draft from an older version (a rollback).
+    PolicyRolledBack,
+    /// An admin allowed or forbade the only admin to approve their own drafts.
+    SelfApprovalChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 30] = [
         Self::Edit,
         Self::StatusChange,
         Self::Assign,
@@ -106,6 +116,11 @@ impl AuditAction {
         Self::RestrictionLifted,
         Self::LegalHoldSet,
         Self::LegalHoldEnded,
+        Self::PolicyDrafted,
+        Self::PolicyApproved,
+        Self::PolicyRejected,
+        Self::PolicyRolledBack,
+        Self::SelfApprovalChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -135,6 +150,11 @@ impl AuditAction {
             Self::RestrictionLifted => "restriction_lifted",
             Self::LegalHoldSet => "legal_hold_set",
             Self::LegalHoldEnded => "legal_hold_ended",
+            Self::PolicyDrafted => "policy_drafted",
+            Self::PolicyApproved => "policy_approved",
+            Self::PolicyRejected => "policy_rejected",
+            Self::PolicyRolledBack => "policy_rolled_back",
+            Self::SelfApprovalChanged => "self_approval_changed",
         }
     }
 }

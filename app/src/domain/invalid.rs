@@ -78,4 +78,10 @@ pub enum Invalid {
     CallerAnonymous,
     /// Only a restricted call may be held past the retention period.
     HoldNeedsRestriction,
+    /// A policy draft must be approved by an admin who neither wrote it nor changed it last.
+    FourEyes,
+    /// Only the draft of the source policy can be changed, approved or rejected.
+    PolicyNotDraft,
+    /// There is a draft already: approve or reject it before starting another.
+    PolicyDraftExists,
 }

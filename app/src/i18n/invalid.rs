@@ -101,6 +101,15 @@ pub(super) fn de(reason: Invalid) -> String {
         Invalid::HoldNeedsRestriction => {
             "Eine Aufbewahrungspflicht gibt es nur für gesperrte Anrufe; bitte zuerst sperren.".to_owned()
         }
+        Invalid::FourEyes => {
+            "Vier-Augen-Prinzip: Freigeben darf nur eine andere Admin-Person als die, die den Entwurf geschrieben oder zuletzt geändert hat.".to_owned()
+        }
+        Invalid::PolicyNotDraft => {
+            "Nur der Entwurf kann geändert, freigegeben oder abgelehnt werden; freigegebene Versionen bleiben, wie sie sind.".to_owned()
+        }
+        Invalid::PolicyDraftExists => {
+            "Es gibt schon einen Entwurf; bitte ihn zuerst freigeben oder ablehnen.".to_owned()
+        }
     }
 }
 
@@ -193,6 +202,15 @@ pub(super) fn en(reason: Invalid) -> String {
         }
         Invalid::HoldNeedsRestriction => {
             "Only a restricted call can be held; please restrict it first.".to_owned()
+        }
+        Invalid::FourEyes => {
+            "Four eyes: a draft must be approved by an admin who neither wrote it nor changed it last.".to_owned()
+        }
+        Invalid::PolicyNotDraft => {
+            "Only the draft can be changed, approved or rejected; approved versions stay as they are.".to_owned()
+        }
+        Invalid::PolicyDraftExists => {
+            "There is a draft already; please approve or reject it first.".to_owned()
         }
     }
 }

@@ -681,6 +681,11 @@ static DE: Texts = Texts {
         AuditAction::RestrictionLifted => "Sperre aufgehoben",
         AuditAction::LegalHoldSet => "Aufbewahrungspflicht gesetzt",
         AuditAction::LegalHoldEnded => "Aufbewahrungspflicht beendet",
+        AuditAction::PolicyDrafted => "Richtlinie entworfen",
+        AuditAction::PolicyApproved => "Richtlinie freigegeben",
+        AuditAction::PolicyRejected => "Richtlinienentwurf abgelehnt",
+        AuditAction::PolicyRolledBack => "Richtlinie zurückgerollt",
+        AuditAction::SelfApprovalChanged => "Selbstfreigabe geändert",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Import",
@@ -980,6 +985,11 @@ static EN: Texts = Texts {
         AuditAction::RestrictionLifted => "Restriction lifted",
         AuditAction::LegalHoldSet => "Legal hold set",
         AuditAction::LegalHoldEnded => "Legal hold ended",
+        AuditAction::PolicyDrafted => "Policy drafted",
+        AuditAction::PolicyApproved => "Policy approved",
+        AuditAction::PolicyRejected => "Policy draft rejected",
+        AuditAction::PolicyRolledBack => "Policy rolled back",
+        AuditAction::SelfApprovalChanged => "Self-approval changed",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Importer",

@@ -33,7 +33,8 @@ impl DeadLetter {
     }
 }
 
-/// Stores rejected lines not stored before, and logs refused sources as blocked content.
+/// Stores rejected lines not stored before, and logs what the source policy refused as blocked
+/// content.
 pub(super) async fn insert_dead_letters(
     tx: &mut PgConnection,
     file_name: &str,
@@ -54,14 +55,23 @@ pub(super) async fn insert_dead_letters(
     let hashes: Vec<&[u8]> = letters.iter().map(|d| d.sha256.as_slice()).collect();
     let blocked: Vec<Option<&str>> = letters
         .iter()
-        .map(|d| d.rejection.blocked_source.as_deref())
+        .map(|d| d.rejection.blocked.as_ref().map(|b| b.source.as_str()))
+        .collect();
+    let rules: Vec<Option<&str>> = letters
+        .iter()
+        .map(|d| d.rejection.blocked.as_ref().and_then(|b| b.rule.as_deref()))
+        .collect();
+    let versions: Vec<Option<i32>> = letters
+        .iter()
+        .map(|d| d.rejection.blocked.as_ref().map(|b| b.policy_version))
         .collect();
     sqlx::query!(
         "with input as (
              select * from unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bytea[],
-                                  $7::bool[], $8::bytea[], $9::text[])
+                                  $7::bool[], $8::bytea[], $9::text[], $10::text[],
+                                  $11::int[])
                  as u(line_number, byte_offset, reason, detail, raw_line, raw_truncated, raw_sha256,
-                      blocked_source)
+                      blocked_source, rule, policy_version)
          ),
          stored as (
              insert into dead_letters
@@ -71,8 +81,9 @@ pub(super) async fn insert_dead_letters(
              on conflict on constraint dead_letters_line_key do nothing
              returning byte_offset
          )
-         insert into blocked_content_log (source, reason, file_name, line_number)
-         select input.blocked_source, input.reason, $1, input.line_number
+         insert into blocked_content_log (source, reason, file_name, line_number, rule, policy_version)
+         select input.blocked_source, input.reason, $1, input.line_number, input.rule,
+                input.policy_version
          from input join stored using (byte_offset)
          where input.blocked_source is not null",
         file_name,
@@ -84,6 +95,8 @@ pub(super) async fn insert_dead_letters(
         &truncated,
         &hashes as &[&[u8]],
         &blocked as &[Option<&str>],
+        &rules as &[Option<&str>],
+        &versions as &[Option<i32>],
     )
     .execute(&mut *tx)
     .await?;

@@ -5,7 +5,7 @@
 mod calls;
 mod dead_letters;
 
-use app::dsgvo::tombstones::ErasureKey;
+use app::{compliance, dsgvo::tombstones::ErasureKey};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
@@ -14,7 +14,7 @@ pub use calls::store_events;
 use dead_letters::{DeadLetter, insert_dead_letters};
 
 use crate::{
-    NOTIFY_CHANNEL,
+    ImportError, NOTIFY_CHANNEL,
     metrics::BatchReport,
     validate::{CallEvent, Policy, Rejection},
 };
@@ -175,18 +175,14 @@ pub async fn notify(tx: &mut PgConnection, counts: BatchCounts) -> sqlx::Result<
 }
 
 /// What validation needs from the database: its time, the retention cutoff of the pool's
-/// retention period, and the names of the active allowed sources.
-pub async fn policy(pool: &PgPool) -> sqlx::Result<Policy> {
+/// retention period, and the active source policy.
+pub async fn policy(pool: &PgPool) -> Result<Policy, ImportError> {
     let times = sqlx::query!(r#"select now() as "now!", call_retention_cutoff() as "cutoff!""#)
         .fetch_one(pool)
         .await?;
-    let allowed_sources =
-        sqlx::query_scalar!("select name from allowed_sources where is_active order by name")
-            .fetch_all(pool)
-            .await?;
     Ok(Policy {
         now: times.now,
         retention_cutoff: times.cutoff,
-        allowed_sources,
+        compliance: compliance::store::active(pool).await?,
     })
 }

@@ -1,6 +1,8 @@
 use chrono::TimeZone;
 use serde_json::json;
 
+use app::compliance::policy::PolicyDocument;
+
 use super::*;
 
 fn now() -> DateTime<Utc> {
@@ -13,7 +15,7 @@ fn policy_at(now: DateTime<Utc>) -> Policy {
     Policy {
         now,
         retention_cutoff: now - Duration::days(30),
-        allowed_sources: vec!["phone".to_owned()],
+        compliance: ActivePolicy::new(1, PolicyDocument::initial()).expect("the initial policy"),
     }
 }
 

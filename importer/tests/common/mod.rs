@@ -1,5 +1,10 @@
 //! Helpers shared by the importer's integration tests.
 
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the helpers"
+)]
+
 use std::{io::Write, path::Path};
 
 use app::dsgvo::tombstones::ErasureKey;
@@ -51,4 +56,32 @@ pub async fn count(pool: &PgPool, table: &str) -> i64 {
         .fetch_one(pool)
         .await
         .expect("count rows")
+}
+
+/// Makes `change` to the source policy the way admins must: one drafts it, another approves.
+pub async fn change_policy(
+    pool: &PgPool,
+    change: impl FnOnce(&mut app::compliance::policy::PolicyDocument),
+) {
+    let mut ids = Vec::new();
+    for who in ["autorin", "prüfer"] {
+        let id: i64 = sqlx::query_scalar(
+            "insert into users (name, email, role) values ($1, $1 || '@praxis.example', 'ADMIN')
+             on conflict (email) do update set name = excluded.name returning id",
+        )
+        .bind(who)
+        .fetch_one(pool)
+        .await
+        .expect("an admin");
+        ids.push(id);
+    }
+    let store = app::compliance::store::working_document;
+    let mut document = store(pool).await.expect("the policy");
+    change(&mut document);
+    let version = app::compliance::store::save_draft(pool, ids[0], &document)
+        .await
+        .expect("draft saved");
+    app::compliance::store::approve(pool, ids[1], version)
+        .await
+        .expect("approved by the second admin");
 }
