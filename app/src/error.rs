@@ -128,6 +128,14 @@ impl From<crate::dsgvo::DsgvoError> for AppError {
         match error {
             DsgvoError::Invalid { field, reason } => Self::invalid(field, reason),
             DsgvoError::NotFound => Self::NotFound,
+            DsgvoError::Refused(refused) => {
+                tracing::info!(%refused, "the source policy refused an export");
+                Self::invalid("id", Invalid::PolicyRefused)
+            }
+            DsgvoError::Policy(error) => {
+                tracing::error!(%error, "the source policy cannot be read");
+                Self::Internal
+            }
             DsgvoError::Database(error) => error.into(),
         }
     }

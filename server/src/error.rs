@@ -5,6 +5,7 @@
 
 use app::{
     AppError,
+    compliance::ComplianceError,
     domain::{CallListItem, Invalid},
     service::ActionError,
 };
@@ -160,6 +161,26 @@ impl From<AppError> for ApiError {
             AppError::Forbidden => Self::Forbidden,
             AppError::TooManyRequests | AppError::RevealLimit { .. } => Self::TooManyRequests,
             AppError::Internal | AppError::Transport(_) => Self::Internal,
+        }
+    }
+}
+
+/// The REST form of a refused policy change: rule codes as `invalid`, a document that breaks a
+/// bound with its message (a pattern's compiler message included).
+impl From<ComplianceError> for ApiError {
+    fn from(error: ComplianceError) -> Self {
+        match error {
+            ComplianceError::Invalid { field, reason } => Self::invalid(field, reason),
+            ComplianceError::Policy(error) => Self::Malformed {
+                field: "document",
+                message: error.to_string(),
+            },
+            ComplianceError::NotFound => Self::NotFound(error.to_string()),
+            ComplianceError::Stored(..) => {
+                tracing::error!(%error, "a stored policy version cannot be used");
+                Self::Internal
+            }
+            ComplianceError::Database(error) => error.into(),
         }
     }
 }

@@ -183,6 +183,55 @@ fn table() -> Vec<Case> {
             [401, 403, 404, 401],
         ),
         case(
+            Method::POST,
+            "/api/v1/compliance/check",
+            Rest,
+            r#"{"source": "phone", "operation": "lookup"}"#,
+            [401, 403, 200, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/v1/compliance/pii-rules/test",
+            Rest,
+            r#"{"text": "Rückruf 0171 1234567"}"#,
+            [401, 403, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/compliance/policies",
+            Rest,
+            "",
+            [401, 403, 200, 401],
+        ),
+        case(
+            Method::PUT,
+            "/api/v1/compliance/policies/draft",
+            Rest,
+            "{}",
+            [401, 403, 422, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/v1/compliance/policies/{version}/approve",
+            Rest,
+            "",
+            [401, 403, 422, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/v1/compliance/policies/{version}/reject",
+            Rest,
+            r#"{"note": "Nicht so"}"#,
+            [401, 403, 422, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/v1/compliance/policies/{version}/rollback",
+            Rest,
+            "",
+            [401, 403, 200, 401],
+        ),
+        case(
             Method::PATCH,
             "/api/v1/calls/{id}/status",
             Rest,
@@ -406,7 +455,8 @@ fn app(pool: &PgPool) -> Router {
 }
 
 /// The ids a case's route and body may name: `{id}` a call (in a `DELETE` one made to be
-/// erased), `{user}` an active colleague, `{e164}` a number no call has.
+/// erased), `{user}` an active colleague, `{e164}` a number no call has, `{version}` the
+/// source policy's version 1 (approved at install).
 #[derive(Clone, Copy)]
 struct Targets {
     call: i64,
@@ -426,6 +476,7 @@ impl Targets {
             .replace("{user}", &self.user.to_string())
             .replace("{service}", &self.service.to_string())
             .replace("{e164}", "+49301234567")
+            .replace("{version}", "1")
     }
 }
 

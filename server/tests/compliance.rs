@@ -314,3 +314,69 @@ async fn a_rejected_draft_keeps_its_note_and_a_broken_rule_is_never_saved(pool: 
     assert_eq!(versions[0].decision_note, "LLM erst nach Schulung");
     assert_eq!(store::active(&runtime).await.expect("active").version, 1);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_export_the_matrix_forbids_is_refused_and_logged_without_content(pool: PgPool) {
+    use app::{
+        audit::Actor,
+        domain::CallId,
+        dsgvo::{DsgvoError, Subject, export},
+    };
+    let runtime = common::runtime(&pool);
+    let (a, b) = (admin(&pool, "a").await, admin(&pool, "b").await);
+    let call = common::calls::personal_call(&pool).await;
+    export::export(
+        &runtime,
+        Actor::User(a),
+        &Subject::Call(CallId(call)),
+        "Auskunft",
+    )
+    .await
+    .expect("allowed by version 1");
+    let mut document = store::working_document(&runtime).await.expect("document");
+    document.sources[0].operations.export.allowed = false;
+    let version = store::save_draft(&runtime, a, &document)
+        .await
+        .expect("draft");
+    store::approve(&runtime, b, version)
+        .await
+        .expect("approved");
+
+    let refused = export::export(
+        &runtime,
+        Actor::User(a),
+        &Subject::Call(CallId(call)),
+        "Auskunft",
+    )
+    .await;
+
+    assert!(
+        matches!(refused, Err(DsgvoError::Refused(_))),
+        "{refused:?}"
+    );
+    let logged: (String, String, String, i32, i64) = sqlx::query_as(
+        "select source, reason, operation, policy_version, actor_id from blocked_content_log",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("one blocked entry");
+    assert_eq!(
+        logged,
+        (
+            "phone".into(),
+            "operation_not_allowed".into(),
+            "export".into(),
+            version,
+            a
+        )
+    );
+    assert_eq!(
+        common::count(
+            &pool,
+            "select count(*) from actions_audit where action_type = 'dsgvo_exported'"
+        )
+        .await,
+        1,
+        "only the allowed export"
+    );
+}

@@ -138,6 +138,8 @@ pub enum PolicyError {
     SourceTextTooLong(String),
     #[error("a policy lists at most {SOURCES_MAX} sources and {RULES_MAX} PII rules")]
     TooMany,
+    #[error("a text of the policy holds the character NUL, which cannot be stored")]
+    NulCharacter,
     #[error("the retention period must be 1 to 30 days, not {0}")]
     RetentionDays(u16),
     #[error(transparent)]
@@ -184,6 +186,18 @@ impl PolicyDocument {
             if too_long(&source.legal_basis) || too_long(&source.notes) {
                 return Err(PolicyError::SourceTextTooLong(source.id.clone()));
             }
+        }
+        let texts = self
+            .sources
+            .iter()
+            .flat_map(|s| [&s.id, &s.name, &s.legal_basis, &s.notes])
+            .chain(
+                self.pii_rules
+                    .iter()
+                    .flat_map(|r| [&r.name, &r.label, &r.pattern]),
+            );
+        if texts.into_iter().any(|text| text.contains('\0')) {
+            return Err(PolicyError::NulCharacter);
         }
         if !(1..=Retention::MAX_DAYS).contains(&self.retention_days) {
             return Err(PolicyError::RetentionDays(self.retention_days));

@@ -84,4 +84,6 @@ pub enum Invalid {
     PolicyNotDraft,
     /// There is a draft already: approve or reject it before starting another.
     PolicyDraftExists,
+    /// The source policy's operations matrix does not allow this for the call's source.
+    PolicyRefused,
 }

@@ -9,6 +9,7 @@ use sqlx::{PgConnection, PgPool};
 use super::{DsgvoError, Subject};
 use crate::{
     audit::{self, Actor},
+    compliance::{self, enforcer::enforce, policy::Operation},
     db::detail,
     domain::{AuditAction, CallStatus, NoteEntry, Priority, StatusEntry},
 };
@@ -108,6 +109,25 @@ pub async fn export(
     };
     if ids.is_empty() {
         return Err(DsgvoError::NotFound);
+    }
+    // The source policy's operations matrix decides whether these sources' calls may leave.
+    let sources = sqlx::query_scalar!(
+        "select distinct source from calls where id = any($1) order by source",
+        &ids
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let policy = compliance::store::active(pool).await?;
+    for source in sources {
+        enforce(
+            pool,
+            &policy,
+            actor,
+            &source,
+            Operation::Export,
+            Some(reason),
+        )
+        .await??;
     }
     let mut calls = Vec::with_capacity(ids.len());
     for id in &ids {

@@ -91,6 +91,11 @@ pub enum DsgvoError {
     },
     #[error("there is no such call, and no call of this number")]
     NotFound,
+    /// The source policy does not allow it for a call's source (logged as blocked).
+    #[error(transparent)]
+    Refused(#[from] crate::compliance::enforcer::Refused),
+    #[error(transparent)]
+    Policy(#[from] crate::compliance::ComplianceError),
     #[error("database request failed: {0}")]
     Database(#[from] sqlx::Error),
 }

@@ -110,6 +110,9 @@ pub(super) fn de(reason: Invalid) -> String {
         Invalid::PolicyDraftExists => {
             "Es gibt schon einen Entwurf; bitte ihn zuerst freigeben oder ablehnen.".to_owned()
         }
+        Invalid::PolicyRefused => {
+            "Die Quellen-Richtlinie erlaubt das für die Quelle dieses Anrufs nicht (im Compliance-Protokoll vermerkt).".to_owned()
+        }
     }
 }
 
@@ -211,6 +214,9 @@ pub(super) fn en(reason: Invalid) -> String {
         }
         Invalid::PolicyDraftExists => {
             "There is a draft already; please approve or reject it first.".to_owned()
+        }
+        Invalid::PolicyRefused => {
+            "The source policy does not allow this for the call's source (logged as blocked).".to_owned()
         }
     }
 }

@@ -5,6 +5,7 @@
 
 mod caller;
 mod calls;
+mod compliance;
 mod contract;
 mod dsgvo;
 mod extract;
@@ -37,7 +38,8 @@ pub use app::api::REST_PREFIX as PREFIX;
     security(("token" = [])),
     tags(
         (name = "calls", description = "The calls table"),
-        (name = "dsgvo", description = "The caller's rights: export (Art. 15/20) and erasure (Art. 17), for admins")
+        (name = "dsgvo", description = "The caller's rights: export (Art. 15/20) and erasure (Art. 17), for admins"),
+        (name = "compliance", description = "The source policy (seed 003): live check, PII rule tester, versions with four-eyes approval, for admins")
     )
 )]
 struct ApiDoc;
@@ -47,6 +49,7 @@ pub fn router() -> Router<AppState> {
     let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(calls::routes())
         .merge(dsgvo::routes())
+        .merge(compliance::routes())
         .split_for_parts();
     contract::add_refusals(&mut api);
     router

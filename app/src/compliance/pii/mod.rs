@@ -16,6 +16,8 @@ pub use defaults::default_rules;
 pub const PATTERN_MAX_CHARS: usize = 1000;
 /// Bytes a rule's compiled program may take; larger patterns are refused when saved.
 pub const COMPILED_MAX_BYTES: usize = 256 * 1024;
+/// Characters of a sample text the tester scans.
+pub const SAMPLE_MAX_CHARS: usize = 10_000;
 /// Characters of a rule's name and of its label.
 pub const NAME_MAX_CHARS: usize = 80;
 
