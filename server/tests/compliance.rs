@@ -6,7 +6,7 @@ mod common;
 
 use app::{
     compliance::{
-        ComplianceError,
+        ComplianceError, approval,
         pii::RuleError,
         policy::{PolicyDocument, PolicyError},
         store,
@@ -71,27 +71,27 @@ async fn neither_the_author_nor_the_last_editor_can_approve_a_third_admin_can(po
         admin(&pool, "pruefer").await,
     );
     let document = store::working_document(&runtime).await.expect("document");
-    let version = store::save_draft(&runtime, author, &with_llm(document.clone()))
+    let version = approval::save_draft(&runtime, author, &with_llm(document.clone()))
         .await
         .expect("draft");
     assert_eq!(
-        refused_for(store::approve(&runtime, author, version).await),
+        refused_for(approval::approve(&runtime, author, version).await),
         Invalid::FourEyes
     );
     let mut edited = with_llm(document);
     edited.retention_days = 14;
-    store::save_draft(&runtime, editor, &edited)
+    approval::save_draft(&runtime, editor, &edited)
         .await
         .expect("edited");
     for who in [author, editor] {
         assert_eq!(
-            refused_for(store::approve(&runtime, who, version).await),
+            refused_for(approval::approve(&runtime, who, version).await),
             Invalid::FourEyes
         );
     }
     assert_eq!(store::active(&runtime).await.expect("active").version, 1);
 
-    let hash = store::approve(&runtime, approver, version)
+    let hash = approval::approve(&runtime, approver, version)
         .await
         .expect("approved by a third admin");
 
@@ -99,7 +99,7 @@ async fn neither_the_author_nor_the_last_editor_can_approve_a_third_admin_can(po
     assert_eq!((active.version, active.content_hash), (version, hash));
     assert_eq!(active.document, edited);
     assert_eq!(
-        refused_for(store::approve(&runtime, approver, version).await),
+        refused_for(approval::approve(&runtime, approver, version).await),
         Invalid::PolicyNotDraft
     );
     let versions = store::versions(&runtime).await.expect("versions");
@@ -121,20 +121,20 @@ async fn the_only_admin_approves_their_own_draft_only_where_the_practice_allows_
     let runtime = common::runtime(&pool);
     let only = common::login(&pool, Role::Admin).await.user_id;
     let document = with_llm(store::working_document(&runtime).await.expect("document"));
-    let version = store::save_draft(&runtime, only, &document)
+    let version = approval::save_draft(&runtime, only, &document)
         .await
         .expect("draft");
     assert_eq!(
-        refused_for(store::approve(&runtime, only, version).await),
+        refused_for(approval::approve(&runtime, only, version).await),
         Invalid::FourEyes
     );
 
-    store::set_self_approval(&runtime, only, true)
+    approval::set_self_approval(&runtime, only, true)
         .await
         .expect("allowed");
     let second = admin(&pool, "zweite").await;
     assert_eq!(
-        refused_for(store::approve(&runtime, only, version).await),
+        refused_for(approval::approve(&runtime, only, version).await),
         Invalid::FourEyes,
         "with a second admin, four eyes hold again"
     );
@@ -144,7 +144,7 @@ async fn the_only_admin_approves_their_own_draft_only_where_the_practice_allows_
         .await
         .expect("second admin deactivated");
 
-    store::approve(&runtime, only, version)
+    approval::approve(&runtime, only, version)
         .await
         .expect("self-approved");
 
@@ -170,7 +170,7 @@ async fn training_cannot_be_allowed_by_the_document_type_nor_by_sql(pool: PgPool
     let runtime = common::runtime(&pool);
     let author = admin(&pool, "autorin").await;
     let document = store::working_document(&runtime).await.expect("document");
-    store::save_draft(&runtime, author, &with_llm(document))
+    approval::save_draft(&runtime, author, &with_llm(document))
         .await
         .expect("draft");
     // Even the superuser cannot put a training permission into a draft or a new version.
@@ -233,24 +233,24 @@ async fn a_rollback_is_a_draft_with_the_old_content_that_still_needs_approval(po
     let (a, b) = (admin(&pool, "a").await, admin(&pool, "b").await);
     let original = store::active(&runtime).await.expect("version 1");
     let document = store::working_document(&runtime).await.expect("document");
-    let v2 = store::save_draft(&runtime, a, &with_llm(document))
+    let v2 = approval::save_draft(&runtime, a, &with_llm(document))
         .await
         .expect("draft");
-    store::approve(&runtime, b, v2).await.expect("v2");
+    approval::approve(&runtime, b, v2).await.expect("v2");
 
-    let v3 = store::roll_back(&runtime, a, 1)
+    let v3 = approval::roll_back(&runtime, a, 1)
         .await
         .expect("rollback draft");
 
     assert_eq!(store::active(&runtime).await.expect("active").version, v2);
     assert!(matches!(
-        store::roll_back(&runtime, a, 1).await,
+        approval::roll_back(&runtime, a, 1).await,
         Err(ComplianceError::Invalid {
             reason: Invalid::PolicyDraftExists,
             ..
         })
     ));
-    store::approve(&runtime, b, v3).await.expect("v3");
+    approval::approve(&runtime, b, v3).await.expect("v3");
     let active = store::active(&runtime).await.expect("active");
     assert_eq!(active.version, v3);
     assert_eq!(
@@ -276,7 +276,7 @@ async fn a_rejected_draft_keeps_its_note_and_a_broken_rule_is_never_saved(pool: 
     let mut document = store::working_document(&runtime).await.expect("document");
     document.pii_rules[0].pattern = "(unclosed".to_owned();
 
-    let broken = store::save_draft(&runtime, a, &document).await;
+    let broken = approval::save_draft(&runtime, a, &document).await;
 
     match broken {
         Err(ComplianceError::Policy(PolicyError::Rule(RuleError::PatternInvalid {
@@ -292,7 +292,7 @@ async fn a_rejected_draft_keeps_its_note_and_a_broken_rule_is_never_saved(pool: 
         1
     );
 
-    let version = store::save_draft(
+    let version = approval::save_draft(
         &runtime,
         a,
         &with_llm(store::working_document(&runtime).await.expect("doc")),
@@ -300,13 +300,13 @@ async fn a_rejected_draft_keeps_its_note_and_a_broken_rule_is_never_saved(pool: 
     .await
     .expect("draft");
     assert!(matches!(
-        store::reject(&runtime, a, version, "x").await,
+        approval::reject(&runtime, a, version, "x").await,
         Err(ComplianceError::Invalid {
             reason: Invalid::ReasonLength,
             ..
         })
     ));
-    store::reject(&runtime, a, version, "LLM erst nach Schulung")
+    approval::reject(&runtime, a, version, "LLM erst nach Schulung")
         .await
         .expect("rejected by its author");
     let versions = store::versions(&runtime).await.expect("versions");
@@ -335,10 +335,10 @@ async fn an_export_the_matrix_forbids_is_refused_and_logged_without_content(pool
     .expect("allowed by version 1");
     let mut document = store::working_document(&runtime).await.expect("document");
     document.sources[0].operations.export.allowed = false;
-    let version = store::save_draft(&runtime, a, &document)
+    let version = approval::save_draft(&runtime, a, &document)
         .await
         .expect("draft");
-    store::approve(&runtime, b, version)
+    approval::approve(&runtime, b, version)
         .await
         .expect("approved");
 

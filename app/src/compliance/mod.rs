@@ -1,7 +1,9 @@
 //! The compliance area (seed 003 on call data): the versioned source policy with its allowed
-//! sources, operations matrix and PII rules ([`policy`], [`store`]), and the one enforcer every
-//! use of call data asks ([`enforcer`]).
+//! sources, operations matrix and PII rules ([`policy`], [`store`], changed through four eyes in
+//! [`approval`]), and the one enforcer every use of call data asks ([`enforcer`]).
 
+#[cfg(feature = "backend")]
+pub mod approval;
 #[cfg(feature = "backend")]
 pub mod enforcer;
 pub mod pii;

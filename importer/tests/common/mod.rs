@@ -75,13 +75,14 @@ pub async fn change_policy(
         .expect("an admin");
         ids.push(id);
     }
-    let store = app::compliance::store::working_document;
-    let mut document = store(pool).await.expect("the policy");
+    let mut document = app::compliance::store::working_document(pool)
+        .await
+        .expect("the policy");
     change(&mut document);
-    let version = app::compliance::store::save_draft(pool, ids[0], &document)
+    let version = app::compliance::approval::save_draft(pool, ids[0], &document)
         .await
         .expect("draft saved");
-    app::compliance::store::approve(pool, ids[1], version)
+    app::compliance::approval::approve(pool, ids[1], version)
         .await
         .expect("approved by the second admin");
 }

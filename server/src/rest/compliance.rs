@@ -3,6 +3,7 @@
 //! decides and audits; changes made here are drafts that another admin must approve.
 
 use app::compliance::{
+    approval,
     enforcer::Refusal,
     pii::{Finding, PiiRule, PiiRules, SAMPLE_MAX_CHARS},
     policy::{Operation, PolicyDocument},
@@ -167,7 +168,7 @@ async fn save_draft(
     Json(document): Json<PolicyDocument>,
 ) -> Result<Json<VersionAnswer>, ApiError> {
     store::active(&pool).await?;
-    let version = store::save_draft(&pool, caller.0.id, &document).await?;
+    let version = approval::save_draft(&pool, caller.0.id, &document).await?;
     Ok(Json(VersionAnswer {
         version,
         content_hash: None,
@@ -192,7 +193,7 @@ async fn approve(
     RestAdmin(caller): RestAdmin,
     Path(version): Path<i32>,
 ) -> Result<Json<VersionAnswer>, ApiError> {
-    let hash = store::approve(&pool, caller.0.id, version).await?;
+    let hash = approval::approve(&pool, caller.0.id, version).await?;
     Ok(Json(VersionAnswer {
         version,
         content_hash: Some(hash),
@@ -227,7 +228,7 @@ async fn reject(
     Path(version): Path<i32>,
     Json(rejection): Json<Rejection>,
 ) -> Result<Json<VersionAnswer>, ApiError> {
-    store::reject(&pool, caller.0.id, version, &rejection.note).await?;
+    approval::reject(&pool, caller.0.id, version, &rejection.note).await?;
     Ok(Json(VersionAnswer {
         version,
         content_hash: None,
@@ -253,7 +254,7 @@ async fn roll_back(
     Path(version): Path<i32>,
 ) -> Result<Json<VersionAnswer>, ApiError> {
     store::active(&pool).await?;
-    let version = store::roll_back(&pool, caller.0.id, version).await?;
+    let version = approval::roll_back(&pool, caller.0.id, version).await?;
     Ok(Json(VersionAnswer {
         version,
         content_hash: None,
