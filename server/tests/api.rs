@@ -476,9 +476,16 @@ async fn the_openapi_document_describes_every_route_served(pool: PgPool) {
             "GET /calls",
             "GET /calls/{id}",
             "GET /calls/{id}/export",
+            "GET /compliance/policies",
             "PATCH /calls/{id}/status",
             "POST /calls/{id}/assign",
             "POST /calls/{id}/notes",
+            "POST /compliance/check",
+            "POST /compliance/pii-rules/test",
+            "POST /compliance/policies/{version}/approve",
+            "POST /compliance/policies/{version}/reject",
+            "POST /compliance/policies/{version}/rollback",
+            "PUT /compliance/policies/draft",
         ]
     );
     let schemas = document["components"]["schemas"]

@@ -174,6 +174,31 @@ async fn do_everything(pool: &PgPool) {
         .await
         .expect("retention_purged");
     dsgvo_rights(pool, actor).await;
+    policy_changes(pool, admin).await;
+}
+
+/// Every step of the source policy: installed (`policy_approved` by the system), drafted,
+/// rejected, rolled back, self-approval allowed, approved by a second admin.
+async fn policy_changes(pool: &PgPool, admin: i64) {
+    use app::compliance::{approval, store};
+    let runtime = common::runtime(pool);
+    let document = store::working_document(&runtime).await.expect("policy");
+    let draft = approval::save_draft(&runtime, admin, &document)
+        .await
+        .expect("policy_drafted");
+    approval::reject(&runtime, admin, draft, "Noch nicht")
+        .await
+        .expect("policy_rejected");
+    let draft = approval::roll_back(&runtime, admin, 1)
+        .await
+        .expect("policy_rolled_back");
+    approval::set_self_approval(&runtime, admin, false)
+        .await
+        .expect("self_approval_changed");
+    let second = common::login(pool, Role::Admin).await.user_id;
+    approval::approve(&runtime, second, draft)
+        .await
+        .expect("policy_approved");
 }
 
 /// Export, restriction with a legal hold, lifting, and erasure of one call.
