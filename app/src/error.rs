@@ -39,6 +39,9 @@ pub enum AppError {
     Conflict(Box<CallListItem>),
     /// A field of the request broke a rule.
     Invalid { field: String, reason: Invalid },
+    /// A source policy that cannot be saved; the message (English) says which bound or which
+    /// pattern, with the regex compiler's words.
+    PolicyInvalid(String),
 }
 
 impl AppError {
@@ -79,7 +82,7 @@ impl AppError {
             Self::TooManyRequests | Self::RevealLimit { .. } => http::StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound => http::StatusCode::NOT_FOUND,
             Self::Conflict(_) => http::StatusCode::CONFLICT,
-            Self::Invalid { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Invalid { .. } | Self::PolicyInvalid(_) => http::StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 }
@@ -117,6 +120,23 @@ impl From<crate::service::ActionError> for AppError {
             ActionError::RevealLimit { per_hour } => Self::RevealLimit { per_hour },
             ActionError::Invalid { field, reason } => Self::invalid(field, reason),
             ActionError::Database(error) => error.into(),
+        }
+    }
+}
+
+#[cfg(feature = "backend")]
+impl From<crate::compliance::ComplianceError> for AppError {
+    fn from(error: crate::compliance::ComplianceError) -> Self {
+        use crate::compliance::ComplianceError;
+        match error {
+            ComplianceError::Invalid { field, reason } => Self::invalid(field, reason),
+            ComplianceError::Policy(error) => Self::PolicyInvalid(error.to_string()),
+            ComplianceError::NotFound => Self::NotFound,
+            ComplianceError::Stored(..) => {
+                tracing::error!(%error, "a stored policy version cannot be used");
+                Self::Internal
+            }
+            ComplianceError::Database(error) => error.into(),
         }
     }
 }

@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("tokens") view=admin::TokensView />
                         <Route path=StaticSegment("masking") view=admin::MaskingView />
                         <Route path=StaticSegment("retention") view=admin::RetentionView />
+                        <Route path=StaticSegment("compliance") view=admin::ComplianceView />
                         <Route path=StaticSegment("audit") view=admin::AuditView />
                     </ParentRoute>
                 </Routes>

@@ -157,6 +157,10 @@ impl From<AppError> for ApiError {
             AppError::NotFound => Self::NotFound(error.to_string()),
             AppError::Conflict(call) => Self::Conflict(call),
             AppError::Invalid { field, reason } => Self::Invalid { field, reason },
+            AppError::PolicyInvalid(message) => Self::Malformed {
+                field: "document",
+                message,
+            },
             AppError::Unauthenticated | AppError::LoginRejected => Self::Unauthenticated,
             AppError::Forbidden => Self::Forbidden,
             AppError::TooManyRequests | AppError::RevealLimit { .. } => Self::TooManyRequests,
@@ -165,22 +169,13 @@ impl From<AppError> for ApiError {
     }
 }
 
-/// The REST form of a refused policy change: rule codes as `invalid`, a document that breaks a
-/// bound with its message (a pattern's compiler message included).
+/// Through [`AppError`], like the service's errors: rule codes as `invalid`, a document that
+/// breaks a bound as `invalid` with its message (a pattern's compiler message included).
 impl From<ComplianceError> for ApiError {
     fn from(error: ComplianceError) -> Self {
         match error {
-            ComplianceError::Invalid { field, reason } => Self::invalid(field, reason),
-            ComplianceError::Policy(error) => Self::Malformed {
-                field: "document",
-                message: error.to_string(),
-            },
             ComplianceError::NotFound => Self::NotFound(error.to_string()),
-            ComplianceError::Stored(..) => {
-                tracing::error!(%error, "a stored policy version cannot be used");
-                Self::Internal
-            }
-            ComplianceError::Database(error) => error.into(),
+            other => AppError::from(other).into(),
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod calls;
+pub mod compliance;
 pub mod dsgvo;
 pub mod users;
 

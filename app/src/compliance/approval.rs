@@ -198,6 +198,15 @@ pub async fn set_self_approval(
     Ok(())
 }
 
+/// Whether the practice allows its only admin to approve their own drafts.
+pub async fn self_approval_setting(pool: &PgPool) -> Result<bool, ComplianceError> {
+    Ok(
+        sqlx::query_scalar!("select allow_self_approval from compliance_settings")
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
 /// Self-approval counts only while the practice allows it and has a single active admin.
 async fn self_approval_allowed(tx: &mut PgConnection) -> Result<bool, ComplianceError> {
     Ok(sqlx::query_scalar!(

@@ -4,6 +4,8 @@
 
 #[cfg(feature = "backend")]
 pub mod approval;
+pub mod blocked;
+pub mod checklist;
 #[cfg(feature = "backend")]
 pub mod enforcer;
 pub mod pii;

@@ -93,6 +93,16 @@ impl Operations {
             Operation::Training => None,
         }
     }
+
+    /// The permission of `operation` to change; `None` for training, which has none.
+    pub fn get_mut(&mut self, operation: Operation) -> Option<&mut Permission> {
+        match operation {
+            Operation::Lookup => Some(&mut self.lookup),
+            Operation::Llm => Some(&mut self.llm),
+            Operation::Export => Some(&mut self.export),
+            Operation::Training => None,
+        }
+    }
 }
 
 /// A source that may deliver calls.

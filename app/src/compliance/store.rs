@@ -126,6 +126,7 @@ async fn install(pool: &PgPool) -> Result<(), ComplianceError> {
 pub async fn versions(pool: &PgPool) -> Result<Vec<PolicyVersion>, ComplianceError> {
     let rows = sqlx::query!(
         r#"select v.version, v.state, v.document, v.based_on, v.self_approved, v.content_hash,
+                  v.author_id, v.last_editor_id,
                   v.decision_note, v.created_at, v.updated_at, v.decided_at,
                   a.name as "author?", e.name as "last_editor?", d.name as "decided_by?",
                   v.version = (select max(version) from policy_versions where state = 'approved')
@@ -146,7 +147,9 @@ pub async fn versions(pool: &PgPool) -> Result<Vec<PolicyVersion>, ComplianceErr
                     .ok_or_else(|| ComplianceError::Stored(row.version, row.state.clone()))?,
                 active: row.active,
                 based_on: row.based_on,
+                author_id: row.author_id,
                 author: row.author,
+                last_editor_id: row.last_editor_id,
                 last_editor: row.last_editor,
                 decided_by: row.decided_by,
                 self_approved: row.self_approved,

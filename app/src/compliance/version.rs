@@ -41,7 +41,9 @@ pub struct PolicyVersion {
     /// The approved version in force: the newest approved one.
     pub active: bool,
     pub based_on: Option<i32>,
+    pub author_id: Option<i64>,
     pub author: Option<String>,
+    pub last_editor_id: Option<i64>,
     pub last_editor: Option<String>,
     /// Who approved or rejected it.
     pub decided_by: Option<String>,

@@ -7,10 +7,12 @@
 //! render the same words. Switching sets the cookie and reloads the page (the view lives in the
 //! URL, so nothing is lost).
 
+mod compliance;
 mod invalid;
 mod retention;
 mod rights;
 
+pub use compliance::{ComplianceTexts, use_compliance_texts};
 pub use retention::{RetentionTexts, use_retention_texts};
 pub use rights::{RightsTexts, use_rights_texts};
 
@@ -223,6 +225,7 @@ pub struct Texts {
     pub error_login_rejected: &'static str,
     pub error_too_many: &'static str,
     pub error_reveal_limit: fn(u16) -> String,
+    pub error_policy_invalid: fn(&str) -> String,
     pub invalid: fn(Invalid) -> String,
 
     pub login_title: &'static str,
@@ -381,6 +384,7 @@ impl Texts {
             AppError::LoginRejected => self.error_login_rejected.to_owned(),
             AppError::TooManyRequests => self.error_too_many.to_owned(),
             AppError::RevealLimit { per_hour } => (self.error_reveal_limit)(*per_hour),
+            AppError::PolicyInvalid(detail) => (self.error_policy_invalid)(detail),
         }
     }
 }
@@ -507,6 +511,9 @@ static DE: Texts = Texts {
         format!(
             "Sie haben in der letzten Stunde {per_hour} Felder aufgedeckt – mehr erlaubt die Praxis nicht. Bitte später erneut versuchen oder die Praxisleitung fragen."
         )
+    },
+    error_policy_invalid: |detail| {
+        format!("Die Richtlinie kann so nicht gespeichert werden: {detail}")
     },
     invalid: invalid::de,
 
@@ -818,6 +825,7 @@ static EN: Texts = Texts {
             "You have revealed {per_hour} fields in the last hour, the most the practice allows. Please try again later or ask the practice manager."
         )
     },
+    error_policy_invalid: |detail| format!("The policy cannot be saved like this: {detail}"),
     invalid: invalid::en,
 
     login_title: "Log in",

@@ -1,8 +1,9 @@
-//! The admin area: users and roles, sessions, API tokens, masking, retention and the audit log. The
-//! server lets only admins reach these pages, and every server function behind them checks
-//! the role again.
+//! The admin area: users and roles, sessions, API tokens, masking, retention, compliance and the
+//! audit log. The server lets only admins reach these pages, and every server function behind
+//! them checks the role again.
 
 mod audit;
+mod compliance;
 mod masking;
 mod retention;
 mod sessions;
@@ -17,6 +18,7 @@ use leptos_router::{
 };
 
 pub use audit::AuditView;
+pub use compliance::ComplianceView;
 pub use masking::MaskingView;
 pub use retention::RetentionView;
 pub use sessions::SessionsView;
@@ -27,7 +29,7 @@ use crate::{
     AppError,
     api::{admin::ADMIN_PATH, auth::current_user},
     components::AccountMenu,
-    i18n::{LanguageSwitch, use_retention_texts, use_texts},
+    i18n::{LanguageSwitch, use_compliance_texts, use_retention_texts, use_texts},
 };
 
 /// The outcome of the last action, shown at the top of the admin area until the next one.
@@ -81,6 +83,10 @@ pub fn AdminLayout() -> impl IntoView {
         (format!("{ADMIN_PATH}/tokens"), t.admin_tokens),
         (format!("{ADMIN_PATH}/masking"), t.admin_masking),
         (format!("{ADMIN_PATH}/retention"), use_retention_texts().tab),
+        (
+            format!("{ADMIN_PATH}/compliance"),
+            use_compliance_texts().tab,
+        ),
         (format!("{ADMIN_PATH}/audit"), t.admin_audit),
     ];
     view! {

@@ -1,0 +1,110 @@
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { ADMIN } from '../accounts';
+import { collectErrors } from '../console';
+
+// The compliance area: one admin drafts a PII rule (checked and tried as it is typed), cannot
+// approve it herself, a second admin approves it, and the next line of the phone assistant that
+// matches it is blocked and shows up in the log without its content.
+
+const RULE = 'Kontodaten';
+const WORD = 'Kontonummer';
+
+function appendCall(fields: Record<string, string>): void {
+  const dir = process.env.IMPORT_DIR;
+  if (!dir) throw new Error('IMPORT_DIR must name the directory the server under test imports');
+  const day = new Date().toISOString().slice(0, 10);
+  appendFileSync(join(dir, `calls-${day}.jsonl`), `${JSON.stringify(fields)}\n`);
+}
+
+async function openCompliance(page: Page): Promise<void> {
+  await page.goto('/admin/compliance');
+  await page.locator('body[data-hydrated]').waitFor();
+  await expect(page.getByRole('heading', { name: 'Compliance', exact: true })).toBeVisible();
+}
+
+async function secondAdmin(page: Page, browser: Browser): Promise<Page> {
+  const email = `pruefer-${Date.now()}@praxis.example`;
+  await page.goto('/admin');
+  await page.locator('body[data-hydrated]').waitFor();
+  await page.getByLabel('Name', { exact: true }).fill('Zweite Admin');
+  await page.getByLabel('E-Mail-Adresse').fill(email);
+  await page.locator('select[name="role"]').selectOption({ label: 'Admin' });
+  await page.getByLabel('Erstes Passwort (mind. 12 Zeichen)').fill('ein-langes-passwort');
+  await page.getByRole('button', { name: 'Benutzer anlegen' }).click();
+  await expect(page.getByText('Benutzer angelegt.')).toBeVisible();
+  // A context of its own, without the demo login the tests share.
+  const other = await (await browser.newContext({ storageState: { cookies: [], origins: [] } })).newPage();
+  await other.goto('/login');
+  await other.locator('body[data-hydrated]').waitFor();
+  await other.getByLabel('E-Mail-Adresse').fill(email);
+  await other.getByLabel('Passwort').fill('ein-langes-passwort');
+  await other.getByRole('button', { name: 'Anmelden' }).click();
+  await expect(other).toHaveURL(/\/$/);
+  return other;
+}
+
+test.describe('as the admin', () => {
+  test.use({ storageState: ADMIN.state });
+
+  test('a rule drafted by one admin and approved by another blocks the next matching line', async ({ page, browser }) => {
+    // Two logins and a line to import: more than the default 30 s on a busy CI machine.
+    test.setTimeout(90_000);
+    const errors = collectErrors(page);
+    await openCompliance(page);
+    await expect(page.getByText('Prüfliste für Auditoren')).toBeVisible();
+    await expect(page.getByText('Operationsmatrix zeigt Training = verboten')).toBeVisible();
+
+    await page.getByRole('tab', { name: 'PII-Regeln' }).click();
+    await page.getByLabel('Regeln testen').fill('Rückruf 0171 1234567, Konto DE02 1203 0000 0000 2020 51');
+    await expect(page.locator('.pii-count')).toHaveText('2 Treffer');
+    await expect(page.locator('mark.pii-redact')).toHaveText('DE02 1203 0000 0000 2020 51');
+
+    const form = page.locator('form.new-rule');
+    await form.getByLabel('Name').fill(RULE);
+    await form.getByLabel('Ersatztext').fill('KONTO');
+    await form.getByLabel('Muster').fill('(unclosed');
+    await expect(form.getByRole('alert')).toContainText('does not compile');
+    await expect(form.getByRole('button', { name: 'Regel hinzufügen' })).toBeDisabled();
+    await form.getByLabel('Art').selectOption({ label: 'Stichwort' });
+    await form.getByLabel('Muster').fill(WORD);
+    await form.getByRole('button', { name: 'Regel hinzufügen' }).click();
+    await expect(page.getByRole('row').filter({ hasText: RULE })).toBeVisible();
+    await page.getByLabel('Regeln testen').fill(`Bitte die ${WORD} ändern`);
+    await expect(page.locator('mark.pii-block')).toHaveText(WORD);
+
+    await page.getByRole('button', { name: 'Als Entwurf speichern' }).click();
+    await expect(page.getByText(/Entwurf \(Version \d+\) gespeichert\./)).toBeVisible();
+
+    await page.getByRole('tab', { name: 'Versionen' }).click();
+    const draft = page.getByRole('row').filter({ hasText: 'Entwurf' });
+    await expect(draft).toContainText(`Regel „${RULE}“ hinzugefügt`);
+    await expect(draft).toContainText('Freigeben muss eine andere Admin-Person');
+    await draft.getByRole('button', { name: 'Freigeben' }).click();
+    await expect(page.getByRole('alert')).toContainText('Vier-Augen-Prinzip');
+
+    const other = await secondAdmin(page, browser);
+    await openCompliance(other);
+    await other.getByRole('tab', { name: 'Versionen' }).click();
+    await other.getByRole('row').filter({ hasText: 'Entwurf' }).getByRole('button', { name: 'Freigeben' }).click();
+    await expect(other.getByText(/Version \d+ ist freigegeben und aktiv\./)).toBeVisible();
+
+    appendCall({
+      event_id: `e2e-pii-${Date.now()}`,
+      received_at: new Date().toISOString(),
+      caller_number: '+49 30 7654321',
+      caller_name: 'Gesperrt Test',
+      topic: `Neue ${WORD} für die Abbuchung`,
+    });
+    await other.getByRole('tab', { name: 'Protokoll' }).click();
+    const blocked = other.getByRole('row').filter({ hasText: 'pii_blocked' });
+    await expect(async () => {
+      await other.getByRole('button', { name: 'Anzeigen' }).click();
+      await expect(blocked.first()).toContainText(RULE, { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(other.locator('table.admin-table')).not.toContainText(WORD);
+    await other.close();
+    expect(errors.filter((error) => !error.includes('422'))).toEqual([]);
+  });
+});
