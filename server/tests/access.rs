@@ -198,6 +198,13 @@ fn table() -> Vec<Case> {
         ),
         case(
             Method::GET,
+            "/api/v1/compliance/blocked-content",
+            Rest,
+            "",
+            [401, 403, 200, 401],
+        ),
+        case(
+            Method::GET,
             "/api/v1/compliance/policies",
             Rest,
             "",
@@ -394,6 +401,13 @@ fn table() -> Vec<Case> {
             "/api/compliance/blocked",
             ServerFn,
             r#"{"from": null, "to": null}"#,
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/compliance/shadow_test",
+            ServerFn,
+            r#"{"rules": [], "days": 7}"#,
             ADMIN_ONLY,
         ),
         case(

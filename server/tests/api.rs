@@ -476,6 +476,7 @@ async fn the_openapi_document_describes_every_route_served(pool: PgPool) {
             "GET /calls",
             "GET /calls/{id}",
             "GET /calls/{id}/export",
+            "GET /compliance/blocked-content",
             "GET /compliance/policies",
             "PATCH /calls/{id}/status",
             "POST /calls/{id}/assign",

@@ -191,3 +191,117 @@ async fn through_rest_a_draft_needs_a_second_admin_and_an_agent_sees_nothing(poo
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_shadow_test_counts_what_draft_rules_would_do_to_stored_concerns(pool: PgPool) {
+    use chrono::{TimeDelta, Utc};
+    use common::calls::{NewCall, insert_call};
+
+    let admin = common::login(&pool, Role::Admin).await;
+    let topics = [
+        (0, "Erstattung auf DE89 3704 0044 0532 0130 00"),
+        (1, "Bitte Kontonummer ändern"),
+        (2, "Rückruf unter 0171 7654321"),
+        // The caller's own number is no finding.
+        (2, "Rückruf unter 030 1234567"),
+        (3, "Rezept Ramipril 5 mg 1-0-1"),
+        // Older than the days looked at.
+        (20, "Kontonummer vom letzten Monat"),
+    ];
+    for (days_ago, topic) in topics {
+        insert_call(
+            &pool,
+            NewCall {
+                received_at: Utc::now() - TimeDelta::days(days_ago),
+                number: Some("+49301234567"),
+                topic,
+                ..NewCall::default()
+            },
+        )
+        .await;
+    }
+    let (_, versions) = rest(
+        &pool,
+        &admin,
+        Method::GET,
+        "/api/v1/compliance/policies",
+        None,
+    )
+    .await;
+    let mut rules = versions[0]["document"]["pii_rules"].clone();
+    rules.as_array_mut().expect("rules").push(json!({
+        "name": "Kontodaten", "label": "KONTO", "kind": "keyword", "pattern": "Kontonummer",
+        "severity": "block", "active": true
+    }));
+
+    let (status, report) = common::requests::server_fn(
+        &pool,
+        &admin,
+        "compliance/shadow_test",
+        json!({"rules": rules, "days": 7}),
+    )
+    .await;
+
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        (
+            &report["scanned"],
+            &report["blocked"],
+            &report["redacted"],
+            &report["warned"]
+        ),
+        (&json!(5), &json!(1), &json!(1), &json!(1)),
+        "{report}"
+    );
+    assert_eq!(report["examples"].as_array().map(Vec::len), Some(3));
+    let (status, refused) = common::requests::server_fn(
+        &pool,
+        &admin,
+        "compliance/shadow_test",
+        json!({"rules": rules, "days": 31}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        common::count(&pool, "select count(*) from policy_versions").await,
+        1
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_blocked_content_log_is_read_by_days_and_a_reversed_range_is_refused(pool: PgPool) {
+    let admin = common::login(&pool, Role::Admin).await;
+    sqlx::query(
+        "insert into blocked_content_log (source, reason, rule, policy_version, file_name, line_number)
+         values ('phone', 'pii_blocked', 'Kontodaten', 2, 'calls-x.jsonl', 7)",
+    )
+    .execute(&pool)
+    .await
+    .expect("a blocked entry");
+
+    let (status, entries) = rest(
+        &pool,
+        &admin,
+        Method::GET,
+        "/api/v1/compliance/blocked-content",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{entries}");
+    assert_eq!(entries[0]["rule"], "Kontodaten");
+    assert_eq!(entries[0]["line_number"], 7);
+
+    let uri = "/api/v1/compliance/blocked-content?from=2026-11-10&to=2026-11-01";
+    let (status, refused) = rest(&pool, &admin, Method::GET, uri, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["error"]["reason"], "range_reversed");
+    let (_, none) = rest(
+        &pool,
+        &admin,
+        Method::GET,
+        "/api/v1/compliance/blocked-content?to=2020-01-01",
+        None,
+    )
+    .await;
+    assert_eq!(none, json!([]));
+}

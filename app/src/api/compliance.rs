@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::domain::Role;
 use crate::{
     AppError,
-    compliance::{blocked::BlockedEntry, policy::PolicyDocument, version::PolicyVersion},
+    compliance::{
+        blocked::BlockedEntry, pii::PiiRule, policy::PolicyDocument, shadow::ShadowReport,
+        version::PolicyVersion,
+    },
 };
 
 /// What the compliance area shows first.
@@ -62,6 +65,28 @@ pub async fn blocked_content(
     }
     let (start, end) = TimeRange::Days { from, to }.bounds(chrono::Utc::now());
     super::answer(crate::compliance::blocked::blocked(&pool, start, end).await)
+}
+
+/// What `rules` (a draft's) would do to the concerns of the calls of the last `days` days.
+#[server(endpoint = "compliance/shadow_test", input = Json)]
+pub async fn shadow_test(rules: Vec<PiiRule>, days: u16) -> Result<ShadowReport, AppError> {
+    use crate::compliance::{
+        pii::PiiRules,
+        shadow::{SHADOW_DAYS, shadow},
+    };
+
+    super::caller(Role::Admin)?;
+    let pool = super::pool()?;
+    if !SHADOW_DAYS.contains(&days) {
+        return super::answer(Err(AppError::invalid(
+            "days",
+            crate::domain::Invalid::ShadowDays,
+        )));
+    }
+    let rules =
+        PiiRules::compile(&rules).map_err(|error| AppError::PolicyInvalid(error.to_string()));
+    let rules = super::answer(rules)?;
+    super::answer(shadow(&pool, &rules, days).await)
 }
 
 /// Writes the document as the draft; returns its version.

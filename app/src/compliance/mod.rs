@@ -10,6 +10,7 @@ pub mod checklist;
 pub mod enforcer;
 pub mod pii;
 pub mod policy;
+pub mod shadow;
 #[cfg(feature = "backend")]
 pub mod store;
 pub mod version;

@@ -86,4 +86,6 @@ pub enum Invalid {
     PolicyDraftExists,
     /// The source policy's operations matrix does not allow this for the call's source.
     PolicyRefused,
+    /// The shadow test looks back 1 to 30 days.
+    ShadowDays,
 }

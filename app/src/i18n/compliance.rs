@@ -53,6 +53,11 @@ pub struct ComplianceTexts {
     pub tester_hint: &'static str,
     pub tester_none: &'static str,
     pub findings: fn(usize) -> String,
+    pub shadow: &'static str,
+    pub shadow_hint: &'static str,
+    pub shadow_days: &'static str,
+    pub shadow_run: &'static str,
+    pub shadow_result: fn(u64, u64, u64, u64) -> String,
     pub state_name: fn(VersionState) -> &'static str,
     pub version: &'static str,
     pub state: &'static str,
@@ -158,6 +163,17 @@ const DE: ComplianceTexts = ComplianceTexts {
     findings: |count| match count {
         1 => "1 Treffer".to_owned(),
         n => format!("{n} Treffer"),
+    },
+    shadow: "Probelauf über gespeicherte Anrufe",
+    shadow_hint: "Zeigt, was die Regeln oben mit den Anliegen der Anrufe der letzten Tage \
+                  machen würden, bevor sie freigegeben werden. Es wird nichts geändert.",
+    shadow_days: "Tage zurück",
+    shadow_run: "Probelauf starten",
+    shadow_result: |scanned, blocked, redacted, warned| {
+        format!(
+            "{scanned} Anliegen geprüft: {blocked} würden blockiert, {redacted} geschwärzt, \
+             {warned} mit Warnung gespeichert."
+        )
     },
     state_name: |state| match state {
         VersionState::Draft => "Entwurf",
@@ -270,6 +286,17 @@ const EN: ComplianceTexts = ComplianceTexts {
     findings: |count| match count {
         1 => "1 match".to_owned(),
         n => format!("{n} matches"),
+    },
+    shadow: "Shadow test on stored calls",
+    shadow_hint: "Shows what the rules above would do to the concerns of the calls of the \
+                  last days, before they are approved. Nothing is changed.",
+    shadow_days: "Days back",
+    shadow_run: "Run the shadow test",
+    shadow_result: |scanned, blocked, redacted, warned| {
+        format!(
+            "{scanned} concerns checked: {blocked} would be blocked, {redacted} redacted, \
+             {warned} stored with a warning."
+        )
     },
     state_name: |state| match state {
         VersionState::Draft => "draft",

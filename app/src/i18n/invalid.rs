@@ -113,6 +113,7 @@ pub(super) fn de(reason: Invalid) -> String {
         Invalid::PolicyRefused => {
             "Die Quellen-Richtlinie erlaubt das für die Quelle dieses Anrufs nicht (im Compliance-Protokoll vermerkt).".to_owned()
         }
+        Invalid::ShadowDays => "Der Probelauf schaut 1 bis 30 Tage zurück.".to_owned(),
     }
 }
 
@@ -218,6 +219,7 @@ pub(super) fn en(reason: Invalid) -> String {
         Invalid::PolicyRefused => {
             "The source policy does not allow this for the call's source (logged as blocked).".to_owned()
         }
+        Invalid::ShadowDays => "The shadow test looks back 1 to 30 days.".to_owned(),
     }
 }
 

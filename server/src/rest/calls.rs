@@ -10,7 +10,6 @@ use app::{
     service,
 };
 use axum::{extract::State, http::StatusCode};
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
@@ -95,21 +94,7 @@ impl ListParams {
                 .collect::<Result<_, _>>()
                 .map_err(|_| ApiError::invalid("status", Invalid::StatusUnknown))?,
         };
-        let day = |field: &str, value: Option<String>| -> Result<Option<NaiveDate>, ApiError> {
-            value
-                .map(|value| {
-                    value
-                        .parse()
-                        .map_err(|_| ApiError::invalid(field, Invalid::DateMalformed))
-                })
-                .transpose()
-        };
-        let (from, to) = (day("from", self.from)?, day("to", self.to)?);
-        if let (Some(from), Some(to)) = (from, to)
-            && from > to
-        {
-            return Err(ApiError::invalid("to", Invalid::RangeReversed));
-        }
+        let (from, to) = super::days::day_range(self.from, self.to)?;
         let range = (from.is_some() || to.is_some()).then_some(TimeRange::Days { from, to });
         let assignee = self
             .assignee

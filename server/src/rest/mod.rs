@@ -7,6 +7,7 @@ mod caller;
 mod calls;
 mod compliance;
 mod contract;
+mod days;
 mod dsgvo;
 mod extract;
 

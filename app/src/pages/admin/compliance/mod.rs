@@ -6,6 +6,7 @@
 mod overview;
 mod protocol;
 mod rules;
+mod shadow;
 mod sources;
 mod versions;
 

@@ -22,6 +22,7 @@ pub fn Rules(working: Working) -> impl IntoView {
         </AdminTable>
         <NewRule working />
         <Tester working />
+        <super::shadow::Shadow working />
     }
 }
 
