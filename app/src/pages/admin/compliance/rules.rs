@@ -176,14 +176,19 @@ fn NewRule(working: Working) -> impl IntoView {
 fn Tester(working: Working) -> impl IntoView {
     let c = use_compliance_texts();
     let text = RwSignal::new(String::new());
+    // Compiled and scanned once per change, for the marks and the count alike.
+    let findings = Memo::new(move |_| {
+        let sample = text.get();
+        working.document.with(|d| {
+            PiiRules::compile(&d.pii_rules)
+                .map_or_else(|_| Vec::new(), |rules| rules.scan(&sample, None))
+        })
+    });
     let marked = move || {
         let sample = text.get();
-        let rules = working.document.with(|d| PiiRules::compile(&d.pii_rules));
-        let Ok(rules) = rules else { return Vec::new() };
-        let findings = rules.scan(&sample, None);
         let mut parts = Vec::new();
         let mut at = 0;
-        for finding in findings {
+        for finding in findings.get() {
             if finding.start < at {
                 continue;
             }
@@ -202,12 +207,7 @@ fn Tester(working: Working) -> impl IntoView {
         parts.push(view! { <span>{sample[at..].to_owned()}</span> }.into_any());
         parts
     };
-    let count = move || {
-        let sample = text.get();
-        working.document.with(|d| {
-            PiiRules::compile(&d.pii_rules).map_or(0, |rules| rules.scan(&sample, None).len())
-        })
-    };
+    let count = move || findings.with(Vec::len);
     view! {
         <h3>{c.tester}</h3>
         <p class="muted">{c.tester_hint}</p>
