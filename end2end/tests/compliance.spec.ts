@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { ADMIN } from '../accounts';
@@ -6,7 +6,7 @@ import { collectErrors } from '../console';
 
 // The compliance area: one admin drafts a PII rule (checked and tried as it is typed), cannot
 // approve it herself, a second admin approves it, and the next line of the phone assistant that
-// matches it is blocked and shows up in the log without its content.
+// matches it is blocked and shows up in the log without its content and in the report.
 
 const RULE = 'Kontodaten';
 const WORD = 'Kontonummer';
@@ -104,6 +104,18 @@ test.describe('as the admin', () => {
       await expect(blocked.first()).toContainText(RULE, { timeout: 1000 });
     }).toPass({ timeout: 20_000 });
     await expect(other.locator('table.admin-table')).not.toContainText(WORD);
+
+    // The report of today names the new version's change and counts the refusal.
+    await other.getByRole('tab', { name: 'Übersicht' }).click();
+    const [download] = await Promise.all([
+      other.waitForEvent('download'),
+      other.getByRole('link', { name: 'Bericht als JSON' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^anrufe-compliance-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.json$/);
+    const report = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    expect(report.schema).toBe('anrufe.compliance-report.v1');
+    expect(JSON.stringify(report.changes)).toContain(RULE);
+    expect(report.blocked.by_reason).toContainEqual(expect.objectContaining({ key: 'pii_blocked' }));
     await other.close();
     expect(errors.filter((error) => !error.includes('422'))).toEqual([]);
   });

@@ -11,6 +11,8 @@ use app::{
 };
 use clap::{Args, Parser, Subcommand};
 
+use crate::state::PracticeName;
+
 /// Serves the Anrufe dashboard; with a command, administers it.
 ///
 /// The address comes from LEPTOS_SITE_ADDR (default 127.0.0.1:3000, set by cargo-leptos).
@@ -71,6 +73,9 @@ pub struct ServeConfig {
     /// start when the last run is more than a day ago.
     #[arg(long, env = "PURGE_AT", default_value = "02:30")]
     pub purge_at: PurgeTime,
+    /// The practice's name, printed on the compliance report.
+    #[arg(long, env = "PRACTICE_NAME", default_value = "Arztpraxis")]
+    pub practice_name: PracticeName,
     #[command(flatten)]
     pub oidc: OidcConfig,
 }

@@ -128,6 +128,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         oidc,
         purge_at: settings.purge_at,
         tombstones,
+        practice_name: settings.practice_name.clone(),
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -1,5 +1,7 @@
 //! What every request handler can reach.
 
+use std::sync::Arc;
+
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -26,4 +28,24 @@ pub struct AppState {
     pub purge_at: PurgeTime,
     /// The tombstones of erased calls and their key.
     pub tombstones: Tombstones,
+    pub practice_name: PracticeName,
+}
+
+/// The practice's name, as the compliance report prints it: 1 to 100 characters.
+#[derive(Clone, Debug)]
+pub struct PracticeName(pub Arc<str>);
+
+impl std::str::FromStr for PracticeName {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+            return Err(
+                "the practice's name needs 1 to 100 characters, none a control character"
+                    .to_owned(),
+            );
+        }
+        Ok(Self(name.into()))
+    }
 }

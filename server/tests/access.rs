@@ -205,6 +205,13 @@ fn table() -> Vec<Case> {
         ),
         case(
             Method::GET,
+            "/api/v1/compliance/report",
+            Rest,
+            "",
+            [401, 403, 422, 401],
+        ),
+        case(
+            Method::GET,
             "/api/v1/compliance/policies",
             Rest,
             "",

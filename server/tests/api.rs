@@ -478,6 +478,7 @@ async fn the_openapi_document_describes_every_route_served(pool: PgPool) {
             "GET /calls/{id}/export",
             "GET /compliance/blocked-content",
             "GET /compliance/policies",
+            "GET /compliance/report",
             "PATCH /calls/{id}/status",
             "POST /calls/{id}/assign",
             "POST /calls/{id}/notes",

@@ -178,9 +178,13 @@ async fn do_everything(pool: &PgPool) {
 }
 
 /// Every step of the source policy: installed (`policy_approved` by the system), drafted,
-/// rejected, rolled back, self-approval allowed, approved by a second admin.
+/// rejected, rolled back, self-approval allowed, approved by a second admin; then the report.
 async fn policy_changes(pool: &PgPool, admin: i64) {
-    use app::compliance::{approval, store};
+    use app::compliance::{
+        approval,
+        report::{self, ReportFormat},
+        store,
+    };
     let runtime = common::runtime(pool);
     let document = store::working_document(&runtime).await.expect("policy");
     let draft = approval::save_draft(&runtime, admin, &document)
@@ -199,6 +203,10 @@ async fn policy_changes(pool: &PgPool, admin: i64) {
     approval::approve(&runtime, second, draft)
         .await
         .expect("policy_approved");
+    let today = chrono::Utc::now().date_naive();
+    report::export(&runtime, admin, "Praxis", today, today, ReportFormat::Json)
+        .await
+        .expect("compliance_report_exported");
 }
 
 /// Export, restriction with a legal hold, lifting, and erasure of one call.

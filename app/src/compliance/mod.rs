@@ -1,6 +1,7 @@
 //! The compliance area (seed 003 on call data): the versioned source policy with its allowed
 //! sources, operations matrix and PII rules ([`policy`], [`store`], changed through four eyes in
-//! [`approval`]), and the one enforcer every use of call data asks ([`enforcer`]).
+//! [`approval`]), the one enforcer every use of call data asks ([`enforcer`]), and the report for
+//! the data-protection officer and auditors ([`report`]).
 
 #[cfg(feature = "backend")]
 pub mod approval;
@@ -10,6 +11,8 @@ pub mod checklist;
 pub mod enforcer;
 pub mod pii;
 pub mod policy;
+#[cfg(feature = "backend")]
+pub mod report;
 pub mod shadow;
 #[cfg(feature = "backend")]
 pub mod store;

@@ -87,10 +87,12 @@ pub enum AuditAction {
     PolicyRolledBack,
     /// An admin allowed or forbade the only admin to approve their own drafts.
     SelfApprovalChanged,
+    /// An admin exported the compliance report (JSON or PDF).
+    ComplianceReportExported,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 31] = [
         Self::Edit,
         Self::StatusChange,
         Self::Assign,
@@ -121,6 +123,7 @@ impl AuditAction {
         Self::PolicyRejected,
         Self::PolicyRolledBack,
         Self::SelfApprovalChanged,
+        Self::ComplianceReportExported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -155,6 +158,7 @@ impl AuditAction {
             Self::PolicyRejected => "policy_rejected",
             Self::PolicyRolledBack => "policy_rolled_back",
             Self::SelfApprovalChanged => "self_approval_changed",
+            Self::ComplianceReportExported => "compliance_report_exported",
         }
     }
 }

@@ -88,4 +88,6 @@ pub enum Invalid {
     PolicyRefused,
     /// The shadow test looks back 1 to 30 days.
     ShadowDays,
+    /// A compliance report covers at most 366 days.
+    ReportPeriod,
 }

@@ -117,6 +117,20 @@ impl PurgeCounts {
     }
 }
 
+impl std::ops::AddAssign<&PurgeCounts> for PurgeCounts {
+    fn add_assign(&mut self, other: &Self) {
+        self.calls += other.calls;
+        self.status_entries += other.status_entries;
+        self.notes += other.notes;
+        self.reveals += other.reveals;
+        self.audit_diffs += other.audit_diffs;
+        self.audit_rows += other.audit_rows;
+        self.dead_letters += other.dead_letters;
+        self.blocked_entries += other.blocked_entries;
+        self.files += other.files;
+    }
+}
+
 /// What started a purge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "backend", derive(sqlx::Type))]

@@ -114,6 +114,7 @@ pub(super) fn de(reason: Invalid) -> String {
             "Die Quellen-Richtlinie erlaubt das für die Quelle dieses Anrufs nicht (im Compliance-Protokoll vermerkt).".to_owned()
         }
         Invalid::ShadowDays => "Der Probelauf schaut 1 bis 30 Tage zurück.".to_owned(),
+        Invalid::ReportPeriod => "Ein Bericht umfasst höchstens 366 Tage.".to_owned(),
     }
 }
 
@@ -220,6 +221,7 @@ pub(super) fn en(reason: Invalid) -> String {
             "The source policy does not allow this for the call's source (logged as blocked).".to_owned()
         }
         Invalid::ShadowDays => "The shadow test looks back 1 to 30 days.".to_owned(),
+        Invalid::ReportPeriod => "A report covers at most 366 days.".to_owned(),
     }
 }
 

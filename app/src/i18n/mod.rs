@@ -693,6 +693,7 @@ static DE: Texts = Texts {
         AuditAction::PolicyRejected => "Richtlinienentwurf abgelehnt",
         AuditAction::PolicyRolledBack => "Richtlinie zurückgerollt",
         AuditAction::SelfApprovalChanged => "Selbstfreigabe geändert",
+        AuditAction::ComplianceReportExported => "Compliance-Bericht exportiert",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Import",
@@ -998,6 +999,7 @@ static EN: Texts = Texts {
         AuditAction::PolicyRejected => "Policy draft rejected",
         AuditAction::PolicyRolledBack => "Policy rolled back",
         AuditAction::SelfApprovalChanged => "Self-approval changed",
+        AuditAction::ComplianceReportExported => "Compliance report exported",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Importer",

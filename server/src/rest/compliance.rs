@@ -8,10 +8,15 @@ use app::compliance::{
     enforcer::Refusal,
     pii::{Finding, PiiRule, PiiRules, SAMPLE_MAX_CHARS},
     policy::{Operation, PolicyDocument},
+    report::{self as compliance_report, ComplianceReport, ReportFormat},
     store,
     version::PolicyVersion,
 };
-use axum::extract::State;
+use axum::{
+    extract::State,
+    http::header,
+    response::{IntoResponse, Response},
+};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
@@ -20,7 +25,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{Json, Path, Query, RestAdmin};
 use crate::{
     error::{ApiError, ErrorBody},
-    state::AppState,
+    state::{AppState, PracticeName},
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -33,6 +38,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reject))
         .routes(routes!(roll_back))
         .routes(routes!(blocked_content))
+        .routes(routes!(report))
 }
 
 /// A use of a source's calls to check against the active policy.
@@ -292,4 +298,64 @@ async fn blocked_content(
     let (from, to) = super::days::day_range(params.from, params.to)?;
     let (start, end) = app::domain::TimeRange::Days { from, to }.bounds(chrono::Utc::now());
     Ok(Json(blocked::blocked(&pool, start, end).await?))
+}
+
+/// The period and form of a compliance report.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportParams {
+    format: ReportFormat,
+    /// First day (Europe/Berlin), inclusive; default 29 days before `to`.
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    from: Option<String>,
+    /// Last day (Europe/Berlin), inclusive; default today. At most 366 days after `from`.
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    to: Option<String>,
+}
+
+/// The compliance report for the data-protection officer and auditors: the active policy and
+/// its approval, sources with legal basis, the operations matrix, PII rules, policy changes and
+/// refusals in the period, retention figures and the auditor checklist. JSON (schema
+/// `anrufe.compliance-report.v1`, byte-identical when made again for the same period and
+/// policy) or a German PDF rendered from it. Each download is audited as an export.
+#[utoipa::path(
+    get,
+    path = "/compliance/report",
+    tag = "compliance",
+    params(ReportParams),
+    responses(
+        (status = OK, body = ComplianceReport, content_type = "application/json"),
+        (status = OK, description = "The report as PDF", content_type = "application/pdf"),
+        (status = UNPROCESSABLE_ENTITY, body = ErrorBody),
+    )
+)]
+async fn report(
+    State(pool): State<PgPool>,
+    State(practice): State<PracticeName>,
+    RestAdmin(caller): RestAdmin,
+    Query(params): Query<ReportParams>,
+) -> Result<Response, ApiError> {
+    let (from, to) = super::days::day_range(params.from, params.to)?;
+    let to = to.unwrap_or_else(|| {
+        chrono::Utc::now()
+            .with_timezone(&app::domain::BERLIN)
+            .date_naive()
+    });
+    let from = from.unwrap_or_else(|| to - chrono::Days::new(29));
+    let exported =
+        compliance_report::export(&pool, caller.0.id, &practice.0, from, to, params.format).await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                params.format.content_type().to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", exported.file_name),
+            ),
+        ],
+        exported.bytes,
+    )
+        .into_response())
 }

@@ -121,6 +121,7 @@ fn state(pool: PgPool) -> AppState {
         oidc: None,
         purge_at: PurgeTime::default(),
         tombstones: tombstones(),
+        practice_name: "Praxis Dr. Beispiel".parse().expect("a practice name"),
     }
 }
 

@@ -1,15 +1,16 @@
 //! The overview: tiles for the active version, the allowed sources, today's refusals and the
-//! compliance score, and the auditor checklist with each item's state.
+//! compliance score, the auditor checklist with each item's state, and the report to download.
 
 use leptos::prelude::*;
 
 use super::approver;
 use crate::{
+    api::REST_PREFIX,
     compliance::{
         checklist::{checklist, score},
         version::PolicyVersion,
     },
-    domain::format_berlin,
+    domain::{BERLIN, format_berlin},
     i18n::use_compliance_texts,
 };
 
@@ -62,5 +63,48 @@ pub fn Overview(active: PolicyVersion, blocked_today: i64) -> impl IntoView {
                 </li>
             }).collect_view()}
         </ul>
+        <Report />
+    }
+}
+
+/// The compliance report of a period (the last 30 days unless changed) as PDF or JSON: plain
+/// links, so the browser downloads what the server renders and audits.
+#[component]
+fn Report() -> impl IntoView {
+    let c = use_compliance_texts();
+    let today = chrono::Utc::now().with_timezone(&BERLIN).date_naive();
+    let from = RwSignal::new((today - chrono::Days::new(29)).to_string());
+    let to = RwSignal::new(today.to_string());
+    let href = move |format: &str| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("format", format);
+        for (key, value) in [("from", from.get()), ("to", to.get())] {
+            if !value.is_empty() {
+                query.append_pair(key, &value);
+            }
+        }
+        format!("{REST_PREFIX}/compliance/report?{}", query.finish())
+    };
+    let date_input = move |signal: RwSignal<String>, caption: &'static str| {
+        view! {
+            <label class="field">
+                {caption}
+                <input
+                    type="date"
+                    prop:value=move || signal.get()
+                    on:input=move |ev| signal.set(event_target_value(&ev))
+                />
+            </label>
+        }
+    };
+    view! {
+        <h3>{c.report}</h3>
+        <p class="muted">{c.report_hint}</p>
+        <div class="admin-form inline">
+            {date_input(from, c.from)}
+            {date_input(to, c.to)}
+            <a class="button-link" href=move || href("pdf") download>{c.report_pdf}</a>
+            <a class="button-link secondary" href=move || href("json") download>{c.report_json}</a>
+        </div>
     }
 }
