@@ -16,7 +16,6 @@ use axum::{
     http::{Method, Request, StatusCode, header},
 };
 use common::{Login, callers::rest};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -36,13 +35,7 @@ async fn download(pool: &PgPool, login: &Login, uri: &str) -> (StatusCode, Strin
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (status, content_type, bytes.to_vec())
+    (status, content_type, common::body_bytes(response).await)
 }
 
 /// A period with a policy change (a rule added by one admin, approved by another), refusals of

@@ -152,13 +152,17 @@ pub async fn send(app: Router, request: Request<Body>) -> Response {
 }
 
 pub async fn body_text(response: Response) -> String {
-    let bytes = response
+    String::from_utf8(body_bytes(response).await).expect("UTF-8 body")
+}
+
+pub async fn body_bytes(response: Response) -> Vec<u8> {
+    response
         .into_body()
         .collect()
         .await
         .expect("body")
-        .to_bytes();
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 body")
+        .to_bytes()
+        .to_vec()
 }
 
 /// How a test is logged in: as a browser (session cookie) and as a program (API token).

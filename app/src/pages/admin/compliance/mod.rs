@@ -169,6 +169,20 @@ fn SaveDraft(working: Working, reload: Callback<()>) -> impl IntoView {
 }
 
 /// Who approved a version, for people.
+/// A day to filter by, as the browser's date field shows it (`YYYY-MM-DD` in the signal).
+fn date_field(signal: RwSignal<String>, caption: &'static str) -> impl IntoView {
+    view! {
+        <label class="field">
+            {caption}
+            <input
+                type="date"
+                prop:value=move || signal.get()
+                on:input=move |ev| signal.set(event_target_value(&ev))
+            />
+        </label>
+    }
+}
+
 fn approver(version: &PolicyVersion) -> String {
     version
         .decided_by

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::approver;
+use super::{approver, date_field};
 use crate::{
     api::REST_PREFIX,
     compliance::{
@@ -85,24 +85,12 @@ fn Report() -> impl IntoView {
         }
         format!("{REST_PREFIX}/compliance/report?{}", query.finish())
     };
-    let date_input = move |signal: RwSignal<String>, caption: &'static str| {
-        view! {
-            <label class="field">
-                {caption}
-                <input
-                    type="date"
-                    prop:value=move || signal.get()
-                    on:input=move |ev| signal.set(event_target_value(&ev))
-                />
-            </label>
-        }
-    };
     view! {
         <h3>{c.report}</h3>
         <p class="muted">{c.report_hint}</p>
         <div class="admin-form inline">
-            {date_input(from, c.from)}
-            {date_input(to, c.to)}
+            {date_field(from, c.from)}
+            {date_field(to, c.to)}
             <a class="button-link" href=move || href("pdf") download>{c.report_pdf}</a>
             <a class="button-link secondary" href=move || href("json") download>{c.report_json}</a>
         </div>

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use super::LoadFailed;
+use super::{LoadFailed, date_field};
 use crate::{
     api::compliance::blocked_content,
     compliance::blocked::BlockedEntry,
@@ -27,22 +27,10 @@ pub fn Protocol() -> impl IntoView {
         ev.prevent_default();
         range.set((day(from.get_untracked()), day(to.get_untracked())));
     };
-    let date_input = move |signal: RwSignal<String>, caption: &'static str| {
-        view! {
-            <label class="field">
-                {caption}
-                <input
-                    type="date"
-                    prop:value=move || signal.get()
-                    on:input=move |ev| signal.set(event_target_value(&ev))
-                />
-            </label>
-        }
-    };
     view! {
         <form class="admin-form inline" on:submit=show>
-            {date_input(from, c.from)}
-            {date_input(to, c.to)}
+            {date_field(from, c.from)}
+            {date_field(to, c.to)}
             <button type="submit">{c.show}</button>
         </form>
         <Transition fallback=move || view! { <p class="state">{t.loading}</p> }>
