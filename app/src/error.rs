@@ -120,6 +120,7 @@ impl From<crate::service::ActionError> for AppError {
             ActionError::RevealLimit { per_hour } => Self::RevealLimit { per_hour },
             ActionError::Invalid { field, reason } => Self::invalid(field, reason),
             ActionError::Database(error) => error.into(),
+            ActionError::Policy(error) => error.into(),
         }
     }
 }
@@ -131,7 +132,7 @@ impl From<crate::compliance::ComplianceError> for AppError {
         match error {
             ComplianceError::Invalid { field, reason } => Self::invalid(field, reason),
             ComplianceError::Policy(error) => Self::PolicyInvalid(error.to_string()),
-            ComplianceError::NotFound => Self::NotFound,
+            ComplianceError::NotFound | ComplianceError::NoSuchPart(_) => Self::NotFound,
             ComplianceError::Stored(..) => {
                 tracing::error!(%error, "a stored policy version cannot be used");
                 Self::Internal

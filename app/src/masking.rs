@@ -142,8 +142,10 @@ pub async fn reveal(
     let mut tx = pool.begin().await?;
     let row = sqlx::query!(
         "select caller_name, caller_number, date_of_birth from calls
-         where id = $1 and received_at >= call_retention_cutoff() and restricted_at is null",
-        call_id
+         where id = $1 and received_at >= call_retention_cutoff() and restricted_at is null
+           and ($2 or source in (select source from policy_lookup_sources))",
+        call_id,
+        user.role.allows(Role::Admin)
     )
     .fetch_optional(&mut *tx)
     .await?

@@ -10,6 +10,10 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::{
     audit::{self, Actor},
+    compliance::{
+        self,
+        enforcer::{self, Screened},
+    },
     db::{self, calls::Restricted},
     domain::{
         AuditAction, BulkOutcome, CallId, CallStatus, Invalid, NoteEntry, StoredCall, UserId,
@@ -31,6 +35,9 @@ pub enum ActionError {
     },
     #[error("database request failed: {0}")]
     Database(#[from] sqlx::Error),
+    /// The active source policy could not be read.
+    #[error(transparent)]
+    Policy(#[from] crate::compliance::ComplianceError),
 }
 
 /// Why a change made on a version was not made: an [`ActionError`], or a conflict that
@@ -142,23 +149,29 @@ pub async fn add_note(
     if body.contains('\0') {
         return Err(invalid("note", Invalid::NulCharacter));
     }
+    let policy = compliance::store::active(pool).await?;
     let mut tx = pool.begin().await?;
-    let restricted = sqlx::query_scalar!(
-        r#"select restricted_at is not null as "restricted!" from calls
-           where id = $1 and received_at >= call_retention_cutoff() for update"#,
+    let call = sqlx::query!(
+        r#"select restricted_at is not null as "restricted!",
+                  source in (select source from policy_lookup_sources) as "looked_up!",
+                  source, caller_number
+           from calls where id = $1 and received_at >= call_retention_cutoff() for update"#,
         call_id.0
     )
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(ActionError::NotFound(call_id))?;
-    if restricted {
-        return Err(refuse_restricted(&mut tx, actor, call_id).await?);
-    }
+    may_change(&mut tx, actor, call_id, call.restricted, call.looked_up).await?;
+    let own_number = call.caller_number.as_deref();
+    let body = match enforcer::screen(pool, &policy, actor, &call.source, body, own_number).await? {
+        Screened::Keep(body) => body,
+        Screened::Blocked { .. } => return Err(invalid("note", Invalid::NotePiiBlocked)),
+    };
     let note = sqlx::query!(
         "insert into notes (call_id, author_id, body) values ($1, $2, $3) returning id, created_at",
         call_id.0,
         actor.user_id(),
-        body,
+        &body,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -184,7 +197,7 @@ pub async fn add_note(
     };
     Ok(NoteEntry {
         id: note.id,
-        body: body.to_owned(),
+        body,
         author,
         created_at: note.created_at,
     })
@@ -247,16 +260,15 @@ async fn apply(
 ) -> Result<Applied, ChangeError> {
     let current = sqlx::query!(
         r#"select status as "status: CallStatus", assignee_id, version,
-                  restricted_at is not null as "restricted!"
+                  restricted_at is not null as "restricted!",
+                  source in (select source from policy_lookup_sources) as "looked_up!"
            from calls where id = $1 and received_at >= call_retention_cutoff() for update"#,
         call_id.0,
     )
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(ActionError::NotFound(call_id))?;
-    if current.restricted {
-        return Err(refuse_restricted(tx, actor, call_id).await?.into());
-    }
+    may_change(tx, actor, call_id, current.restricted, current.looked_up).await?;
     let already = match change {
         Change::Status { status, .. } => current.status == *status,
         Change::Assignee(assignee) => current.assignee_id == assignee.map(|user| user.0),
@@ -324,13 +336,19 @@ async fn fetch(tx: &mut PgConnection, call_id: CallId) -> Result<StoredCall, Act
         .ok_or(ActionError::NotFound(call_id))
 }
 
-/// The refusal of a change to a restricted call: admins learn why; for anyone else the call
-/// does not exist, as everywhere else.
-async fn refuse_restricted(
+/// Whether `actor` may change the call. Nobody changes a restricted call: admins learn why.
+/// For agents, a restricted call and one whose source the policy does not let them look up do
+/// not exist, as everywhere else; admins change the latter.
+async fn may_change(
     conn: &mut PgConnection,
     actor: Actor,
     call_id: CallId,
-) -> sqlx::Result<ActionError> {
+    restricted: bool,
+    looked_up: bool,
+) -> Result<(), ActionError> {
+    if !restricted && looked_up {
+        return Ok(());
+    }
     let admin = sqlx::query_scalar!(
         r#"select role = 'ADMIN' as "admin!" from users where id = $1"#,
         actor.user_id()
@@ -338,11 +356,11 @@ async fn refuse_restricted(
     .fetch_optional(conn)
     .await?
     .unwrap_or(false);
-    Ok(if admin {
-        invalid("id", Invalid::CallRestricted)
-    } else {
-        ActionError::NotFound(call_id)
-    })
+    match (admin, restricted) {
+        (true, true) => Err(invalid("id", Invalid::CallRestricted)),
+        (true, false) => Ok(()),
+        (false, _) => Err(ActionError::NotFound(call_id)),
+    }
 }
 
 fn invalid(field: &'static str, reason: Invalid) -> ActionError {

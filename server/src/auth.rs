@@ -25,6 +25,7 @@ use leptos::server_fn::ServerFn;
 use crate::{
     credentials::{self, Credential},
     error::ApiError,
+    rest::compliance::CHECK_PATH,
     state::AppState,
 };
 
@@ -36,7 +37,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     if Area::of(request.uri().path()) == Area::Static {
         return next.run(request).await;
     }
-    let accepted = Area::of(request.uri().path()).token_scope();
+    let accepted = token_scopes(request.uri().path());
     match credentials::caller(&state.pool, state.sessions, request.headers(), accepted).await {
         Ok(Some((user, credential))) => {
             request.extensions_mut().insert(user);
@@ -100,15 +101,6 @@ impl Area {
         matches!(self, Self::Static | Self::Login | Self::ApiDescription)
     }
 
-    /// The API tokens that count here; none elsewhere.
-    fn token_scope(self) -> Option<TokenScope> {
-        match self {
-            Self::Rest => Some(TokenScope::Api),
-            Self::Metrics => Some(TokenScope::Metrics),
-            _ => None,
-        }
-    }
-
     fn required_role(self) -> Role {
         match self {
             Self::Metrics | Self::AdminPage => Role::Admin,
@@ -118,6 +110,19 @@ impl Area {
 
     fn is_page(self) -> bool {
         matches!(self, Self::Page | Self::AdminPage)
+    }
+}
+
+/// The API tokens that count on `path`; none elsewhere. The live check of the source policy also
+/// takes the tokens made for it alone (its handler admits them, or admins).
+fn token_scopes(path: &str) -> &'static [TokenScope] {
+    match Area::of(path) {
+        Area::Rest if path.strip_prefix(app::api::REST_PREFIX) == Some(CHECK_PATH) => {
+            &[TokenScope::Api, TokenScope::Compliance]
+        }
+        Area::Rest => &[TokenScope::Api],
+        Area::Metrics => &[TokenScope::Metrics],
+        _ => &[],
     }
 }
 

@@ -293,18 +293,15 @@ pub enum TokenCommand {
         /// What the token is for, e.g. "Praxissoftware".
         #[arg(long)]
         name: String,
-        /// `api` for the REST API under /api/v1, `metrics` for /metrics only.
+        /// `api` for the REST API under /api/v1, `metrics` for /metrics only, `compliance` for
+        /// the live check of the source policy (POST /api/v1/compliance/check) only.
         #[arg(long, default_value = "api", value_parser = token_scope)]
         scope: TokenScope,
     },
 }
 
 fn token_scope(value: &str) -> Result<TokenScope, String> {
-    match value {
-        "api" => Ok(TokenScope::Api),
-        "metrics" => Ok(TokenScope::Metrics),
-        _ => Err("expected api or metrics".to_owned()),
-    }
+    TokenScope::from_code(value).ok_or_else(|| "expected api, metrics or compliance".to_owned())
 }
 
 #[derive(Subcommand, Debug)]

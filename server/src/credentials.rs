@@ -22,14 +22,14 @@ pub async fn caller(
     pool: &PgPool,
     settings: SessionSettings,
     headers: &HeaderMap,
-    accepted: Option<TokenScope>,
+    accepted: &[TokenScope],
 ) -> sqlx::Result<Option<(SessionUser, Credential)>> {
     if let Some(secret) = bearer(headers) {
-        let Some(scope) = accepted else {
+        if accepted.is_empty() {
             return Ok(None);
-        };
-        let user = tokens::user(pool, secret, scope).await?;
-        return Ok(user.map(|user| (user, Credential::Token(scope))));
+        }
+        let user = tokens::user(pool, secret, accepted).await?;
+        return Ok(user.map(|(user, scope)| (user, Credential::Token(scope))));
     }
     match settings.token(headers) {
         Some(token) => Ok(sessions::user(pool, &token, settings.policy)

@@ -174,7 +174,9 @@ impl From<AppError> for ApiError {
 impl From<ComplianceError> for ApiError {
     fn from(error: ComplianceError) -> Self {
         match error {
-            ComplianceError::NotFound => Self::NotFound(error.to_string()),
+            ComplianceError::NotFound | ComplianceError::NoSuchPart(_) => {
+                Self::NotFound(error.to_string())
+            }
             other => AppError::from(other).into(),
         }
     }

@@ -246,6 +246,62 @@ fn table() -> Vec<Case> {
             [401, 403, 200, 401],
         ),
         case(
+            Method::GET,
+            "/api/v1/compliance/sources",
+            Rest,
+            "",
+            [401, 403, 200, 401],
+        ),
+        case(
+            Method::PUT,
+            "/api/v1/compliance/sources/{id}",
+            Rest,
+            r#"{"name": "Webformular", "legal_basis": "Art. 6 Abs. 1 lit. b DSGVO", "active": true}"#,
+            [401, 403, 200, 401],
+        ),
+        case(
+            Method::DELETE,
+            "/api/v1/compliance/sources/{id}",
+            Rest,
+            "",
+            [401, 403, 404, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/compliance/matrix",
+            Rest,
+            "",
+            [401, 403, 200, 401],
+        ),
+        case(
+            Method::PUT,
+            "/api/v1/compliance/matrix/{source}",
+            Rest,
+            r#"{"lookup": {"allowed": true, "needs_justification": false}, "llm": {"allowed": false, "needs_justification": false}, "export": {"allowed": true, "needs_justification": true}}"#,
+            [401, 403, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/compliance/pii-rules",
+            Rest,
+            "",
+            [401, 403, 200, 401],
+        ),
+        case(
+            Method::PUT,
+            "/api/v1/compliance/pii-rules/{name}",
+            Rest,
+            r#"{"label": "KONTO", "kind": "keyword", "pattern": "Kontonummer", "severity": "block", "active": true}"#,
+            [401, 403, 200, 401],
+        ),
+        case(
+            Method::DELETE,
+            "/api/v1/compliance/pii-rules/{name}",
+            Rest,
+            "",
+            [401, 403, 200, 401],
+        ),
+        case(
             Method::PATCH,
             "/api/v1/calls/{id}/status",
             Rest,
@@ -549,6 +605,8 @@ impl Targets {
             .replace("{service}", &self.service.to_string())
             .replace("{e164}", "+49301234567")
             .replace("{version}", "1")
+            .replace("{source}", "phone")
+            .replace("{name}", "E-Mail-Adresse")
     }
 }
 

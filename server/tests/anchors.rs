@@ -10,11 +10,15 @@ use app::{audit::Actor, domain::CallId, service};
 use common::calls::{NewCall, insert_call, insert_user};
 use sqlx::PgPool;
 
-/// Writes `count` audit rows (notes on one call).
+/// Writes `count` audit rows: the installation of the source policy (notes are screened by
+/// it), then notes on one call.
 async fn audited_actions(pool: &PgPool, count: usize) {
+    app::compliance::store::active(pool)
+        .await
+        .expect("the source policy");
     let call = insert_call(pool, NewCall::default()).await;
     let agent = insert_user(pool, "Jana", true).await;
-    for n in 0..count {
+    for n in 1..count {
         service::add_note(
             pool,
             Actor::User(agent),

@@ -472,13 +472,18 @@ async fn the_openapi_document_describes_every_route_served(pool: PgPool) {
         [
             "DELETE /callers/{e164}",
             "DELETE /calls/{id}",
+            "DELETE /compliance/pii-rules/{name}",
+            "DELETE /compliance/sources/{id}",
             "GET /callers/{e164}/export",
             "GET /calls",
             "GET /calls/{id}",
             "GET /calls/{id}/export",
             "GET /compliance/blocked-content",
+            "GET /compliance/matrix",
+            "GET /compliance/pii-rules",
             "GET /compliance/policies",
             "GET /compliance/report",
+            "GET /compliance/sources",
             "PATCH /calls/{id}/status",
             "POST /calls/{id}/assign",
             "POST /calls/{id}/notes",
@@ -487,7 +492,10 @@ async fn the_openapi_document_describes_every_route_served(pool: PgPool) {
             "POST /compliance/policies/{version}/approve",
             "POST /compliance/policies/{version}/reject",
             "POST /compliance/policies/{version}/rollback",
+            "PUT /compliance/matrix/{source}",
+            "PUT /compliance/pii-rules/{name}",
             "PUT /compliance/policies/draft",
+            "PUT /compliance/sources/{id}",
         ]
     );
     let schemas = document["components"]["schemas"]

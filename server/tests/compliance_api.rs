@@ -1,6 +1,6 @@
 //! The compliance API (seed 003 §3.2) on real PostgreSQL: the live check for every cell of the
-//! matrix, the rule tester agreeing with the import, four eyes through REST, and bad input with
-//! a clear message each.
+//! matrix, the rule tester agreeing with the import, four eyes through REST, sources, matrix
+//! and rules changed one by one in the draft, and bad input with a clear message each.
 
 mod common;
 
@@ -269,39 +269,118 @@ async fn the_shadow_test_counts_what_draft_rules_would_do_to_stored_concerns(poo
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn the_blocked_content_log_is_read_by_days_and_a_reversed_range_is_refused(pool: PgPool) {
+async fn sources_matrix_and_rules_change_one_by_one_in_the_draft_and_bad_parts_are_refused(
+    pool: PgPool,
+) {
     let admin = common::login(&pool, Role::Admin).await;
-    sqlx::query(
-        "insert into blocked_content_log (source, reason, rule, policy_version, file_name, line_number)
-         values ('phone', 'pii_blocked', 'Kontodaten', 2, 'calls-x.jsonl', 7)",
+    let call = |method: Method, uri: &'static str, body: Option<Value>| {
+        let (pool, admin) = (pool.clone(), admin.clone());
+        async move { rest(&pool, &admin, method, uri, body).await }
+    };
+    let web =
+        json!({"name": "Webformular", "legal_basis": "Art. 6 Abs. 1 lit. a DSGVO", "active": true});
+    let (status, first) = call(Method::PUT, "/api/v1/compliance/sources/webform", Some(web)).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let no_llm = json!({
+        "lookup": {"allowed": false, "needs_justification": false},
+        "llm": {"allowed": false, "needs_justification": false},
+        "export": {"allowed": true, "needs_justification": true},
+    });
+    let (status, second) = call(
+        Method::PUT,
+        "/api/v1/compliance/matrix/webform",
+        Some(no_llm),
     )
-    .execute(&pool)
-    .await
-    .expect("a blocked entry");
-
-    let (status, entries) = rest(
-        &pool,
-        &admin,
-        Method::GET,
-        "/api/v1/compliance/blocked-content",
+    .await;
+    assert_eq!(status, StatusCode::OK, "{second}");
+    let (status, third) = call(
+        Method::DELETE,
+        "/api/v1/compliance/pii-rules/E-Mail-Adresse",
         None,
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "{entries}");
-    assert_eq!(entries[0]["rule"], "Kontodaten");
-    assert_eq!(entries[0]["line_number"], 7);
+    assert_eq!(status, StatusCode::OK, "{third}");
+    assert_eq!(first["draft"], 2);
+    assert_eq!(
+        (&second["draft"], &third["draft"]),
+        (&json!(2), &json!(2)),
+        "one draft"
+    );
 
-    let uri = "/api/v1/compliance/blocked-content?from=2026-11-10&to=2026-11-01";
-    let (status, refused) = rest(&pool, &admin, Method::GET, uri, None).await;
+    let (_, versions) = call(Method::GET, "/api/v1/compliance/policies", None).await;
+    let draft = &versions[0]["document"];
+    assert_eq!(draft["sources"][1]["id"], "webform");
+    assert_eq!(
+        draft["sources"][1]["operations"]["lookup"]["allowed"],
+        false
+    );
+    assert!(!draft["pii_rules"].to_string().contains("E-Mail-Adresse"));
+    let (_, active) = call(Method::GET, "/api/v1/compliance/sources", None).await;
+    assert_eq!(
+        active.as_array().map(Vec::len),
+        Some(1),
+        "nothing is active before approval"
+    );
+    let (_, matrix) = call(Method::GET, "/api/v1/compliance/matrix", None).await;
+    assert_eq!(matrix[0]["training_allowed"], false);
+
+    let training = json!({
+        "lookup": {"allowed": true, "needs_justification": false},
+        "llm": {"allowed": true, "needs_justification": false},
+        "export": {"allowed": true, "needs_justification": false},
+        "training": {"allowed": true, "needs_justification": false},
+    });
+    let (status, refused) = call(
+        Method::PUT,
+        "/api/v1/compliance/matrix/phone",
+        Some(training),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(refused["error"]["reason"], "range_reversed");
-    let (_, none) = rest(
-        &pool,
-        &admin,
-        Method::GET,
-        "/api/v1/compliance/blocked-content?to=2020-01-01",
-        None,
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("unknown field `training`"), "{message}");
+    let (status, missing) = call(
+        Method::PUT,
+        "/api/v1/compliance/matrix/fax",
+        Some(json!({
+            "lookup": {"allowed": true, "needs_justification": false},
+            "llm": {"allowed": false, "needs_justification": false},
+            "export": {"allowed": false, "needs_justification": false},
+        })),
     )
     .await;
-    assert_eq!(none, json!([]));
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        missing["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("source \"fax\"")
+    );
+    let broken = json!({"label": "X", "kind": "regex", "pattern": "(unclosed", "severity": "warn", "active": true});
+    let (status, refused) = call(
+        Method::PUT,
+        "/api/v1/compliance/pii-rules/Kaputt",
+        Some(broken),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("does not compile"), "{message}");
+    let bad_id = json!({"name": "Fax", "legal_basis": "", "active": true});
+    let (status, _) = call(
+        Method::PUT,
+        "/api/v1/compliance/sources/Fax%20Nummer",
+        Some(bad_id),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a source id is lowercase"
+    );
+    let (_, versions) = call(Method::GET, "/api/v1/compliance/policies", None).await;
+    assert_eq!(
+        &versions[0]["document"], draft,
+        "a refused change leaves the draft as it was"
+    );
 }

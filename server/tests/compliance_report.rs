@@ -1,7 +1,8 @@
 //! The compliance report on real PostgreSQL: the JSON matches its published schema and is
 //! byte-identical when made again, the PDF renders (Debian's poppler: `pdftoppm`, `pdftotext`)
 //! with the practice's name, page numbers and the report's content in German, each download is
-//! an audit row, and bad periods or formats get a clear message.
+//! an audit row, and bad periods or formats get a clear message. The blocked-content log is
+//! read by days.
 
 mod common;
 
@@ -298,4 +299,42 @@ async fn a_bad_period_or_format_is_refused_with_a_clear_message_and_agents_get_n
         0,
         "nothing was exported"
     );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_blocked_content_log_is_read_by_days_and_a_reversed_range_is_refused(pool: PgPool) {
+    let admin = common::login(&pool, Role::Admin).await;
+    sqlx::query(
+        "insert into blocked_content_log (source, reason, rule, policy_version, file_name, line_number)
+         values ('phone', 'pii_blocked', 'Kontodaten', 2, 'calls-x.jsonl', 7)",
+    )
+    .execute(&pool)
+    .await
+    .expect("a blocked entry");
+
+    let (status, entries) = rest(
+        &pool,
+        &admin,
+        Method::GET,
+        "/api/v1/compliance/blocked-content",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{entries}");
+    assert_eq!(entries[0]["rule"], "Kontodaten");
+    assert_eq!(entries[0]["line_number"], 7);
+
+    let uri = "/api/v1/compliance/blocked-content?from=2026-11-10&to=2026-11-01";
+    let (status, refused) = rest(&pool, &admin, Method::GET, uri, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["error"]["reason"], "range_reversed");
+    let (_, none) = rest(
+        &pool,
+        &admin,
+        Method::GET,
+        "/api/v1/compliance/blocked-content?to=2020-01-01",
+        None,
+    )
+    .await;
+    assert_eq!(none, json!([]));
 }

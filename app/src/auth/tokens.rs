@@ -112,19 +112,20 @@ pub async fn create(
     })
 }
 
-/// The active user a token of `scope` acts as, unless it was revoked or has expired; marks the
-/// token used (at most every [`TOUCH_EVERY_SECONDS`]) in the same statement.
+/// The active user a token of one of `scopes` acts as, with the token's scope, unless it was
+/// revoked or has expired; marks the token used (at most every [`TOUCH_EVERY_SECONDS`]) in the
+/// same statement.
 pub async fn user(
     pool: &PgPool,
     secret: &str,
-    scope: TokenScope,
-) -> sqlx::Result<Option<SessionUser>> {
-    sqlx::query_as!(
-        SessionUser,
+    scopes: &[TokenScope],
+) -> sqlx::Result<Option<(SessionUser, TokenScope)>> {
+    let scopes: Vec<&str> = scopes.iter().map(|scope| scope.code()).collect();
+    let row = sqlx::query!(
         r#"with live as (
-               select t.id as token_id, t.last_used_at, u.id, u.name, u.email, u.role
+               select t.id as token_id, t.last_used_at, t.scope, u.id, u.name, u.email, u.role
                from api_tokens t join users u on u.id = t.user_id
-               where t.token_hash = $1 and t.scope = $3 and t.revoked_at is null
+               where t.token_hash = $1 and t.scope::text = any($3) and t.revoked_at is null
                  and t.expires_at > now() and u.is_active
            ), touched as (
                update api_tokens set last_used_at = now()
@@ -132,13 +133,23 @@ pub async fn user(
                where api_tokens.id = live.token_id
                  and coalesce(live.last_used_at < now() - make_interval(secs => $2), true)
            )
-           select id, name, email, role as "role: crate::domain::Role" from live"#,
+           select id, name, email, role as "role: crate::domain::Role",
+                  scope as "scope: TokenScope" from live"#,
         secret::digest(secret),
         TOUCH_EVERY_SECONDS,
-        scope as TokenScope,
+        &scopes as &[&str],
     )
     .fetch_optional(pool)
-    .await
+    .await?;
+    Ok(row.map(|row| {
+        let user = SessionUser {
+            id: row.id,
+            name: row.name,
+            email: row.email,
+            role: row.role,
+        };
+        (user, row.scope)
+    }))
 }
 
 /// Every token, active ones first, newest first.

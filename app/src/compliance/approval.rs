@@ -8,7 +8,10 @@ use sqlx::{PgConnection, PgPool};
 use super::{
     ComplianceError,
     policy::PolicyDocument,
-    store::{content_hash, document_json, lock, stored_document},
+    store::{
+        ActivePolicy, content_hash, document_json, lock, publish_lookup, stored_document,
+        working_in,
+    },
     version::VersionState,
 };
 use crate::{
@@ -23,10 +26,27 @@ pub async fn save_draft(
     admin: i64,
     document: &PolicyDocument,
 ) -> Result<i32, ComplianceError> {
-    document.check()?;
-    let value = document_json(document);
+    edit_draft(pool, admin, |working| {
+        working.clone_from(document);
+        Ok(())
+    })
+    .await
+}
+
+/// Changes the working document (the draft, or the active version when there is none) with
+/// `edit` and writes the result as the draft, under the policy lock, so that two admins' edits
+/// never overwrite each other. Returns the draft's version.
+pub async fn edit_draft(
+    pool: &PgPool,
+    admin: i64,
+    edit: impl FnOnce(&mut PolicyDocument) -> Result<(), ComplianceError>,
+) -> Result<i32, ComplianceError> {
     let mut tx = pool.begin().await?;
     lock(&mut tx).await?;
+    let mut document = working_in(&mut tx).await?;
+    edit(&mut document)?;
+    document.check()?;
+    let value = document_json(&document);
     let changed = sqlx::query_scalar!(
         "update policy_versions set document = $1, last_editor_id = $2, updated_at = now()
          where state = 'draft' returning version",
@@ -76,8 +96,8 @@ pub async fn approve(pool: &PgPool, admin: i64, version: i32) -> Result<String, 
         return Err(ComplianceError::invalid("version", Invalid::FourEyes));
     }
     let document = stored_document(version, draft.document)?;
-    document.check()?;
     let hash = content_hash(&document);
+    let policy = ActivePolicy::new(version, document)?;
     sqlx::query!(
         "update policy_versions
          set state = 'approved', decided_by = $2, decided_at = now(), content_hash = $3,
@@ -90,6 +110,7 @@ pub async fn approve(pool: &PgPool, admin: i64, version: i32) -> Result<String, 
     )
     .execute(&mut *tx)
     .await?;
+    publish_lookup(&mut tx, &policy).await?;
     let hash = hex::encode(hash);
     audit::record(
         &mut tx,

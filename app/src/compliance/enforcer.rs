@@ -1,12 +1,12 @@
 //! The one enforcer: whether calls of a source may be used for an operation under the active
-//! policy ([`ActivePolicy::decide`], [`enforce`]), and what PII a text holds
-//! (`ActivePolicy::rules`). The importer, exports, the live check and the LLM help ask it; every
+//! policy ([`ActivePolicy::decide`], [`enforce`]), what PII a text holds (`ActivePolicy::rules`)
+//! and what of a person's note may be stored ([`screen`]). The importer, exports, the live check and the LLM help ask it; every
 //! refusal of a use is written to the blocked-content log, never with the content.
 
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 
-use super::{policy::Operation, store::ActivePolicy};
+use super::{pii::Verdict, policy::Operation, store::ActivePolicy};
 use crate::audit::Actor;
 
 /// Why the enforcer refused.
@@ -95,6 +95,47 @@ impl ActivePolicy {
             Some(_) => Ok(()),
         }
     }
+}
+
+/// What a person's free text (a note) may be stored as under the policy's PII rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Screened {
+    /// Store this: the text, with what a rule redacts replaced by its label.
+    Keep(String),
+    /// Store nothing: this rule blocks the text.
+    Blocked { rule: String },
+}
+
+/// Screens a person's free text about a call of `source` with the policy's PII rules (the
+/// call's own number, `own_number` in E.164, is no finding). A blocked text is written to the
+/// blocked-content log on its own (rule, version, who; never the text).
+pub async fn screen(
+    pool: &PgPool,
+    policy: &ActivePolicy,
+    actor: Actor,
+    source: &str,
+    text: &str,
+    own_number: Option<&str>,
+) -> Result<Screened, sqlx::Error> {
+    let screened = match policy.rules.judge(text, own_number) {
+        Verdict::Clean | Verdict::Warn(_) => Screened::Keep(text.to_owned()),
+        Verdict::Redact { text, .. } => Screened::Keep(text),
+        Verdict::Block { rule } => Screened::Blocked { rule },
+    };
+    if let Screened::Blocked { rule } = &screened {
+        sqlx::query!(
+            "insert into blocked_content_log (source, reason, rule, policy_version, actor_id)
+             values ($1, $2, $3, $4, $5)",
+            source,
+            Refusal::PiiBlocked.code(),
+            rule,
+            policy.version,
+            actor.user_id(),
+        )
+        .execute(pool)
+        .await?;
+    }
+    Ok(screened)
 }
 
 /// A use the enforcer refused, as logged.

@@ -41,6 +41,9 @@ mod error {
         Policy(#[from] PolicyError),
         #[error("there is no such policy version")]
         NotFound,
+        /// The policy has no source or rule of that name, e.g. `source "fax"`.
+        #[error("the policy has no {0}")]
+        NoSuchPart(String),
         /// A stored version cannot be read: the database was changed around the application.
         #[error("policy version {0} cannot be read: {1}")]
         Stored(i32, String),

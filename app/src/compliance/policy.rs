@@ -218,6 +218,44 @@ impl PolicyDocument {
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|source| source.id == id)
     }
+
+    pub fn source_mut(&mut self, id: &str) -> Option<&mut Source> {
+        self.sources.iter_mut().find(|source| source.id == id)
+    }
+
+    /// Adds `source`, or replaces the one with its id in its place.
+    pub fn put_source(&mut self, source: Source) {
+        match self.source_mut(&source.id) {
+            Some(existing) => *existing = source,
+            None => self.sources.push(source),
+        }
+    }
+
+    /// Removes the source `id`; `false` when there is none.
+    pub fn remove_source(&mut self, id: &str) -> bool {
+        let before = self.sources.len();
+        self.sources.retain(|source| source.id != id);
+        self.sources.len() < before
+    }
+
+    /// Adds `rule`, or replaces the one with its name in its place.
+    pub fn put_rule(&mut self, rule: PiiRule) {
+        match self
+            .pii_rules
+            .iter_mut()
+            .find(|other| other.name == rule.name)
+        {
+            Some(existing) => *existing = rule,
+            None => self.pii_rules.push(rule),
+        }
+    }
+
+    /// Removes the rule `name`; `false` when there is none.
+    pub fn remove_rule(&mut self, name: &str) -> bool {
+        let before = self.pii_rules.len();
+        self.pii_rules.retain(|rule| rule.name != name);
+        self.pii_rules.len() < before
+    }
 }
 
 fn too_long(text: &str) -> bool {

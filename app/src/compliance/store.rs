@@ -9,7 +9,7 @@ use sqlx::{PgConnection, PgPool};
 use super::{
     ComplianceError,
     pii::PiiRules,
-    policy::{Operations, PolicyDocument, PolicyError, Source},
+    policy::{Operation, Operations, PolicyDocument, PolicyError, Source},
     version::{PolicyVersion, VersionState},
 };
 use crate::{
@@ -109,6 +109,8 @@ async fn install(pool: &PgPool) -> Result<(), ComplianceError> {
         sqlx::query!("delete from policy_install_sources")
             .execute(&mut *tx)
             .await?;
+        let policy = ActivePolicy::new(1, document)?;
+        publish_lookup(&mut tx, &policy).await?;
         audit::record(
             &mut tx,
             Actor::System,
@@ -167,13 +169,49 @@ pub async fn versions(pool: &PgPool) -> Result<Vec<PolicyVersion>, ComplianceErr
 /// The draft's document if there is a draft, else the active version's: what a change starts
 /// from.
 pub async fn working_document(pool: &PgPool) -> Result<PolicyDocument, ComplianceError> {
-    let draft = sqlx::query!("select version, document from policy_versions where state = 'draft'")
-        .fetch_optional(pool)
+    active(pool).await?;
+    working_in(&mut *pool.acquire().await?).await
+}
+
+/// [`working_document`] on `conn`, e.g. in the transaction of a change.
+pub(super) async fn working_in(conn: &mut PgConnection) -> Result<PolicyDocument, ComplianceError> {
+    let row = sqlx::query!(
+        "select version, document from policy_versions
+         where state = 'draft'
+            or version = (select max(version) from policy_versions where state = 'approved')
+         order by state = 'draft' desc
+         limit 1"
+    )
+    .fetch_optional(conn)
+    .await?
+    .ok_or(ComplianceError::NotFound)?;
+    stored_document(row.version, row.document)
+}
+
+/// Writes the sources whose calls agents may see under `policy` (the enforcer allows `lookup`
+/// without a justification) to `policy_lookup_sources`, which every read of calls for an agent
+/// follows. Runs in the transaction that makes `policy` the active version.
+pub(super) async fn publish_lookup(
+    tx: &mut PgConnection,
+    policy: &ActivePolicy,
+) -> sqlx::Result<()> {
+    let visible: Vec<String> = policy
+        .document
+        .sources
+        .iter()
+        .filter(|source| policy.decide(&source.id, Operation::Lookup, None).is_ok())
+        .map(|source| source.id.clone())
+        .collect();
+    sqlx::query!("delete from policy_lookup_sources")
+        .execute(&mut *tx)
         .await?;
-    match draft {
-        Some(row) => stored_document(row.version, row.document),
-        None => Ok(active(pool).await?.document),
-    }
+    sqlx::query!(
+        "insert into policy_lookup_sources (source) select unnest($1::text[])",
+        &visible
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// Policy changes take turns, so a draft is never changed while it is approved.

@@ -13,8 +13,9 @@ use crate::domain::{
     Priority, Role, SearchField, SearchTerm, StoredCall, Total, limits,
 };
 
-/// Whether a reader sees restricted calls (Sperrvermerk): admins do, greyed; agents never do,
-/// in no list, count, search or detail.
+/// Whether a reader sees restricted calls (Sperrvermerk) and calls of sources the source policy
+/// does not let agents look up: admins do (restricted ones greyed); agents never do, in no list,
+/// count, search or detail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Restricted {
     Hidden,
@@ -30,6 +31,11 @@ impl Restricted {
         }
     }
 }
+
+/// The calls agents do not see: restricted ones, and those of sources the active source policy
+/// does not allow them to look up (`policy_lookup_sources`, kept by `compliance::approval`).
+const HIDDEN_FROM_AGENTS: &str =
+    " and c.restricted_at is null and c.source in (select source from policy_lookup_sources)";
 
 /// How many calls one page shows unless the caller asks for another size.
 pub const PAGE_SIZE: usize = 50;
@@ -141,7 +147,7 @@ pub async fn item(
     let mut sql = QueryBuilder::new(SELECT_ITEMS);
     sql.push(" and c.id = ").push_bind(id);
     if restricted == Restricted::Hidden {
-        sql.push(" and c.restricted_at is null");
+        sql.push(HIDDEN_FROM_AGENTS);
     }
     let row: Option<ItemRow> = sql.build_query_as().fetch_optional(conn).await?;
     Ok(row.map(StoredCall::from))
@@ -238,7 +244,7 @@ impl<'a> Filters<'a> {
     fn push(&self, sql: &mut QueryBuilder<'_, Postgres>) {
         let query = self.query;
         if self.restricted == Restricted::Hidden {
-            sql.push(" and c.restricted_at is null");
+            sql.push(HIDDEN_FROM_AGENTS);
         }
         if !query.statuses.is_empty() {
             let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();

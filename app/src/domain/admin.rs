@@ -53,6 +53,25 @@ pub enum TokenScope {
     Api,
     /// The Prometheus metrics at `/metrics`, and nothing else.
     Metrics,
+    /// The live check of the source policy (`POST /api/v1/compliance/check`), and nothing else.
+    Compliance,
+}
+
+impl TokenScope {
+    pub const ALL: [Self; 3] = [Self::Api, Self::Metrics, Self::Compliance];
+
+    /// The name in the database, the token form and `server token create --scope`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Api => "api",
+            Self::Metrics => "metrics",
+            Self::Compliance => "compliance",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|scope| scope.code() == code)
+    }
 }
 
 /// An API token, without its secret.

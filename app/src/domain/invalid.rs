@@ -90,4 +90,6 @@ pub enum Invalid {
     ShadowDays,
     /// A compliance report covers at most 366 days.
     ReportPeriod,
+    /// A PII rule of the source policy blocks what the note holds (e.g. an account number).
+    NotePiiBlocked,
 }

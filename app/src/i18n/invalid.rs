@@ -115,6 +115,10 @@ pub(super) fn de(reason: Invalid) -> String {
         }
         Invalid::ShadowDays => "Der Probelauf schaut 1 bis 30 Tage zurück.".to_owned(),
         Invalid::ReportPeriod => "Ein Bericht umfasst höchstens 366 Tage.".to_owned(),
+        Invalid::NotePiiBlocked => "Die Notiz enthält Angaben, die die Compliance-Richtlinie nicht \
+                                    speichern lässt (z. B. eine Kontonummer). Bitte ohne sie \
+                                    speichern."
+            .to_owned(),
     }
 }
 
@@ -222,6 +226,9 @@ pub(super) fn en(reason: Invalid) -> String {
         }
         Invalid::ShadowDays => "The shadow test looks back 1 to 30 days.".to_owned(),
         Invalid::ReportPeriod => "A report covers at most 366 days.".to_owned(),
+        Invalid::NotePiiBlocked => "The note holds something the compliance policy does not let \
+                                    us store (e.g. an account number). Please save it without."
+            .to_owned(),
     }
 }
 

@@ -280,6 +280,7 @@ pub struct Texts {
     pub token_scope: &'static str,
     pub token_scope_api: &'static str,
     pub token_scope_metrics: &'static str,
+    pub token_scope_compliance: &'static str,
     pub token_self: &'static str,
     pub service_account: &'static str,
     pub token_prefix: &'static str,
@@ -343,6 +344,7 @@ impl Texts {
         match scope {
             TokenScope::Api => self.token_scope_api,
             TokenScope::Metrics => self.token_scope_metrics,
+            TokenScope::Compliance => self.token_scope_compliance,
         }
     }
 
@@ -569,6 +571,7 @@ static DE: Texts = Texts {
     token_scope: "Wofür",
     token_scope_api: "REST-API (/api/v1)",
     token_scope_metrics: "nur Metriken (/metrics)",
+    token_scope_compliance: "nur Compliance-Prüfung (/api/v1/compliance/check)",
     token_self: "Sie selbst",
     service_account: "Dienstkonto",
     token_prefix: "Beginnt mit",
@@ -881,6 +884,7 @@ static EN: Texts = Texts {
     token_scope: "For",
     token_scope_api: "REST API (/api/v1)",
     token_scope_metrics: "metrics only (/metrics)",
+    token_scope_compliance: "compliance check only (/api/v1/compliance/check)",
     token_self: "yourself",
     service_account: "service account",
     token_prefix: "Starts with",

@@ -2,12 +2,12 @@
 
 use app::{
     audit::Actor,
-    domain::{MaskingPolicy, Role, SessionUser},
+    domain::{MaskingPolicy, Role, SessionUser, TokenScope},
 };
 use axum::{extract::FromRequestParts, http::request::Parts};
 use sqlx::PgPool;
 
-use crate::error::ApiError;
+use crate::{credentials::Credential, error::ApiError};
 
 /// The caller of a REST request, who must be logged in (the guard has made sure).
 pub struct RestCaller(pub SessionUser);
@@ -34,6 +34,25 @@ impl<S: Send + Sync> FromRequestParts<S> for RestCaller {
             .cloned()
             .map(Self)
             .ok_or(ApiError::Unauthenticated)
+    }
+}
+
+/// The caller of the live check of the source policy: an admin, or anyone with a token of the
+/// scope `compliance` (made for that check alone); anyone else is refused (403).
+pub struct PolicyChecker(pub RestCaller);
+
+impl<S: Send + Sync> FromRequestParts<S> for PolicyChecker {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let scoped = parts.extensions.get::<Credential>()
+            == Some(&Credential::Token(TokenScope::Compliance));
+        let caller = RestCaller::from_request_parts(parts, state).await?;
+        if scoped || caller.0.role.allows(Role::Admin) {
+            Ok(Self(caller))
+        } else {
+            Err(ApiError::Forbidden)
+        }
     }
 }
 

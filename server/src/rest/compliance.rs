@@ -22,11 +22,15 @@ use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{Json, Path, Query, RestAdmin};
+use super::{Json, Path, PolicyChecker, Query, RestAdmin};
 use crate::{
     error::{ApiError, ErrorBody},
     state::{AppState, PracticeName},
 };
+
+/// The live check, as `routes` serves it under the REST prefix; tokens of the scope `compliance`
+/// count here and nowhere else.
+pub const CHECK_PATH: &str = "/compliance/check";
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -64,7 +68,7 @@ pub struct CheckAnswer {
 }
 
 /// Whether calls of a source may be used for an operation under the active policy (a question:
-/// nothing is used, so nothing is logged).
+/// nothing is used, so nothing is logged). For admins and tokens of the scope `compliance`.
 #[utoipa::path(
     post,
     path = "/compliance/check",
@@ -74,7 +78,7 @@ pub struct CheckAnswer {
 )]
 async fn check(
     State(pool): State<PgPool>,
-    RestAdmin(_): RestAdmin,
+    PolicyChecker(_): PolicyChecker,
     Json(request): Json<CheckRequest>,
 ) -> Result<Json<CheckAnswer>, ApiError> {
     let policy = store::active(&pool).await?;

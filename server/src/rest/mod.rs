@@ -5,11 +5,12 @@
 
 mod caller;
 mod calls;
-mod compliance;
+pub(crate) mod compliance;
 mod contract;
 mod days;
 mod dsgvo;
 mod extract;
+mod policy_parts;
 
 use axum::{Router, routing::get};
 use utoipa::{
@@ -18,7 +19,7 @@ use utoipa::{
 };
 use utoipa_axum::router::OpenApiRouter;
 
-pub use caller::{RestAdmin, RestCaller};
+pub use caller::{PolicyChecker, RestAdmin, RestCaller};
 pub use extract::{Json, Path, Query};
 
 use crate::{error::ApiError, state::AppState};
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(calls::routes())
         .merge(dsgvo::routes())
         .merge(compliance::routes())
+        .merge(policy_parts::routes())
         .split_for_parts();
     contract::add_refusals(&mut api);
     router

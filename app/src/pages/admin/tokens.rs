@@ -75,21 +75,13 @@ pub fn TokensView() -> impl IntoView {
             <label>
                 {t.token_scope}
                 <select name="scope" required>
-                    {[TokenScope::Api, TokenScope::Metrics].map(|scope| view! {
-                        <option value=scope_value(scope)>{t.token_scope_name(scope)}</option>
+                    {TokenScope::ALL.map(|scope| view! {
+                        <option value=scope.code()>{t.token_scope_name(scope)}</option>
                     })}
                 </select>
             </label>
             <button type="submit">{t.create_token}</button>
         </ActionForm>
-    }
-}
-
-/// The form value of a scope, as the server function reads it.
-fn scope_value(scope: TokenScope) -> &'static str {
-    match scope {
-        TokenScope::Api => "api",
-        TokenScope::Metrics => "metrics",
     }
 }
 
