@@ -12,6 +12,7 @@ use axum::{
 use chrono::{Duration, Utc};
 use common::{
     body_text,
+    callers::ids,
     calls::{NewCall, insert_call, insert_user},
     send,
 };
@@ -51,15 +52,6 @@ async fn call_api(
 
 async fn get(pool: &PgPool, uri: &str) -> (StatusCode, Value) {
     call_api(pool, Method::GET, uri, None).await
-}
-
-fn ids(page: &Value) -> Vec<i64> {
-    page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|item| item["id"].as_i64().expect("id"))
-        .collect()
 }
 
 #[sqlx::test(migrations = "../migrations")]

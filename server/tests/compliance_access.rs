@@ -17,10 +17,10 @@ use app::{
 };
 use axum::http::{Method, StatusCode};
 use common::{
-    callers::rest,
+    callers::{ids, rest},
     calls::{NewCall, insert_call},
 };
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]
@@ -84,15 +84,6 @@ async fn a_compliance_token_asks_the_live_check_and_reaches_nothing_else(pool: P
         StatusCode::FORBIDDEN,
         "an agent's REST token does not ask the policy"
     );
-}
-
-fn ids(page: &Value) -> Vec<i64> {
-    page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|item| item["id"].as_i64().expect("id"))
-        .collect()
 }
 
 /// Approves `document` as a second admin would.

@@ -13,10 +13,11 @@ use app::{
 use axum::http::{StatusCode, header};
 use chrono::{Days, TimeDelta, Utc};
 use common::{
+    callers::ids,
     calls::{NewCall, insert_call},
     requests::{get, server_fn},
 };
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::PgPool;
 
 async fn restricted_call(pool: &PgPool, admin: i64, days_ago: i64) -> i64 {
@@ -40,15 +41,6 @@ async fn restricted_call(pool: &PgPool, admin: i64, days_ago: i64) -> i64 {
     .expect("restricted");
     assert_eq!(restricted, 1);
     id
-}
-
-fn ids(page: &Value) -> Vec<i64> {
-    page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|item| item["id"].as_i64().expect("id"))
-        .collect()
 }
 
 #[sqlx::test(migrations = "../migrations")]

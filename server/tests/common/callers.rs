@@ -46,6 +46,16 @@ pub async fn rest(
     )
 }
 
+/// The call ids of a page of `GET /api/v1/calls`, in its order.
+pub fn ids(page: &Value) -> Vec<i64> {
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| item["id"].as_i64().expect("id"))
+        .collect()
+}
+
 /// A call line of the phone assistant, `minutes_ago` minutes old.
 pub fn line(event_id: &str, number: &str, name: &str, minutes_ago: i64) -> String {
     format!(
