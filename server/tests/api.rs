@@ -508,4 +508,38 @@ async fn the_openapi_document_describes_every_route_served(pool: PgPool) {
         json!(["NEW", "IN_PROGRESS", "DONE"]),
         "enums are described as they are serialised"
     );
+    let mut unresolved = Vec::new();
+    unresolved_refs(&document, schemas, &mut unresolved);
+    assert_eq!(
+        unresolved,
+        Vec::<String>::new(),
+        "every $ref names a described schema"
+    );
+}
+
+/// The `$ref`s in `value` that name no schema in `schemas`.
+fn unresolved_refs(
+    value: &Value,
+    schemas: &serde_json::Map<String, Value>,
+    unresolved: &mut Vec<String>,
+) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::String(reference)) = object.get("$ref") {
+                let name = reference.trim_start_matches("#/components/schemas/");
+                if !schemas.contains_key(name) {
+                    unresolved.push(reference.clone());
+                }
+            }
+            for child in object.values() {
+                unresolved_refs(child, schemas, unresolved);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                unresolved_refs(item, schemas, unresolved);
+            }
+        }
+        _ => {}
+    }
 }

@@ -308,6 +308,7 @@ async fn blocked_content(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReportParams {
+    #[param(inline)]
     format: ReportFormat,
     /// First day (Europe/Berlin), inclusive; default 29 days before `to`.
     #[param(value_type = Option<chrono::NaiveDate>)]
