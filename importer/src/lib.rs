@@ -10,6 +10,7 @@ pub mod replay;
 mod store;
 mod summary;
 pub mod validate;
+mod watch;
 
 pub use app::domain::is_call_file;
 pub use reader::{CONNECTIONS, Importer};

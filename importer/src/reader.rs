@@ -149,7 +149,7 @@ impl Importer {
     /// system refuses a watch, e.g. at its inotify limit.
     fn watch(&self, changed: Arc<Notify>) -> Option<RecommendedWatcher> {
         let on_event = move |event: notify::Result<notify::Event>| {
-            if event.is_ok() {
+            if event.is_ok_and(|event| crate::watch::is_change(&event)) {
                 changed.notify_one();
             }
         };
