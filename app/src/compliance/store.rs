@@ -2,6 +2,8 @@
 //! the first start), all of them, and the document a change starts from. Changes are in
 //! [`super::approval`].
 
+use std::sync::{Mutex, PoisonError};
+
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
@@ -60,15 +62,38 @@ async fn read_active(pool: &PgPool) -> Result<Option<ActivePolicy>, ComplianceEr
         return Ok(None);
     };
     let document = stored_document(row.version, row.document)?;
+    let hash = hex::encode(&row.content_hash);
+    if let Some(policy) = compiled(row.version, &hash, &document) {
+        return Ok(Some(policy));
+    }
     let policy = ActivePolicy::new(row.version, document)
         .map_err(|error| ComplianceError::Stored(row.version, error.to_string()))?;
-    if policy.content_hash != hex::encode(&row.content_hash) {
+    if policy.content_hash != hash {
         return Err(ComplianceError::Stored(
             row.version,
             "its content does not match the hash it was approved with".to_owned(),
         ));
     }
+    *COMPILED.lock().unwrap_or_else(PoisonError::into_inner) = Some(policy.clone());
     Ok(Some(policy))
+}
+
+/// The active version as last compiled. Reading the active version is one small query;
+/// compiling its rules takes far longer, and the importer asks several times a second.
+static COMPILED: Mutex<Option<ActivePolicy>> = Mutex::new(None);
+
+/// The compiled policy, if it was compiled from exactly this version, hash and content (the
+/// content is compared at every read, so a document changed behind the triggers is still
+/// caught by the hash check).
+fn compiled(version: i32, hash: &str, document: &PolicyDocument) -> Option<ActivePolicy> {
+    COMPILED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+        .filter(|policy| {
+            policy.version == version && policy.content_hash == hash && policy.document == *document
+        })
+        .cloned()
 }
 
 async fn install(pool: &PgPool) -> Result<(), ComplianceError> {
