@@ -133,8 +133,8 @@ impl From<crate::compliance::ComplianceError> for AppError {
             ComplianceError::Invalid { field, reason } => Self::invalid(field, reason),
             ComplianceError::Policy(error) => Self::PolicyInvalid(error.to_string()),
             ComplianceError::NotFound | ComplianceError::NoSuchPart(_) => Self::NotFound,
-            ComplianceError::Stored(..) => {
-                tracing::error!(%error, "a stored policy version cannot be used");
+            ComplianceError::Stored(..) | ComplianceError::RetentionTooLong { .. } => {
+                tracing::error!(%error, "the source policy cannot be used");
                 Self::Internal
             }
             ComplianceError::Database(error) => error.into(),

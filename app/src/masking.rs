@@ -143,7 +143,7 @@ pub async fn reveal(
     let row = sqlx::query!(
         "select caller_name, caller_number, date_of_birth from calls
          where id = $1 and received_at >= call_retention_cutoff() and restricted_at is null
-           and ($2 or source in (select source from policy_lookup_sources))",
+           and ($2 or source in (select source from policy_sources where agents_see))",
         call_id,
         user.role.allows(Role::Admin)
     )

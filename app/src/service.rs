@@ -153,7 +153,7 @@ pub async fn add_note(
     let mut tx = pool.begin().await?;
     let call = sqlx::query!(
         r#"select restricted_at is not null as "restricted!",
-                  source in (select source from policy_lookup_sources) as "looked_up!",
+                  source in (select source from policy_sources where agents_see) as "looked_up!",
                   source, caller_number
            from calls where id = $1 and received_at >= call_retention_cutoff() for update"#,
         call_id.0
@@ -261,7 +261,7 @@ async fn apply(
     let current = sqlx::query!(
         r#"select status as "status: CallStatus", assignee_id, version,
                   restricted_at is not null as "restricted!",
-                  source in (select source from policy_lookup_sources) as "looked_up!"
+                  source in (select source from policy_sources where agents_see) as "looked_up!"
            from calls where id = $1 and received_at >= call_retention_cutoff() for update"#,
         call_id.0,
     )

@@ -140,6 +140,9 @@ async fn import(cli: &Cli) -> anyhow::Result<()> {
     };
     let key = cli.erasure_key()?;
     let pool = app::db::connect(url, importer::CONNECTIONS, cli.retention_days).await?;
+    app::compliance::store::at_start(&pool, cli.retention_days)
+        .await
+        .context("the source policy does not allow the importer to start")?;
     let importer = Importer::new(pool, dir, key);
     if args.once {
         println!("{}", importer.with_progress_bar().run_once().await?);

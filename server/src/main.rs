@@ -73,6 +73,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if restored != Default::default() {
         tracing::warn!(?restored, "erasure tombstones restored");
     }
+    let policy = app::compliance::store::at_start(&pool, config.retention_days)
+        .await
+        .context("the source policy does not allow this server to start")?;
+    tracing::info!(version = policy.version, "source policy in force");
     if settings.demo_calls.is_none() {
         let retired = server::demo::retire_accounts(&pool)
             .await

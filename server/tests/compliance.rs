@@ -79,7 +79,7 @@ async fn neither_the_author_nor_the_last_editor_can_approve_a_third_admin_can(po
         Invalid::FourEyes
     );
     let mut edited = with_llm(document);
-    edited.retention_days = 14;
+    edited.sources[0].notes = "vom Bearbeiter ergänzt".to_owned();
     approval::save_draft(&runtime, editor, &edited)
         .await
         .expect("edited");

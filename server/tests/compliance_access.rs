@@ -9,7 +9,6 @@ use app::{
     audit::Actor,
     auth::tokens::{self, TokenRequest},
     compliance::{
-        approval,
         policy::{Operations, Permission, Source},
         store,
     },
@@ -19,6 +18,7 @@ use axum::http::{Method, StatusCode};
 use common::{
     callers::{ids, rest},
     calls::{NewCall, insert_call},
+    policy::approve,
 };
 use serde_json::json;
 use sqlx::PgPool;
@@ -86,24 +86,6 @@ async fn a_compliance_token_asks_the_live_check_and_reaches_nothing_else(pool: P
     );
 }
 
-/// Approves `document` as a second admin would.
-async fn approve(pool: &PgPool, author: i64, document: &app::compliance::policy::PolicyDocument) {
-    let runtime = common::runtime(pool);
-    let second: i64 = sqlx::query_scalar(
-        "insert into users (name, email, role) values ('Zweite', 'zweite@praxis.test', 'ADMIN')
-         on conflict (email) do update set name = excluded.name returning id",
-    )
-    .fetch_one(pool)
-    .await
-    .expect("a second admin");
-    let version = approval::save_draft(&runtime, author, document)
-        .await
-        .expect("a draft");
-    approval::approve(&runtime, second, version)
-        .await
-        .expect("approved");
-}
-
 #[sqlx::test(migrations = "../migrations")]
 async fn calls_of_a_source_without_lookup_are_hidden_from_agents_but_not_from_admins(pool: PgPool) {
     let admin = common::login(&pool, Role::Admin).await;
@@ -160,6 +142,11 @@ async fn calls_of_a_source_without_lookup_are_hidden_from_agents_but_not_from_ad
     let mut seen = ids(&page);
     seen.sort_unstable();
     assert_eq!(seen, [phone, web], "admins see every call");
+    assert_eq!(
+        source_names(&page),
+        [("phone", "Telefonassistent"), ("webform", "Webformular")],
+        "each with its source's display name"
+    );
     let (status, call) = rest(&pool, &admin, Method::PATCH, &status_change, Some(start)).await;
     assert_eq!(
         (status, &call["status"]),
@@ -170,6 +157,33 @@ async fn calls_of_a_source_without_lookup_are_hidden_from_agents_but_not_from_ad
     approve(&pool, admin.user_id, &document).await;
     let (_, page) = rest(&pool, &agent, Method::GET, "/api/v1/calls", None).await;
     assert_eq!(ids(&page).len(), 2, "switched on again, agents see it");
+
+    document.sources[0].name = "Telefon-KI".to_owned();
+    document.sources.truncate(1);
+    approve(&pool, admin.user_id, &document).await;
+    let (_, page) = rest(&pool, &admin, Method::GET, "/api/v1/calls", None).await;
+    assert_eq!(
+        source_names(&page),
+        [("phone", "Telefon-KI"), ("webform", "webform")],
+        "a renamed source shows its new name, a removed one its id"
+    );
+}
+
+/// The (source, display name) pairs of a page, by source.
+fn source_names(page: &serde_json::Value) -> Vec<(&str, &str)> {
+    let mut names: Vec<(&str, &str)> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| {
+            (
+                item["source"].as_str().expect("source"),
+                item["source_name"].as_str().expect("source name"),
+            )
+        })
+        .collect();
+    names.sort_unstable();
+    names
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -9,8 +9,7 @@ use super::{
     ComplianceError,
     policy::PolicyDocument,
     store::{
-        ActivePolicy, content_hash, document_json, lock, publish_lookup, stored_document,
-        working_in,
+        ActivePolicy, content_hash, document_json, lock, publish, stored_document, working_in,
     },
     version::VersionState,
 };
@@ -98,6 +97,15 @@ pub async fn approve(pool: &PgPool, admin: i64, version: i32) -> Result<String, 
     let document = stored_document(version, draft.document)?;
     let hash = content_hash(&document);
     let policy = ActivePolicy::new(version, document)?;
+    let configured = sqlx::query_scalar!(r#"select retention_days() as "days!""#)
+        .fetch_one(&mut *tx)
+        .await?;
+    if i32::from(policy.document.retention_days) < configured {
+        return Err(ComplianceError::invalid(
+            "version",
+            Invalid::PolicyRetentionBelowServer,
+        ));
+    }
     sqlx::query!(
         "update policy_versions
          set state = 'approved', decided_by = $2, decided_at = now(), content_hash = $3,
@@ -110,7 +118,7 @@ pub async fn approve(pool: &PgPool, admin: i64, version: i32) -> Result<String, 
     )
     .execute(&mut *tx)
     .await?;
-    publish_lookup(&mut tx, &policy).await?;
+    publish(&mut tx, &policy).await?;
     let hash = hex::encode(hash);
     audit::record(
         &mut tx,

@@ -11,6 +11,7 @@ pub mod checklist;
 pub mod enforcer;
 pub mod pii;
 pub mod policy;
+pub mod policy_log;
 #[cfg(feature = "backend")]
 pub mod report;
 pub mod shadow;
@@ -41,6 +42,17 @@ mod error {
         Policy(#[from] PolicyError),
         #[error("there is no such policy version")]
         NotFound,
+        /// The process is configured to keep calls longer than the active version allows.
+        #[error(
+            "a retention period of {configured} days (RETENTION_DAYS) is longer than the \
+             {allowed} days of the active source policy (version {version}); lower \
+             RETENTION_DAYS, or have a policy with a longer period approved first"
+        )]
+        RetentionTooLong {
+            configured: u16,
+            allowed: u16,
+            version: i32,
+        },
         /// The policy has no source or rule of that name, e.g. `source "fax"`.
         #[error("the policy has no {0}")]
         NoSuchPart(String),

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     audit::{self, Actor},
-    domain::AuditAction,
+    domain::{AuditAction, Retention},
 };
 
 /// The version in force, checked and compiled: what the enforcer decides with.
@@ -49,6 +49,25 @@ pub async fn active(pool: &PgPool) -> Result<ActivePolicy, ComplianceError> {
     }
     install(pool).await?;
     read_active(pool).await?.ok_or(ComplianceError::NotFound)
+}
+
+/// What a server or importer checks at start: the active version (installing version 1 at the
+/// very first start), and that the retention period it is configured with (`RETENTION_DAYS`) is
+/// not longer than the policy's, which it may never be.
+pub async fn at_start(
+    pool: &PgPool,
+    retention: Retention,
+) -> Result<ActivePolicy, ComplianceError> {
+    let policy = active(pool).await?;
+    let allowed = policy.document.retention_days;
+    if retention.days() > allowed {
+        return Err(ComplianceError::RetentionTooLong {
+            configured: retention.days(),
+            allowed,
+            version: policy.version,
+        });
+    }
+    Ok(policy)
 }
 
 async fn read_active(pool: &PgPool) -> Result<Option<ActivePolicy>, ComplianceError> {
@@ -135,7 +154,7 @@ async fn install(pool: &PgPool) -> Result<(), ComplianceError> {
             .execute(&mut *tx)
             .await?;
         let policy = ActivePolicy::new(1, document)?;
-        publish_lookup(&mut tx, &policy).await?;
+        publish(&mut tx, &policy).await?;
         audit::record(
             &mut tx,
             Actor::System,
@@ -213,26 +232,26 @@ pub(super) async fn working_in(conn: &mut PgConnection) -> Result<PolicyDocument
     stored_document(row.version, row.document)
 }
 
-/// Writes the sources whose calls agents may see under `policy` (the enforcer allows `lookup`
-/// without a justification) to `policy_lookup_sources`, which every read of calls for an agent
-/// follows. Runs in the transaction that makes `policy` the active version.
-pub(super) async fn publish_lookup(
-    tx: &mut PgConnection,
-    policy: &ActivePolicy,
-) -> sqlx::Result<()> {
-    let visible: Vec<String> = policy
-        .document
-        .sources
+/// Writes `policy`'s sources to `policy_sources`, which every read of calls follows: the display
+/// name shown for a call, and whether agents may see its calls (the enforcer allows `lookup`
+/// without a justification). Runs in the transaction that makes `policy` the active version.
+pub(super) async fn publish(tx: &mut PgConnection, policy: &ActivePolicy) -> sqlx::Result<()> {
+    let sources = &policy.document.sources;
+    let ids: Vec<&str> = sources.iter().map(|source| source.id.as_str()).collect();
+    let names: Vec<&str> = sources.iter().map(|source| source.name.as_str()).collect();
+    let agents_see: Vec<bool> = sources
         .iter()
-        .filter(|source| policy.decide(&source.id, Operation::Lookup, None).is_ok())
-        .map(|source| source.id.clone())
+        .map(|source| policy.decide(&source.id, Operation::Lookup, None).is_ok())
         .collect();
-    sqlx::query!("delete from policy_lookup_sources")
+    sqlx::query!("delete from policy_sources")
         .execute(&mut *tx)
         .await?;
     sqlx::query!(
-        "insert into policy_lookup_sources (source) select unnest($1::text[])",
-        &visible
+        "insert into policy_sources (source, name, agents_see)
+         select * from unnest($1::text[], $2::text[], $3::boolean[])",
+        &ids as &[&str],
+        &names as &[&str],
+        &agents_see
     )
     .execute(&mut *tx)
     .await?;

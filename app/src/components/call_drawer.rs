@@ -165,7 +165,7 @@ fn DrawerBody(
                 <dd>{personal(&call, PiiField::DateOfBirth, call.date_of_birth.get().map_or_else(|| "—".to_owned(), |d| d.format("%d.%m.%Y").to_string()))}</dd>
                 <dt>{t.col_concern}</dt><dd>{call.topic.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>{t.field_priority}</dt><dd>{t.priority(call.priority)}</dd>
-                <dt>{t.field_source}</dt><dd>{call.source.clone()}</dd>
+                <dt>{t.field_source}</dt><dd>{call.source_name.clone()}</dd>
                 <dt>{t.col_status}</dt><dd>{t.status(call.status)}</dd>
                 <dt>{t.field_version}</dt><dd>{call.version}</dd>
                 <dt>{t.field_event_id}</dt><dd class="mono">{event_id.into_inner().unwrap_or_else(|| crate::domain::MASK.to_owned())}</dd>

@@ -149,7 +149,7 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
             <td class="topic">{call.topic.clone().unwrap_or_default()}</td>
             <td class="nowrap">{date_of_birth}</td>
             <td>
-                <span class="source">{call.source.clone()}</span>
+                <span class="source">{call.source_name.clone()}</span>
                 <span class=format!("badge priority-{}", call.priority.as_str())>
                     {t.priority(call.priority)}
                 </span>

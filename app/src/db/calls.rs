@@ -33,17 +33,19 @@ impl Restricted {
 }
 
 /// The calls agents do not see: restricted ones, and those of sources the active source policy
-/// does not allow them to look up (`policy_lookup_sources`, kept by `compliance::approval`).
-const HIDDEN_FROM_AGENTS: &str =
-    " and c.restricted_at is null and c.source in (select source from policy_lookup_sources)";
+/// does not allow them to look up (`policy_sources`, kept by `compliance::store::publish`).
+const HIDDEN_FROM_AGENTS: &str = " and c.restricted_at is null and c.source in (select source from policy_sources where agents_see)";
 
 /// How many calls one page shows unless the caller asks for another size.
 pub const PAGE_SIZE: usize = 50;
 
 const SELECT_ITEMS: &str = "select c.id, c.received_at, c.caller_name, c.caller_number, c.topic, \
-     c.date_of_birth, c.source, c.priority, c.status, c.assignee_id, u.name as assignee_name, \
-     c.updated_at, c.version, c.restricted_at is not null as restricted \
-     from calls c left join users u on u.id = c.assignee_id where c.received_at >= call_retention_cutoff()";
+     c.date_of_birth, c.source, coalesce(s.name, c.source) as source_name, c.priority, c.status, \
+     c.assignee_id, u.name as assignee_name, c.updated_at, c.version, \
+     c.restricted_at is not null as restricted \
+     from calls c left join users u on u.id = c.assignee_id \
+     left join policy_sources s on s.source = c.source \
+     where c.received_at >= call_retention_cutoff()";
 
 #[derive(sqlx::FromRow)]
 struct ItemRow {
@@ -54,6 +56,7 @@ struct ItemRow {
     topic: Option<String>,
     date_of_birth: Option<chrono::NaiveDate>,
     source: String,
+    source_name: String,
     priority: Priority,
     status: CallStatus,
     assignee_id: Option<i64>,
@@ -73,6 +76,7 @@ impl From<ItemRow> for StoredCall {
             topic: row.topic,
             date_of_birth: row.date_of_birth,
             source: row.source,
+            source_name: row.source_name,
             priority: row.priority,
             status: row.status,
             assignee_id: row.assignee_id,

@@ -123,7 +123,11 @@ pub struct CallListItem {
     /// Empty when masked for the viewer (see `masked`).
     #[cfg_attr(feature = "backend", schema(value_type = Option<NaiveDate>))]
     pub date_of_birth: Shown<Option<NaiveDate>>,
+    /// The source's id, e.g. `phone`.
     pub source: String,
+    /// The source's display name in the active source policy (its id when the policy no
+    /// longer lists it).
+    pub source_name: String,
     pub priority: Priority,
     pub status: CallStatus,
     pub assignee_id: Option<i64>,
@@ -159,6 +163,7 @@ pub struct StoredCall {
     pub topic: Option<String>,
     pub date_of_birth: Option<NaiveDate>,
     pub source: String,
+    pub source_name: String,
     pub priority: Priority,
     pub status: CallStatus,
     pub assignee_id: Option<i64>,

@@ -92,4 +92,7 @@ pub enum Invalid {
     ReportPeriod,
     /// A PII rule of the source policy blocks what the note holds (e.g. an account number).
     NotePiiBlocked,
+    /// A policy may not keep calls for a shorter period than the server is configured to
+    /// (`RETENTION_DAYS`): that setting must come down first.
+    PolicyRetentionBelowServer,
 }

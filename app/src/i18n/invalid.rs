@@ -119,6 +119,12 @@ pub(super) fn de(reason: Invalid) -> String {
                                     speichern lässt (z. B. eine Kontonummer). Bitte ohne sie \
                                     speichern."
             .to_owned(),
+        Invalid::PolicyRetentionBelowServer => "Diese Version sieht eine kürzere Aufbewahrung \
+                                                vor, als der Server eingestellt ist \
+                                                (RETENTION_DAYS). Bitte zuerst RETENTION_DAYS \
+                                                senken und den Server neu starten, dann \
+                                                freigeben."
+            .to_owned(),
     }
 }
 
@@ -228,6 +234,11 @@ pub(super) fn en(reason: Invalid) -> String {
         Invalid::ReportPeriod => "A report covers at most 366 days.".to_owned(),
         Invalid::NotePiiBlocked => "The note holds something the compliance policy does not let \
                                     us store (e.g. an account number). Please save it without."
+            .to_owned(),
+        Invalid::PolicyRetentionBelowServer => "This version keeps calls for a shorter period \
+                                                than the server is set to (RETENTION_DAYS). \
+                                                Lower RETENTION_DAYS and restart the server \
+                                                first, then approve it."
             .to_owned(),
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod callers;
 pub mod calls;
+pub mod policy;
 pub mod requests;
 
 use std::num::NonZeroU32;

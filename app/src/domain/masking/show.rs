@@ -73,6 +73,7 @@ impl Mask for StoredCall {
             topic: self.topic,
             date_of_birth,
             source: self.source,
+            source_name: self.source_name,
             priority: self.priority,
             status: self.status,
             assignee_id: self.assignee_id,
