@@ -20,6 +20,8 @@ use futures_util::{StreamExt, stream};
 use serde_json::json;
 use sqlx::PgPool;
 
+use crate::csv_line::{self, spreadsheet_safe};
+
 /// The file formats of the export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
@@ -132,7 +134,7 @@ const CSV_HEADER: &str =
 
 fn csv_line(row: &AuditRecord) -> String {
     let optional = |value: Option<i64>| value.map(|v| v.to_string()).unwrap_or_default();
-    let fields = [
+    csv_line::csv_line([
         row.position.to_string(),
         row.occurred_at.to_rfc3339(),
         row.actor_kind.as_str().to_owned(),
@@ -143,29 +145,7 @@ fn csv_line(row: &AuditRecord) -> String {
         spreadsheet_safe(&row.diff),
         spreadsheet_safe(row.reason.as_deref().unwrap_or_default()),
         row.row_hash.clone(),
-    ];
-    let mut writer = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    if writer.write_record(&fields).is_err() {
-        return String::new();
-    }
-    writer
-        .into_inner()
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .unwrap_or_default()
-}
-
-/// A text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return at the
-/// start) gets a leading apostrophe, so opening the export cannot run anything (OWASP's advice
-/// on CSV injection).
-fn spreadsheet_safe(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
+    ])
 }
 
 fn json_item(row: &AuditRecord, first: bool) -> String {
@@ -183,17 +163,4 @@ fn json_item(row: &AuditRecord, first: bool) -> String {
         "row_hash": row.row_hash,
     });
     format!("{separator}{item}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::spreadsheet_safe;
-
-    #[test]
-    fn texts_a_spreadsheet_would_run_are_defused() {
-        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(spreadsheet_safe("{\"field\":1}"), "{\"field\":1}");
-        assert_eq!(spreadsheet_safe("Anna Schmidt"), "Anna Schmidt");
-    }
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod credentials;
+pub mod csv_line;
 pub mod demo;
 pub mod error;
 pub mod jobs;

@@ -205,6 +205,13 @@ fn table() -> Vec<Case> {
         ),
         case(
             Method::GET,
+            "/api/v1/compliance/policy-audit",
+            Rest,
+            "",
+            [401, 403, 200, 401],
+        ),
+        case(
+            Method::GET,
             "/api/v1/compliance/report",
             Rest,
             "",
@@ -462,6 +469,13 @@ fn table() -> Vec<Case> {
         case(
             Method::POST,
             "/api/compliance/blocked",
+            ServerFn,
+            r#"{"from": null, "to": null}"#,
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/compliance/policy_log",
             ServerFn,
             r#"{"from": null, "to": null}"#,
             ADMIN_ONLY,

@@ -474,6 +474,7 @@ async fn the_openapi_document_describes_every_route_served(pool: PgPool) {
             "GET /compliance/matrix",
             "GET /compliance/pii-rules",
             "GET /compliance/policies",
+            "GET /compliance/policy-audit",
             "GET /compliance/report",
             "GET /compliance/sources",
             "PATCH /calls/{id}/status",

@@ -10,8 +10,8 @@ use crate::domain::Role;
 use crate::{
     AppError,
     compliance::{
-        blocked::BlockedEntry, pii::PiiRule, policy::PolicyDocument, shadow::ShadowReport,
-        version::PolicyVersion,
+        blocked::BlockedEntry, pii::PiiRule, policy::PolicyDocument, policy_log::PolicyLogEntry,
+        shadow::ShadowReport, version::PolicyVersion,
     },
 };
 
@@ -54,17 +54,38 @@ pub async fn blocked_content(
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
 ) -> Result<Vec<BlockedEntry>, AppError> {
-    use crate::domain::{Invalid, TimeRange};
-
     super::caller(Role::Admin)?;
     let pool = super::pool()?;
+    let (start, end) = super::answer(days(from, to))?.bounds(chrono::Utc::now());
+    super::answer(crate::compliance::blocked::blocked(&pool, start, end).await)
+}
+
+/// The newest policy changes between two days (Berlin), both optional and inclusive.
+#[server(endpoint = "compliance/policy_log", input = Json)]
+pub async fn policy_changes(
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> Result<Vec<PolicyLogEntry>, AppError> {
+    super::caller(Role::Admin)?;
+    let pool = super::pool()?;
+    let (start, end) = super::answer(days(from, to))?.bounds(chrono::Utc::now());
+    super::answer(crate::compliance::policy_log::policy_log(&pool, start, end).await)
+}
+
+/// The days `from` to `to`; `to` before `from` is refused.
+#[cfg(feature = "ssr")]
+fn days(
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> Result<crate::domain::TimeRange, AppError> {
+    use crate::domain::Invalid;
+
     if let (Some(from), Some(to)) = (from, to)
         && from > to
     {
-        return super::answer(Err(AppError::invalid("to", Invalid::RangeReversed)));
+        return Err(AppError::invalid("to", Invalid::RangeReversed));
     }
-    let (start, end) = TimeRange::Days { from, to }.bounds(chrono::Utc::now());
-    super::answer(crate::compliance::blocked::blocked(&pool, start, end).await)
+    Ok(crate::domain::TimeRange::Days { from, to })
 }
 
 /// What `rules` (a draft's) would do to the concerns of the calls of the last `days` days.

@@ -89,6 +89,18 @@ pub struct ComplianceTexts {
     pub source: &'static str,
     pub reason: &'static str,
     pub detail: &'static str,
+    pub policy_changes: &'static str,
+    pub no_policy_changes: &'static str,
+    pub blocked_content: &'static str,
+    pub who: &'static str,
+    pub details: &'static str,
+    pub action: &'static str,
+    pub download: &'static str,
+    pub add_source: &'static str,
+    pub remove_source: &'static str,
+    pub source_id_hint: &'static str,
+    pub source_id_taken: &'static str,
+    pub source_name_missing: &'static str,
 }
 
 impl Lang {
@@ -228,6 +240,19 @@ const DE: ComplianceTexts = ComplianceTexts {
     source: "Quelle",
     reason: "Grund",
     detail: "Regel / Operation / Stelle",
+    policy_changes: "Richtlinienänderungen",
+    no_policy_changes: "Keine Änderung der Richtlinie in diesem Zeitraum.",
+    blocked_content: "Blockierte Inhalte",
+    who: "Wer",
+    details: "Angaben",
+    action: "Aktion",
+    download: "Herunterladen",
+    add_source: "Quelle hinzufügen",
+    remove_source: "Entfernen",
+    source_id_hint: "Kennung: Kleinbuchstaben, Ziffern, „.“, „_“ und „-“, höchstens 64 Zeichen \
+                     (z. B. webformular).",
+    source_id_taken: "Eine Quelle mit dieser Kennung gibt es schon.",
+    source_name_missing: "Bitte einen Namen angeben.",
 };
 
 const EN: ComplianceTexts = ComplianceTexts {
@@ -354,6 +379,19 @@ const EN: ComplianceTexts = ComplianceTexts {
     source: "Source",
     reason: "Reason",
     detail: "Rule / operation / place",
+    policy_changes: "Policy changes",
+    no_policy_changes: "No change of the policy in this period.",
+    blocked_content: "Blocked content",
+    who: "Who",
+    details: "Details",
+    action: "Action",
+    download: "Download",
+    add_source: "Add source",
+    remove_source: "Remove",
+    source_id_hint: "Id: lower-case letters, digits, “.”, “_” and “-”, at most 64 characters \
+                     (e.g. webform).",
+    source_id_taken: "There is a source with this id already.",
+    source_name_missing: "Please give a name.",
 };
 
 /// The compliance words of the page's language.

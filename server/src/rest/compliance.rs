@@ -1,10 +1,10 @@
 //! The compliance area for programs (admins only, seed 003 §3.2): the live check, the PII rule
-//! tester, the versions of the source policy and the blocked-content log. Thin callers of `app::compliance`, which
-//! decides and audits; changes made here are drafts that another admin must approve.
+//! tester, the versions of the source policy and the report (its logs are in `compliance_log`,
+//! its parts in `policy_parts`). Thin callers of `app::compliance`, which decides and audits;
+//! changes made here are drafts that another admin must approve.
 
 use app::compliance::{
     approval,
-    blocked::{self, BlockedEntry},
     enforcer::Refusal,
     pii::{Finding, PiiRule, PiiRules, SAMPLE_MAX_CHARS},
     policy::{Operation, PolicyDocument},
@@ -41,7 +41,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(approve))
         .routes(routes!(reject))
         .routes(routes!(roll_back))
-        .routes(routes!(blocked_content))
         .routes(routes!(report))
 }
 
@@ -271,37 +270,6 @@ async fn roll_back(
         version,
         content_hash: None,
     }))
-}
-
-/// Days of the blocked-content log to read.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DayParams {
-    /// First day (Europe/Berlin), inclusive.
-    #[param(value_type = Option<chrono::NaiveDate>)]
-    from: Option<String>,
-    /// Last day (Europe/Berlin), inclusive; not before `from`.
-    #[param(value_type = Option<chrono::NaiveDate>)]
-    to: Option<String>,
-}
-
-/// What the source policy refused in the days asked for, newest first (at most 500): source,
-/// reason, rule or operation, version, who; never the content.
-#[utoipa::path(
-    get,
-    path = "/compliance/blocked-content",
-    tag = "compliance",
-    params(DayParams),
-    responses((status = OK, body = Vec<BlockedEntry>), (status = UNPROCESSABLE_ENTITY, body = ErrorBody))
-)]
-async fn blocked_content(
-    State(pool): State<PgPool>,
-    RestAdmin(_): RestAdmin,
-    Query(params): Query<DayParams>,
-) -> Result<Json<Vec<BlockedEntry>>, ApiError> {
-    let (from, to) = super::days::day_range(params.from, params.to)?;
-    let (start, end) = app::domain::TimeRange::Days { from, to }.bounds(chrono::Utc::now());
-    Ok(Json(blocked::blocked(&pool, start, end).await?))
 }
 
 /// The period and form of a compliance report.

@@ -6,6 +6,7 @@
 mod caller;
 mod calls;
 pub(crate) mod compliance;
+mod compliance_log;
 mod contract;
 mod days;
 mod dsgvo;
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(calls::routes())
         .merge(dsgvo::routes())
         .merge(compliance::routes())
+        .merge(compliance_log::routes())
         .merge(policy_parts::routes())
         .split_for_parts();
     contract::add_refusals(&mut api);

@@ -168,7 +168,6 @@ fn SaveDraft(working: Working, reload: Callback<()>) -> impl IntoView {
     }
 }
 
-/// Who approved a version, for people.
 /// A day to filter by, as the browser's date field shows it (`YYYY-MM-DD` in the signal).
 fn date_field(signal: RwSignal<String>, caption: &'static str) -> impl IntoView {
     view! {
@@ -183,6 +182,7 @@ fn date_field(signal: RwSignal<String>, caption: &'static str) -> impl IntoView 
     }
 }
 
+/// Who approved a version, for people.
 fn approver(version: &PolicyVersion) -> String {
     version
         .decided_by

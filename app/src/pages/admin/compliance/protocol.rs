@@ -1,52 +1,127 @@
-//! The blocked-content log, newest first, filtered by days: what the source policy refused,
-//! with rule, operation, version and who; never the content. Policy changes are in the audit
-//! log („Protokoll“ tab of the admin area) with their own action kinds.
+//! *Protokoll*: the policy changes (from the audit chain) and the blocked-content log, newest
+//! first, for the days chosen, each to download as CSV or JSON. Never the content of a call.
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use super::{LoadFailed, date_field};
 use crate::{
-    api::compliance::blocked_content,
-    compliance::blocked::BlockedEntry,
+    api::{
+        REST_PREFIX,
+        compliance::{blocked_content, policy_changes},
+    },
+    compliance::{blocked::BlockedEntry, policy_log::PolicyLogEntry},
     domain::format_berlin,
     i18n::{use_compliance_texts, use_texts},
     pages::admin::AdminTable,
 };
 
+type Days = (Option<NaiveDate>, Option<NaiveDate>);
+
 #[component]
 pub fn Protocol() -> impl IntoView {
-    let t = use_texts();
     let c = use_compliance_texts();
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
-    let range = RwSignal::new((None, None));
-    let entries = Resource::new(move || range.get(), |(from, to)| blocked_content(from, to));
+    let days = RwSignal::new((None, None));
     let day = |text: String| NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok();
     let show = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        range.set((day(from.get_untracked()), day(to.get_untracked())));
+        days.set((day(from.get_untracked()), day(to.get_untracked())));
     };
+    let changes = Resource::new(move || days.get(), |(from, to)| policy_changes(from, to));
+    let blocked = Resource::new(move || days.get(), |(from, to)| blocked_content(from, to));
     view! {
         <form class="admin-form inline" on:submit=show>
             {date_field(from, c.from)}
             {date_field(to, c.to)}
             <button type="submit">{c.show}</button>
         </form>
-        <Transition fallback=move || view! { <p class="state">{t.loading}</p> }>
-            {move || entries.get().map(|result| match result {
+        <h3>{c.policy_changes}</h3>
+        <Downloads path="policy-audit" file="anrufe-richtlinie" days />
+        <Transition fallback=loading>
+            {move || changes.get().map(|result| match result {
+                Ok(entries) if entries.is_empty() => {
+                    view! { <p class="state state-empty">{c.no_policy_changes}</p> }.into_any()
+                }
+                Ok(entries) => view! { <Changes entries /> }.into_any(),
+                Err(error) => view! { <LoadFailed error /> }.into_any(),
+            })}
+        </Transition>
+        <h3>{c.blocked_content}</h3>
+        <Downloads path="blocked-content" file="anrufe-blockierte-inhalte" days />
+        <Transition fallback=loading>
+            {move || blocked.get().map(|result| match result {
                 Ok(entries) if entries.is_empty() => {
                     view! { <p class="state state-empty">{c.no_blocked}</p> }.into_any()
                 }
-                Ok(entries) => view! { <Entries entries /> }.into_any(),
+                Ok(entries) => view! { <Blocked entries /> }.into_any(),
                 Err(error) => view! { <LoadFailed error /> }.into_any(),
             })}
         </Transition>
     }
 }
 
+fn loading() -> impl IntoView {
+    view! { <p class="state">{use_texts().loading}</p> }
+}
+
+/// Links to the log at `path` under the REST API for the days shown, as CSV and as JSON: the
+/// browser downloads what the server reads, for the same days, as `file`.
 #[component]
-fn Entries(entries: Vec<BlockedEntry>) -> impl IntoView {
+fn Downloads(path: &'static str, file: &'static str, days: RwSignal<Days>) -> impl IntoView {
+    let c = use_compliance_texts();
+    let href = move |format: &'static str| {
+        move || {
+            let mut query = form_urlencoded::Serializer::new(String::new());
+            query.append_pair("format", format);
+            let (from, to) = days.get();
+            for (key, day) in [("from", from), ("to", to)] {
+                if let Some(day) = day {
+                    query.append_pair(key, &day.to_string());
+                }
+            }
+            format!("{REST_PREFIX}/compliance/{path}?{}", query.finish())
+        }
+    };
+    let json_name = format!("{file}.json");
+    view! {
+        <p class="export">
+            {c.download}": "
+            <a href=href("csv") rel="external" download>"CSV"</a>
+            " · "
+            <a href=href("json") rel="external" download=json_name>"JSON"</a>
+        </p>
+    }
+}
+
+#[component]
+fn Changes(entries: Vec<PolicyLogEntry>) -> impl IntoView {
+    let t = use_texts();
+    let c = use_compliance_texts();
+    let rows = entries
+        .into_iter()
+        .map(|entry| {
+            let who = entry.actor.unwrap_or_else(|| c.by_system.to_owned());
+            let version = entry.version.map(|v| format!("v{v}")).unwrap_or_default();
+            view! {
+                <tr>
+                    <td class="nowrap">{format_berlin(entry.occurred_at)}</td>
+                    <td>{who}</td>
+                    <td>{t.audit_action_name(entry.action)}</td>
+                    <td>{version}</td>
+                    <td><code class="diff">{entry.details}</code></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <AdminTable columns=vec![c.when, c.who, c.action, c.version, c.details]>{rows}</AdminTable>
+    }
+}
+
+#[component]
+fn Blocked(entries: Vec<BlockedEntry>) -> impl IntoView {
     let c = use_compliance_texts();
     let rows = entries
         .into_iter()
