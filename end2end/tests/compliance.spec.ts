@@ -4,9 +4,10 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { ADMIN } from '../accounts';
 import { collectErrors } from '../console';
 
-// The compliance area: one admin drafts a PII rule (checked and tried as it is typed), cannot
-// approve it herself, a second admin approves it, and the next line of the phone assistant that
-// matches it is blocked and shows up in the log without its content and in the report.
+// The compliance area: one admin adds a source and drafts a PII rule (checked and tried as it is
+// typed), cannot approve it herself, a second admin approves it, and the next line of the phone
+// assistant that matches it is blocked and shows up in the log without its content, in the CSV
+// download and in the report; the approval is in the policy's own log.
 
 const RULE = 'Kontodaten';
 const WORD = 'Kontonummer';
@@ -56,6 +57,17 @@ test.describe('as the admin', () => {
     await expect(page.getByText('Prüfliste für Auditoren')).toBeVisible();
     await expect(page.getByText('Operationsmatrix zeigt Training = verboten')).toBeVisible();
 
+    await page.getByRole('tab', { name: 'Quellen' }).click();
+    const newSource = page.locator('form.new-source');
+    await newSource.getByLabel('Name').fill('Webformular');
+    await newSource.getByLabel('Kennung').fill('Web Formular');
+    await newSource.getByRole('button', { name: 'Quelle hinzufügen' }).click();
+    await expect(page.locator('.state-error')).toContainText('Kleinbuchstaben');
+    await newSource.getByLabel('Kennung').fill('webformular');
+    await newSource.getByLabel('Rechtsgrundlage').fill('Art. 6 Abs. 1 lit. b DSGVO');
+    await newSource.getByRole('button', { name: 'Quelle hinzufügen' }).click();
+    await expect(page.getByRole('row').filter({ hasText: 'webformular' })).toContainText('Webformular');
+
     await page.getByRole('tab', { name: 'PII-Regeln' }).click();
     await page.getByLabel('Regeln testen').fill('Rückruf 0171 1234567, Konto DE02 1203 0000 0000 2020 51');
     await expect(page.locator('.pii-count')).toHaveText('2 Treffer');
@@ -80,6 +92,7 @@ test.describe('as the admin', () => {
     await page.getByRole('tab', { name: 'Versionen' }).click();
     const draft = page.getByRole('row').filter({ hasText: 'Entwurf' });
     await expect(draft).toContainText(`Regel „${RULE}“ hinzugefügt`);
+    await expect(draft).toContainText('Quelle webformular hinzugefügt');
     await expect(draft).toContainText('Freigeben muss eine andere Admin-Person');
     await draft.getByRole('button', { name: 'Freigeben' }).click();
     await expect(page.getByRole('alert')).toContainText('Vier-Augen-Prinzip');
@@ -103,7 +116,18 @@ test.describe('as the admin', () => {
       await other.getByRole('button', { name: 'Anzeigen' }).click();
       await expect(blocked.first()).toContainText(RULE, { timeout: 1000 });
     }).toPass({ timeout: 20_000 });
-    await expect(other.locator('table.admin-table')).not.toContainText(WORD);
+    await expect(other.locator('body')).not.toContainText(WORD);
+    const approval = other.getByRole('row').filter({ hasText: 'Richtlinie freigegeben' }).first();
+    await expect(approval).toContainText('Zweite Admin');
+    const [csv] = await Promise.all([
+      other.waitForEvent('download'),
+      other.getByRole('link', { name: 'CSV' }).last().click(),
+    ]);
+    expect(csv.suggestedFilename()).toMatch(/^anrufe-blockierte-inhalte-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = readFileSync(await csv.path(), 'utf8').split('\n');
+    expect(lines[0]).toBe('occurred_at,source,reason,operation,rule,policy_version,actor,file_name,line_number');
+    expect(lines.some((line) => line.includes(`,phone,pii_blocked,,${RULE},`))).toBe(true);
+    expect(lines.join('\n')).not.toContain(WORD);
 
     // The report of today names the new version's change and counts the refusal.
     await other.getByRole('tab', { name: 'Übersicht' }).click();

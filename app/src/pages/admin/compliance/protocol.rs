@@ -102,7 +102,8 @@ fn Changes(entries: Vec<PolicyLogEntry>) -> impl IntoView {
     let rows = entries
         .into_iter()
         .map(|entry| {
-            let who = entry.actor.unwrap_or_else(|| c.by_system.to_owned());
+            let who = entry.actor.unwrap_or_else(|| c.system.to_owned());
+            let details = details_text(&entry.details);
             let version = entry.version.map(|v| format!("v{v}")).unwrap_or_default();
             view! {
                 <tr>
@@ -110,7 +111,7 @@ fn Changes(entries: Vec<PolicyLogEntry>) -> impl IntoView {
                     <td>{who}</td>
                     <td>{t.audit_action_name(entry.action)}</td>
                     <td>{version}</td>
-                    <td><code class="diff">{entry.details}</code></td>
+                    <td>{details}</td>
                 </tr>
             }
         })
@@ -118,6 +119,33 @@ fn Changes(entries: Vec<PolicyLogEntry>) -> impl IntoView {
     view! {
         <AdminTable columns=vec![c.when, c.who, c.action, c.version, c.details]>{rows}</AdminTable>
     }
+}
+
+/// A policy change's details for people: the approved content's hash (shortened), whether it
+/// was self-approved, where a rollback started, the single-admin setting. The downloads hold
+/// the details in full.
+fn details_text(details: &str) -> String {
+    let c = use_compliance_texts();
+    let Ok(details) = serde_json::from_str::<serde_json::Value>(details) else {
+        return details.to_owned();
+    };
+    let mut parts = Vec::new();
+    if let Some(hash) = details["content_hash"].as_str() {
+        let short: String = hash.chars().take(12).collect();
+        parts.push(format!("{} {short}…", c.content_hash));
+    }
+    if details["self_approved"] == true {
+        parts.push(c.self_approved.to_owned());
+    }
+    if let Some(from) = details["from"].as_i64() {
+        parts.push((c.started_from)(from));
+    }
+    match details["allow"].as_bool() {
+        Some(true) => parts.push(c.self_approval_allowed.to_owned()),
+        Some(false) => parts.push(c.self_approval_forbidden.to_owned()),
+        None => {}
+    }
+    parts.join(" · ")
 }
 
 #[component]

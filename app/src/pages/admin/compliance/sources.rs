@@ -82,7 +82,8 @@ fn AddSource(working: Working) -> impl IntoView {
         }
     };
     view! {
-        <form class="admin-form inline" on:submit=add>
+        <h3>{c.add_source}</h3>
+        <form class="admin-form inline new-source" on:submit=add>
             {field(name, c.source_name)}
             {field(id, c.source_id)}
             {field(legal_basis, c.legal_basis)}
@@ -194,14 +195,14 @@ fn SourceRow(working: Working, index: usize) -> impl IntoView {
             <td>
                 <button
                     type="button"
-                    class="secondary"
+                    class="button-small button-quiet"
                     on:click=move |_| working.edit(|d| {
                         if index < d.sources.len() {
                             d.sources.remove(index);
                         }
                     })
                 >
-                    {c.remove_source}
+                    {c.remove}
                 </button>
             </td>
         </tr>
