@@ -3,6 +3,8 @@
 
 pub mod api;
 #[cfg(feature = "backend")]
+pub mod at_rest;
+#[cfg(feature = "backend")]
 pub mod audit;
 #[cfg(feature = "backend")]
 pub mod auth;

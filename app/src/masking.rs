@@ -141,7 +141,7 @@ pub async fn reveal(
     let actor = Actor::User(user.id);
     let mut tx = pool.begin().await?;
     let row = sqlx::query!(
-        "select caller_name, caller_number, date_of_birth from calls
+        "select caller_name, caller_number, date_of_birth_sealed from calls
          where id = $1 and received_at >= call_retention_cutoff() and restricted_at is null
            and ($2 or source in (select source from policy_sources where agents_see))",
         call_id,
@@ -169,7 +169,11 @@ pub async fn reveal(
             .caller_number
             .map(|number| crate::domain::PhoneNumber::from_stored(number).to_string()),
         PiiField::DateOfBirth => row
-            .date_of_birth
+            .date_of_birth_sealed
+            .as_deref()
+            .map(crate::at_rest::open_date)
+            .transpose()
+            .map_err(sqlx::Error::from)?
             .map(|date| date.format("%d.%m.%Y").to_string()),
     };
     let reveal_id = sqlx::query_scalar!(

@@ -19,6 +19,8 @@ use sqlx::{Connection, PgConnection, PgPool};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // The dates of birth are sealed as in production, under a key of this run.
+    app::at_rest::Keyring::generate().install()?;
     let server = std::env::var("DATABASE_URL")
         .context("DATABASE_URL must name a server the bench may create databases on")?;
     let lines: usize = std::env::var("BENCH_LINES")

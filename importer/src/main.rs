@@ -7,7 +7,7 @@ use std::{
 };
 
 use anyhow::Context;
-use app::{domain::Retention, dsgvo::tombstones::ErasureKey};
+use app::{at_rest::Keyring, domain::Retention, dsgvo::tombstones::ErasureKey};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use importer::{Importer, validate::Reason};
 
@@ -33,9 +33,30 @@ struct Cli {
     /// (default DATA_DIR/erasure.key): lines of erased calls are skipped, never stored again.
     #[arg(long, env = "ERASURE_KEY_FILE", global = true)]
     erasure_key_file: Option<PathBuf>,
+    /// The data keys the date of birth is sealed with, made by the server at its first start
+    /// (default DATA_DIR/data-keys.json).
+    #[arg(long, env = "DATA_KEYS_FILE", global = true)]
+    data_keys_file: Option<PathBuf>,
 }
 
 impl Cli {
+    /// Installs the server's data keys for this process.
+    fn install_data_keys(&self) -> anyhow::Result<()> {
+        let path = self
+            .data_keys_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("data-keys.json"));
+        let ring = Keyring::read(&path).with_context(|| {
+            format!(
+                "the data keys in {} are not usable; the server makes them at its first start: \
+                 point DATA_KEYS_FILE (or DATA_DIR) at the server's",
+                path.display()
+            )
+        })?;
+        ring.install()?;
+        Ok(())
+    }
+
     fn erasure_key(&self) -> anyhow::Result<ErasureKey> {
         let path = self
             .erasure_key_file
@@ -114,6 +135,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             reason,
             database_url,
         }) => {
+            cli.install_data_keys()?;
             replay(
                 database_url,
                 *reason,
@@ -139,6 +161,7 @@ async fn import(cli: &Cli) -> anyhow::Result<()> {
             .exit();
     };
     let key = cli.erasure_key()?;
+    cli.install_data_keys()?;
     let pool = app::db::connect(url, importer::CONNECTIONS, cli.retention_days).await?;
     app::compliance::store::at_start(&pool, cli.retention_days)
         .await

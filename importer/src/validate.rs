@@ -425,13 +425,15 @@ fn date_of_birth(
         .or_else(|_| NaiveDate::parse_from_str(&text, "%d.%m.%Y"));
     let (code, detail) = match parsed {
         Ok(date) if date <= now.with_timezone(&BERLIN).date_naive() => return Ok(Some(date)),
+        // The warning names no date: warnings are stored in clear, the date of birth only
+        // sealed (the raw event keeps what was delivered).
         Ok(_) => (
             "date_of_birth_in_future",
-            format!("date of birth {text:?} lies in the future"),
+            "the date of birth lies in the future".to_owned(),
         ),
         Err(_) => (
             "invalid_date_of_birth",
-            format!("date of birth {text:?} is neither YYYY-MM-DD nor DD.MM.YYYY"),
+            "the date of birth is neither YYYY-MM-DD nor DD.MM.YYYY".to_owned(),
         ),
     };
     warnings.push(Warning {

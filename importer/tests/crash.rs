@@ -2,6 +2,8 @@
 //! partial writes and new daily files), many cycles: at the end every line written is stored
 //! exactly once, no half line was ever taken for a bad one, and every offset is at the end.
 
+mod common;
+
 use std::{
     collections::BTreeSet,
     io::Write,
@@ -42,6 +44,7 @@ fn start_importer(dir: &Path, key: &Path, url: &str) -> Child {
         .args(["--dir", &dir.display().to_string()])
         .env("DATABASE_URL", url)
         .env("ERASURE_KEY_FILE", key)
+        .env("DATA_KEYS_FILE", common::data_keys_file())
         .env("RUST_LOG", "error")
         .spawn()
         .expect("start the importer")

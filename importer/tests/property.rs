@@ -3,6 +3,8 @@
 //! calls are exactly the complete lines any pass could have seen, and nothing else.
 //! Cases come from proptest strategies; they are run one after another on one database.
 
+mod common;
+
 use std::{collections::BTreeSet, io::Write, path::Path};
 
 use chrono::Utc;
@@ -150,11 +152,7 @@ async fn imported_calls_match_a_model_of_appends_partial_lines_and_truncations(p
             .await
             .expect("reset");
         let dir = tempfile::tempdir().expect("temp dir");
-        let importer = importer::Importer::new(
-            pool.clone(),
-            dir.path(),
-            app::dsgvo::tombstones::ErasureKey::random(),
-        );
+        let importer = importer::Importer::new(pool.clone(), dir.path(), common::key());
         let mut model = Model::default();
         for op in ops.iter().chain([&Op::Import]) {
             model.apply(dir.path(), op);

@@ -47,6 +47,8 @@ const LIVE_CLIENTS: usize = 500;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // The dates of birth are sealed as in production, under a key of this run.
+    app::at_rest::Keyring::generate().install()?;
     let server = std::env::var("DATABASE_URL")
         .context("DATABASE_URL must name a server the bench may create databases on")?;
     let sizes: Vec<usize> = std::env::var("BENCH_CALLS")
@@ -224,7 +226,7 @@ async fn time_naive(pool: &PgPool, scenario: &Scenario) -> anyhow::Result<Figure
     }
     let count_sql = format!("select count(*) from calls where {filter}");
     let page_sql = format!(
-        "select id, received_at, caller_name, caller_number, topic, date_of_birth, source, \
+        "select id, received_at, caller_name, caller_number, topic, date_of_birth_sealed, source, \
          priority::text, status::text, assignee_id, updated_at, version \
          from calls where {filter} order by received_at desc, id desc offset $2 limit 50"
     );

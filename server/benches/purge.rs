@@ -38,6 +38,8 @@ fn count(name: &str, default: usize) -> anyhow::Result<usize> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // The dates of birth are sealed as in production, under a key of this run.
+    app::at_rest::Keyring::generate().install()?;
     let server = std::env::var("DATABASE_URL")
         .context("DATABASE_URL must name a server the bench may create databases on")?;
     let young = count("BENCH_CALLS", 100_000)?;

@@ -132,6 +132,12 @@ pub struct DataConfig {
     /// to put them back after a restore (default DATA_DIR/erasures.jsonl).
     #[arg(long, env = "ERASURE_FILE")]
     pub erasure_file: Option<PathBuf>,
+    /// The data keys the date of birth is sealed with (JSON: key id → key, one active; default
+    /// DATA_DIR/data-keys.json). Made at the first start while nothing is sealed yet; without
+    /// it, sealed values cannot be read. The importer needs the same file. Keep a copy outside
+    /// the server and never in the database.
+    #[arg(long, env = "DATA_KEYS_FILE")]
+    pub data_keys_file: Option<PathBuf>,
 }
 
 impl DataConfig {
@@ -149,6 +155,12 @@ impl DataConfig {
                 .clone()
                 .unwrap_or_else(|| self.data_dir.join("erasures.jsonl")),
         })
+    }
+
+    pub fn data_keys_file(&self) -> PathBuf {
+        self.data_keys_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("data-keys.json"))
     }
 
     pub fn anchor_file(&self) -> PathBuf {
@@ -205,6 +217,25 @@ pub enum Command {
     /// Answer a caller's request: export (Art. 15/20) or erase (Art. 17) their data.
     #[command(subcommand)]
     Dsgvo(DsgvoCommand),
+    /// Manage the data keys the date of birth is sealed with (DATA_KEYS_FILE).
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Show the keys, the active one, and how many stored values each key seals.
+    Status,
+    /// Add a new key and make it the active one; `rotate` then seals everything with it.
+    Add,
+    /// Seal every stored value with the active key, in batches; run it again after a crash to
+    /// go on. Audited.
+    Rotate,
+    /// Remove a key that seals nothing any more.
+    Remove {
+        /// The key's id, as `status` shows it.
+        id: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod credentials;
 pub mod csv_line;
+pub mod data_keys;
 pub mod demo;
 pub mod error;
 pub mod jobs;

@@ -38,6 +38,11 @@ async fn main() -> anyhow::Result<()> {
         let pool = app::db::connect(config.database_url.expose(), 2, config.retention_days)
             .await
             .context("DATABASE_URL")?;
+        if !matches!(command, Command::Keys(_) | Command::Migrate) {
+            server::data_keys::load(&config.data, &pool)
+                .await?
+                .install()?;
+        }
         let fine = server::cli::run(&pool, &config.data, command).await?;
         std::process::exit(if fine { 0 } else { 1 });
     }
@@ -65,6 +70,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let pool = app::db::connect(config.database_url.expose(), 10, config.retention_days)
         .await
         .context("DATABASE_URL")?;
+    let keys = server::data_keys::load(&config.data, &pool)
+        .await?
+        .install()?;
+    server::data_keys::seal_clear(keys, &pool).await?;
     // After a restore from a backup older than an erasure, the erased calls go again before
     // anyone can see them or the importer runs.
     let restored = app::dsgvo::restore(&pool, &tombstones)

@@ -35,6 +35,7 @@ async fn audited_actions(pool: &PgPool, count: usize) {
 async fn server(pool: &PgPool, data_dir: &Path, args: &[&str]) -> (bool, String) {
     let url = common::runtime_url(pool).await;
     let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("DATA_KEYS_FILE", common::data_keys_file())
         .args(args)
         .env("DATABASE_URL", url)
         .env("DATA_DIR", data_dir)

@@ -207,6 +207,10 @@ async fn policy_changes(pool: &PgPool, admin: i64) {
     report::export(&runtime, admin, "Praxis", today, today, ReportFormat::Json)
         .await
         .expect("compliance_report_exported");
+    let keys = app::at_rest::keys::installed().expect("the test binary's data keys");
+    app::at_rest::store::rotate(&runtime, keys, |_| {})
+        .await
+        .expect("data_keys_rotated");
 }
 
 /// Export, restriction with a legal hold, lifting, and erasure of one call.
@@ -488,6 +492,7 @@ async fn verification_finds_reordered_rows(pool: PgPool) {
 
 fn server(url: &str, args: &[&str], stdin: &str) -> (bool, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("DATA_KEYS_FILE", common::data_keys_file())
         .args(args)
         .env("DATABASE_URL", url)
         // No anchors: the chain alone (tests/anchors.rs checks it against anchors).

@@ -141,11 +141,11 @@ async fn restoring_a_backup_from_before_an_erasure_erases_again(pool: PgPool) {
 
     // The backup from before: the call is back, its tombstone is not.
     sqlx::query(
-        "insert into calls (id, event_id, received_at, caller_number, caller_name, date_of_birth,
+        "insert into calls (id, event_id, received_at, caller_number, caller_name, date_of_birth_sealed,
                             topic, priority, source, status, version, warnings, raw_payload,
                             content_hash, created_at, updated_at)
          overriding system value
-         select id, event_id, received_at, caller_number, caller_name, date_of_birth, topic,
+         select id, event_id, received_at, caller_number, caller_name, date_of_birth_sealed, topic,
                 priority, source, status, version, warnings, raw_payload, content_hash,
                 created_at, updated_at
          from jsonb_populate_record(null::calls, $1)",

@@ -89,6 +89,7 @@ async fn the_command_line_exports_and_erases_asking_first(pool: PgPool) {
     let url = common::runtime_url(&pool).await;
     let server = |args: &[&str]| {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .env("DATA_KEYS_FILE", common::data_keys_file())
             .args(args)
             .env("DATABASE_URL", &url)
             .env("DATA_DIR", dir.path())

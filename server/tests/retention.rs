@@ -315,6 +315,7 @@ async fn a_purge_killed_half_way_ends_like_an_uninterrupted_one(pool: PgPool) {
     .expect("old calls");
     let url = common::runtime_url(&pool).await;
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("DATA_KEYS_FILE", common::data_keys_file())
         .args(["retention", "run"])
         .env("DATABASE_URL", url)
         .env("RUST_LOG", "warn")

@@ -153,6 +153,7 @@ async fn a_purge_without_the_database_says_so() {
 #[test]
 fn a_period_longer_than_the_policy_is_refused_at_start() {
     let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("DATA_KEYS_FILE", common::data_keys_file())
         .arg("migrate")
         .env("DATABASE_URL", "postgres://anrufe_app@127.0.0.1:1/anrufe")
         .env("RETENTION_DAYS", "45")

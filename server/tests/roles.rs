@@ -11,6 +11,7 @@ use sqlx::PgPool;
 /// Runs the `server` binary with `env`; whether it succeeded, and what it printed.
 fn server(env: &[(&str, &str)], args: &[&str]) -> (bool, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("DATA_KEYS_FILE", common::data_keys_file())
         .args(args)
         .env_remove("MIGRATION_DATABASE_URL")
         .envs(env.iter().copied())

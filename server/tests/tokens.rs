@@ -141,6 +141,7 @@ async fn a_token_acts_as_its_maker_or_a_service_account_never_as_another_person(
     let url = common::runtime_url(&pool).await;
     let token_add = |user: &str| {
         std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .env("DATA_KEYS_FILE", common::data_keys_file())
             .args(["token", "add", "--user", user, "--name", "Skript"])
             .env("DATABASE_URL", &url)
             .env_remove("MIGRATION_DATABASE_URL")

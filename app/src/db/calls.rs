@@ -8,9 +8,12 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use crate::domain::{
-    CallPage, CallQuery, CallSort, CallStatus, Cursor, MaskingPolicy, PageAt, PhoneNumber,
-    Priority, Role, SearchField, SearchTerm, StoredCall, Total, limits,
+use crate::{
+    at_rest::{SealError, open_date},
+    domain::{
+        CallPage, CallQuery, CallSort, CallStatus, Cursor, MaskingPolicy, PageAt, PhoneNumber,
+        Priority, Role, SearchField, SearchTerm, StoredCall, Total, limits,
+    },
 };
 
 /// Whether a reader sees restricted calls (Sperrvermerk) and calls of sources the source policy
@@ -40,7 +43,7 @@ const HIDDEN_FROM_AGENTS: &str = " and c.restricted_at is null and c.source in (
 pub const PAGE_SIZE: usize = 50;
 
 const SELECT_ITEMS: &str = "select c.id, c.received_at, c.caller_name, c.caller_number, c.topic, \
-     c.date_of_birth, c.source, coalesce(s.name, c.source) as source_name, c.priority, c.status, \
+     c.date_of_birth_sealed, c.source, coalesce(s.name, c.source) as source_name, c.priority, c.status, \
      c.assignee_id, u.name as assignee_name, c.updated_at, c.version, \
      c.restricted_at is not null as restricted \
      from calls c left join users u on u.id = c.assignee_id \
@@ -54,7 +57,7 @@ struct ItemRow {
     caller_name: Option<String>,
     caller_number: Option<String>,
     topic: Option<String>,
-    date_of_birth: Option<chrono::NaiveDate>,
+    date_of_birth_sealed: Option<String>,
     source: String,
     source_name: String,
     priority: Priority,
@@ -66,15 +69,22 @@ struct ItemRow {
     restricted: bool,
 }
 
-impl From<ItemRow> for StoredCall {
-    fn from(row: ItemRow) -> Self {
-        Self {
+impl TryFrom<ItemRow> for StoredCall {
+    type Error = SealError;
+
+    /// Opens the sealed date of birth (see `crate::at_rest`).
+    fn try_from(row: ItemRow) -> Result<Self, SealError> {
+        Ok(Self {
             id: row.id,
             received_at: row.received_at,
             caller_name: row.caller_name,
             caller_number: row.caller_number.map(PhoneNumber::from_stored),
             topic: row.topic,
-            date_of_birth: row.date_of_birth,
+            date_of_birth: row
+                .date_of_birth_sealed
+                .as_deref()
+                .map(open_date)
+                .transpose()?,
             source: row.source,
             source_name: row.source_name,
             priority: row.priority,
@@ -84,7 +94,7 @@ impl From<ItemRow> for StoredCall {
             updated_at: row.updated_at,
             version: row.version,
             restricted: row.restricted,
-        }
+        })
     }
 }
 
@@ -122,7 +132,10 @@ pub async fn list(
     if backwards {
         rows.reverse();
     }
-    let items: Vec<StoredCall> = rows.into_iter().map(StoredCall::from).collect();
+    let items = rows
+        .into_iter()
+        .map(StoredCall::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
     let first = items.first().map(cursor_of);
     let last = items.last().map(cursor_of);
     let (previous, next) = match at {
@@ -154,7 +167,7 @@ pub async fn item(
         sql.push(HIDDEN_FROM_AGENTS);
     }
     let row: Option<ItemRow> = sql.build_query_as().fetch_optional(conn).await?;
-    Ok(row.map(StoredCall::from))
+    Ok(row.map(StoredCall::try_from).transpose()?)
 }
 
 /// The position of a call in every sort order.

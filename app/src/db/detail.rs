@@ -22,7 +22,7 @@ pub async fn call_detail(
     };
     let row = sqlx::query!(
         r#"select c.event_id, c.created_at, c.warnings,
-                  jsonb_pretty(c.raw_payload) as "raw_payload!",
+                  c.raw_payload,
                   c.restricted_at, u.name as "restricted_by?", c.restriction_reason,
                   c.legal_hold_until, c.legal_hold_reason
            from calls c left join users u on u.id = c.restricted_by where c.id = $1"#,
@@ -51,7 +51,11 @@ pub async fn call_detail(
         status_history,
         notes,
         audit,
-        raw_payload: row.raw_payload,
+        raw_payload: {
+            let mut raw = row.raw_payload;
+            crate::at_rest::open_payload(&mut raw)?;
+            serde_json::to_string_pretty(&raw).expect("a JSON value serialises")
+        },
         restriction: row
             .restricted_at
             .zip(row.restriction_reason)

@@ -89,10 +89,12 @@ pub enum AuditAction {
     SelfApprovalChanged,
     /// An admin exported the compliance report (JSON or PDF).
     ComplianceReportExported,
+    /// `server keys rotate` brought the stored dates of birth under the active data key.
+    DataKeysRotated,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 32] = [
         Self::Edit,
         Self::StatusChange,
         Self::Assign,
@@ -124,6 +126,7 @@ impl AuditAction {
         Self::PolicyRolledBack,
         Self::SelfApprovalChanged,
         Self::ComplianceReportExported,
+        Self::DataKeysRotated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -159,6 +162,7 @@ impl AuditAction {
             Self::PolicyRolledBack => "policy_rolled_back",
             Self::SelfApprovalChanged => "self_approval_changed",
             Self::ComplianceReportExported => "compliance_report_exported",
+            Self::DataKeysRotated => "data_keys_rotated",
         }
     }
 }

@@ -149,7 +149,7 @@ pub async fn export(
 async fn call(conn: &mut PgConnection, id: i64) -> sqlx::Result<ExportedCall> {
     let row = sqlx::query!(
         r#"select c.id, c.event_id, c.received_at, c.created_at, c.updated_at, c.caller_name,
-                  c.caller_number, c.date_of_birth, c.topic, c.priority as "priority: Priority",
+                  c.caller_number, c.date_of_birth_sealed, c.topic, c.priority as "priority: Priority",
                   c.source, c.status as "status: CallStatus", u.name as "assignee?", c.version,
                   c.warnings, c.raw_payload
            from calls c left join users u on u.id = c.assignee_id where c.id = $1"#,
@@ -185,7 +185,11 @@ async fn call(conn: &mut PgConnection, id: i64) -> sqlx::Result<ExportedCall> {
         updated_at: row.updated_at,
         caller_name: row.caller_name,
         caller_number: row.caller_number,
-        date_of_birth: row.date_of_birth,
+        date_of_birth: row
+            .date_of_birth_sealed
+            .as_deref()
+            .map(crate::at_rest::open_date)
+            .transpose()?,
         topic: row.topic,
         priority: row.priority,
         source: row.source,
@@ -193,7 +197,11 @@ async fn call(conn: &mut PgConnection, id: i64) -> sqlx::Result<ExportedCall> {
         assignee: row.assignee,
         version: row.version,
         warnings: row.warnings,
-        raw_payload: row.raw_payload,
+        raw_payload: {
+            let mut raw = row.raw_payload;
+            crate::at_rest::open_payload(&mut raw)?;
+            raw
+        },
         status_history,
         notes,
         reveals,

@@ -697,6 +697,7 @@ static DE: Texts = Texts {
         AuditAction::PolicyRolledBack => "Richtlinie zurückgerollt",
         AuditAction::SelfApprovalChanged => "Selbstfreigabe geändert",
         AuditAction::ComplianceReportExported => "Compliance-Bericht exportiert",
+        AuditAction::DataKeysRotated => "Datenschlüssel gewechselt",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Import",
@@ -1004,6 +1005,7 @@ static EN: Texts = Texts {
         AuditAction::PolicyRolledBack => "Policy rolled back",
         AuditAction::SelfApprovalChanged => "Self-approval changed",
         AuditAction::ComplianceReportExported => "Compliance report exported",
+        AuditAction::DataKeysRotated => "Data keys rotated",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Importer",

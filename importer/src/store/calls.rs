@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use app::{
+    at_rest::{self, SealError},
     audit::{self, Actor},
     domain::AuditAction,
     dsgvo::tombstones::{self, ErasureKey, Incoming},
@@ -146,7 +147,8 @@ struct Columns {
     received_at: Vec<DateTime<Utc>>,
     caller_number: Vec<Option<String>>,
     caller_name: Vec<Option<String>>,
-    date_of_birth: Vec<Option<NaiveDate>>,
+    /// Sealed (`app::at_rest`), as everything stored of a date of birth.
+    date_of_birth: Vec<Option<String>>,
     topic: Vec<Option<String>>,
     priority: Vec<String>,
     source: Vec<String>,
@@ -155,23 +157,27 @@ struct Columns {
     content_hash: Vec<Vec<u8>>,
 }
 
-impl<'a> FromIterator<&'a CallEvent> for Columns {
-    fn from_iter<I: IntoIterator<Item = &'a CallEvent>>(events: I) -> Self {
+impl Columns {
+    /// The columns of `events`, their dates of birth sealed (also in the raw event).
+    fn sealed<'a>(events: impl IntoIterator<Item = &'a CallEvent>) -> Result<Self, SealError> {
         let mut c = Columns::default();
         for e in events {
+            let mut raw_payload = e.raw_payload.clone();
+            at_rest::seal_payload(&mut raw_payload)?;
             c.event_id.push(e.event_id.clone());
             c.received_at.push(e.received_at);
             c.caller_number.push(e.caller_number.clone());
             c.caller_name.push(e.caller_name.clone());
-            c.date_of_birth.push(e.date_of_birth);
+            c.date_of_birth
+                .push(e.date_of_birth.map(at_rest::seal_date).transpose()?);
             c.topic.push(e.topic.clone());
             c.priority.push(e.priority.as_str().to_owned());
             c.source.push(e.source.clone());
             c.warnings.push(json!(e.warnings));
-            c.raw_payload.push(e.raw_payload.clone());
+            c.raw_payload.push(raw_payload);
             c.content_hash.push(e.content_hash.to_vec());
         }
-        c
+        Ok(c)
     }
 }
 
@@ -182,13 +188,13 @@ async fn insert_new_calls(
     tx: &mut PgConnection,
     events: &[CallEvent],
 ) -> sqlx::Result<HashSet<String>> {
-    let c: Columns = events.iter().collect();
+    let c = Columns::sealed(events)?;
     sqlx::query_scalar!(
-        "insert into calls (event_id, received_at, caller_number, caller_name, date_of_birth, topic,
-                            priority, source, warnings, raw_payload, content_hash)
+        "insert into calls (event_id, received_at, caller_number, caller_name, date_of_birth_sealed,
+                            topic, priority, source, warnings, raw_payload, content_hash)
          select event_id, received_at, caller_number, caller_name, date_of_birth, topic,
                 priority::call_priority, source, warnings, raw_payload, content_hash
-         from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::date[], $6::text[],
+         from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[],
                      $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::bytea[])
               as u(event_id, received_at, caller_number, caller_name, date_of_birth, topic,
                    priority, source, warnings, raw_payload, content_hash)
@@ -199,7 +205,7 @@ async fn insert_new_calls(
         &c.received_at,
         &c.caller_number as &[Option<String>],
         &c.caller_name as &[Option<String>],
-        &c.date_of_birth as &[Option<NaiveDate>],
+        &c.date_of_birth as &[Option<String>],
         &c.topic as &[Option<String>],
         &c.priority,
         &c.source,
@@ -219,15 +225,16 @@ async fn update_calls(tx: &mut PgConnection, changed: &[(i64, CallEvent)]) -> sq
         return Ok(());
     }
     let ids: Vec<i64> = changed.iter().map(|(id, _)| *id).collect();
-    let c: Columns = changed.iter().map(|(_, event)| event).collect();
+    let c = Columns::sealed(changed.iter().map(|(_, event)| event))?;
     sqlx::query!(
         "update calls set
              received_at = u.received_at, caller_number = u.caller_number,
-             caller_name = u.caller_name, date_of_birth = u.date_of_birth, topic = u.topic,
+             caller_name = u.caller_name, date_of_birth_sealed = u.date_of_birth,
+             date_of_birth_clear = null, topic = u.topic,
              priority = u.priority::call_priority, source = u.source, warnings = u.warnings,
              raw_payload = u.raw_payload, content_hash = u.content_hash,
              version = calls.version + 1, updated_at = now()
-         from unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::date[],
+         from unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[],
                      $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::bytea[])
               as u(id, received_at, caller_number, caller_name, date_of_birth, topic, priority,
                    source, warnings, raw_payload, content_hash)
@@ -236,7 +243,7 @@ async fn update_calls(tx: &mut PgConnection, changed: &[(i64, CallEvent)]) -> sq
         &c.received_at,
         &c.caller_number as &[Option<String>],
         &c.caller_name as &[Option<String>],
-        &c.date_of_birth as &[Option<NaiveDate>],
+        &c.date_of_birth as &[Option<String>],
         &c.topic as &[Option<String>],
         &c.priority,
         &c.source,
@@ -257,8 +264,8 @@ async fn audit_edits(tx: &mut PgConnection, changed: &[(i64, CallEvent)]) -> sql
     }
     let call_ids: Vec<i64> = changed.iter().map(|(id, _)| *id).collect();
     let old: HashMap<i64, Value> = sqlx::query!(
-        r#"select id, received_at, caller_number, caller_name, date_of_birth, topic,
-                  priority::text as "priority!", source
+        r#"select id, received_at, caller_number, caller_name, date_of_birth_clear,
+                  date_of_birth_sealed, topic, priority::text as "priority!", source
            from calls where id = any($1)"#,
         &call_ids,
     )
@@ -266,18 +273,19 @@ async fn audit_edits(tx: &mut PgConnection, changed: &[(i64, CallEvent)]) -> sql
     .await?
     .into_iter()
     .map(|row| {
+        let sealed = row.date_of_birth_sealed.as_deref().map(at_rest::open_date);
         let fields = DataFields {
             received_at: row.received_at,
             caller_number: row.caller_number,
             caller_name: row.caller_name,
-            date_of_birth: row.date_of_birth,
+            date_of_birth: row.date_of_birth_clear.or(sealed.transpose()?),
             topic: row.topic,
             priority: row.priority,
             source: row.source,
         };
-        (row.id, json!(fields))
+        Ok((row.id, json!(fields)))
     })
-    .collect();
+    .collect::<Result<_, SealError>>()?;
     let diffs: Vec<Value> = changed
         .iter()
         .map(|(id, new)| diff(old.get(id), &json!(DataFields::from(new))))
@@ -287,6 +295,8 @@ async fn audit_edits(tx: &mut PgConnection, changed: &[(i64, CallEvent)]) -> sql
 }
 
 /// `{field: {"old": …, "new": …}}` for each field that differs; with no old object, every field.
+/// Of the date of birth only that it changed, `{"changed": true}`: the audit trail is never
+/// sealed (its rows cannot change), so it holds no date of birth.
 fn diff(old: Option<&Value>, new: &Value) -> Value {
     let empty = serde_json::Map::new();
     let old = old.and_then(Value::as_object).unwrap_or(&empty);
@@ -296,10 +306,12 @@ fn diff(old: Option<&Value>, new: &Value) -> Value {
     new.iter()
         .filter(|(field, value)| old.get(*field) != Some(value))
         .map(|(field, value)| {
-            (
-                field.clone(),
-                json!({ "old": old.get(field), "new": value }),
-            )
+            let change = if field == "date_of_birth" {
+                json!({ "changed": true })
+            } else {
+                json!({ "old": old.get(field), "new": value })
+            };
+            (field.clone(), change)
         })
         .collect::<serde_json::Map<_, _>>()
         .into()

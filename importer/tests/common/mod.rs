@@ -48,6 +48,7 @@ pub async fn import(pool: &PgPool, dir: &Path) -> Summary {
 /// The erasure key of this test binary: what a test erases, its importer skips.
 pub fn key() -> ErasureKey {
     static KEY: std::sync::OnceLock<ErasureKey> = std::sync::OnceLock::new();
+    data_keys_file();
     KEY.get_or_init(ErasureKey::random).clone()
 }
 
@@ -85,4 +86,21 @@ pub async fn change_policy(
     app::compliance::approval::approve(pool, ids[1], version)
         .await
         .expect("approved by the second admin");
+}
+
+/// The data keys of this test binary, installed for the process (whoever needs the erasure key
+/// stores calls, so [`key`] installs them) and written to this file for the importer binary.
+pub fn data_keys_file() -> std::path::PathBuf {
+    static FILE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        let path = tempfile::tempdir()
+            .expect("temp dir")
+            .keep()
+            .join("data-keys.json");
+        let ring = app::at_rest::Keyring::generate();
+        ring.write(&path).expect("data keys file");
+        ring.install().expect("the first install of this binary");
+        path
+    })
+    .clone()
 }

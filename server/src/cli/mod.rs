@@ -1,8 +1,9 @@
 //! The administration commands (`server migrate`, `server user add`, `server token add`, `server audit verify`,
-//! `server audit anchor`, `server retention run`).
+//! `server audit anchor`, `server retention run`, `server dsgvo …`, `server keys …`).
 //! They print for people, on standard output; errors go to standard error with the exit code.
 
 mod dsgvo;
+mod keys;
 mod retention;
 
 use std::io::{BufRead, IsTerminal};
@@ -98,6 +99,7 @@ pub async fn run(pool: &PgPool, data: &DataConfig, command: Command) -> anyhow::
             import_dir,
         }) => retention::purge(pool, dry_run, import_dir).await,
         Command::Dsgvo(command) => dsgvo::run(pool, data, command).await,
+        Command::Keys(command) => keys::run(pool, data, command).await,
     }
 }
 

@@ -29,6 +29,7 @@ impl Default for NewCall<'_> {
 
 /// Inserts one call and returns its id.
 pub async fn insert_call(pool: &PgPool, call: NewCall<'_>) -> i64 {
+    super::data_keys_file();
     sqlx::query_scalar(
         "insert into calls (event_id, received_at, caller_name, caller_number, topic, priority,
                             status, raw_payload, content_hash)
@@ -71,15 +72,18 @@ pub async fn personal_call(pool: &PgPool) -> i64 {
         },
     )
     .await;
-    sqlx::query(
-        r#"update calls set date_of_birth = '1984-03-02',
-                  raw_payload = '{"caller_name": "Maria Müller", "caller_number": "030 1234567",
-                                  "date_of_birth": "02.03.1984", "topic": "Termin"}'
-           where id = $1"#,
-    )
-    .bind(id)
-    .execute(pool)
-    .await
-    .expect("personal data");
+    let mut raw = serde_json::json!({
+        "caller_name": "Maria Müller", "caller_number": "030 1234567",
+        "date_of_birth": "02.03.1984", "topic": "Termin",
+    });
+    app::at_rest::seal_payload(&mut raw).expect("sealed");
+    let date = chrono::NaiveDate::from_ymd_opt(1984, 3, 2).expect("a date");
+    sqlx::query("update calls set date_of_birth_sealed = $2, raw_payload = $3 where id = $1")
+        .bind(id)
+        .bind(app::at_rest::seal_date(date).expect("sealed"))
+        .bind(raw)
+        .execute(pool)
+        .await
+        .expect("personal data");
     id
 }

@@ -85,6 +85,7 @@ pub fn app_with_live(pool: PgPool, live: LiveHub) -> Router {
 /// A pool on the test's database as the runtime role, with the rights the server has in
 /// production (README, "Database roles"); the test's own pool is the superuser's.
 pub fn runtime(pool: &PgPool) -> PgPool {
+    data_keys_file();
     let options = (*pool.connect_options())
         .clone()
         .options([("role", app::db::RUNTIME_ROLE)]);
@@ -126,9 +127,29 @@ fn state(pool: PgPool) -> AppState {
     }
 }
 
+/// The data keys of this test binary, installed for the process (the in-process importer and
+/// reads seal and open with them) and written to this file for the binaries a test starts
+/// (`DATA_KEYS_FILE`).
+pub fn data_keys_file() -> std::path::PathBuf {
+    static FILE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        let path = tempfile::tempdir()
+            .expect("temp dir")
+            .keep()
+            .join("data-keys.json");
+        let ring = app::at_rest::Keyring::generate();
+        ring.write(&path).expect("data keys file");
+        ring.install().expect("the first install of this binary");
+        path
+    })
+    .clone()
+}
+
 /// The erasure tombstones of this test binary: one key, so that what the app erases, the
 /// importer of the same test skips; one file, in a directory that lives as long as the binary.
+/// Whatever needs them also stores calls, so the data keys are installed with them.
 pub fn tombstones() -> Tombstones {
+    data_keys_file();
     static TOMBSTONES: std::sync::OnceLock<Tombstones> = std::sync::OnceLock::new();
     TOMBSTONES
         .get_or_init(|| {
