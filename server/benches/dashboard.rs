@@ -47,8 +47,13 @@ const LIVE_CLIENTS: usize = 500;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // The dates of birth are sealed as in production, under a key of this run.
-    app::at_rest::Keyring::generate().install()?;
+    // The dates of birth are sealed as in production, under a key of this run, which the
+    // server binary reads from its file.
+    let keys_dir = tempfile::tempdir()?;
+    let keys_file = keys_dir.path().join("data-keys.json");
+    let keys = app::at_rest::Keyring::generate();
+    keys.write(&keys_file)?;
+    keys.install()?;
     let server = std::env::var("DATABASE_URL")
         .context("DATABASE_URL must name a server the bench may create databases on")?;
     let sizes: Vec<usize> = std::env::var("BENCH_CALLS")
@@ -65,7 +70,7 @@ async fn main() -> anyhow::Result<()> {
         let (pool, url) = support::fresh_database(&server, DATABASE).await?;
         fill(&pool, calls).await?;
         let login = Login::create(&pool).await?;
-        let app = ServerProcess::start(&url).await?;
+        let app = ServerProcess::start(&url, &keys_file).await?;
         let base = &app.base;
         println!(
             "\n{calls} calls (p50 / p95 in ms over {SAMPLES} requests; naive over {NAIVE_SAMPLES})"
@@ -90,6 +95,17 @@ async fn main() -> anyhow::Result<()> {
                 api.p95 / sql.p95
             );
         }
+        let (api, sql) = time_detail(base, &login, &pool).await?;
+        println!(
+            "{:<34} {:>6.1} / {:>6.1} {:>6.1} / {:>6.1} {:>17} {:>8.2}×",
+            "detail: the newest call",
+            api.p50,
+            api.p95,
+            sql.p50,
+            sql.p95,
+            "",
+            api.p95 / sql.p95
+        );
         if index + 1 == sizes.len() {
             live_connections(&app, &pool, &login).await?;
         }
@@ -179,6 +195,46 @@ async fn time_api(base: &str, login: &Login, scenario: &Scenario) -> anyhow::Res
         );
     }
     Ok(figures(millis))
+}
+
+/// The drawer's read of the newest call with a date of birth: through the API, and as the
+/// query layer makes it.
+async fn time_detail(
+    base: &str,
+    login: &Login,
+    pool: &PgPool,
+) -> anyhow::Result<(Figures, Figures)> {
+    let id: i64 = sqlx::query_scalar(
+        "select id from calls where raw_payload ? 'date_of_birth' order by received_at desc limit 1",
+    )
+    .fetch_one(pool)
+    .await?;
+    let client = reqwest::Client::new();
+    let url = format!("{base}/api/v1/calls/{id}");
+    let (mut api, mut sql) = (Vec::with_capacity(SAMPLES), Vec::with_capacity(SAMPLES));
+    for round in 0..WARM_UP + SAMPLES {
+        let started = Instant::now();
+        let response = client
+            .get(&url)
+            .bearer_auth(&login.token)
+            .send()
+            .await?
+            .error_for_status()?;
+        response.bytes().await?;
+        let between = Instant::now();
+        let detail = app::db::detail::call_detail(
+            pool,
+            app::domain::CallId(id),
+            app::db::calls::Restricted::Hidden,
+        )
+        .await?;
+        anyhow::ensure!(detail.is_some(), "call {id} is gone");
+        if round >= WARM_UP {
+            api.push((between - started).as_secs_f64() * 1e3);
+            sql.push(between.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    Ok((figures(api), figures(sql)))
 }
 
 async fn time_sql(pool: &PgPool, scenario: &Scenario) -> anyhow::Result<Figures> {
@@ -345,7 +401,7 @@ struct ServerProcess {
 }
 
 impl ServerProcess {
-    async fn start(database_url: &str) -> anyhow::Result<Self> {
+    async fn start(database_url: &str, keys_file: &std::path::Path) -> anyhow::Result<Self> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
@@ -354,6 +410,7 @@ impl ServerProcess {
             .env_remove("IMPORT_DIR")
             .env_remove("DEMO_CALLS")
             .env("DATABASE_URL", database_url)
+            .env("DATA_KEYS_FILE", keys_file)
             .env("LEPTOS_OUTPUT_NAME", "anrufe")
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
