@@ -1,7 +1,9 @@
 # shellcheck shell=bash
 # Holds the served REST API to its OpenAPI document: schemathesis (PyPI) with all checks, a
 # fixed seed and a bounded number of examples per operation, against the debug server binary
-# on a fresh database, as a service account's API token. Needs tools.sh and pg.sh sourced.
+# on a fresh database, as an admin service account's API token, so that every operation is
+# reached (as an agent, the admin operations answered only 403 and were never checked; who may
+# reach what is the access table's test). Needs tools.sh and pg.sh sourced.
 
 SCHEMATHESIS_VERSION=4.32.5
 
@@ -17,7 +19,7 @@ ensure_schemathesis() {
   printf '%s/bin/st' "$venv"
 }
 
-# api_contract RUNTIME_URL OWNER_URL PORT: migrates, adds a service account with a token,
+# api_contract RUNTIME_URL OWNER_URL PORT: migrates, adds an admin service account with a token,
 # serves the API on 127.0.0.1:PORT and runs schemathesis against it; fails on any failure.
 # Runs in a subshell, so the variables it sets stay there.
 api_contract() (
@@ -27,7 +29,7 @@ api_contract() (
   dir=$(mktemp -d)
   export DATABASE_URL="$runtime" MIGRATION_DATABASE_URL="$owner" DATA_DIR="$dir/data"
   "$bin" user add --service --email contract@test.example --name Vertragstest \
-    --role agent >/dev/null
+    --role admin >/dev/null
   token=$("$bin" token add --user contract@test.example --name schemathesis | tail -n 1)
   LEPTOS_OUTPUT_NAME=anrufe LEPTOS_SITE_ADDR="127.0.0.1:$port" IMPORT_DIR="$dir/import" \
     DEMO_CALLS=60 API_REQUESTS_PER_MINUTE=1000000 RUST_LOG=warn \

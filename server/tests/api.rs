@@ -509,6 +509,25 @@ async fn the_openapi_document_describes_every_route_served(pool: PgPool) {
         json!(["NEW", "IN_PROGRESS", "DONE"]),
         "enums are described as they are serialised"
     );
+    for (path, types) in [
+        (
+            "/compliance/report",
+            ["application/json", "application/pdf"],
+        ),
+        (
+            "/compliance/blocked-content",
+            ["application/json", "text/csv"],
+        ),
+        ("/compliance/policy-audit", ["application/json", "text/csv"]),
+    ] {
+        let content = &paths[path]["get"]["responses"]["200"]["content"];
+        for content_type in types {
+            assert!(
+                content.get(content_type).is_some(),
+                "{path} answers {content_type}: {content}"
+            );
+        }
+    }
     let mut unresolved = Vec::new();
     unresolved_refs(&document, schemas, &mut unresolved);
     assert_eq!(

@@ -11,7 +11,7 @@ use crate::{
     audit::{self, Actor},
     compliance::{self, enforcer::enforce, policy::Operation},
     db::detail,
-    domain::{AuditAction, CallStatus, NoteEntry, Priority, StatusEntry},
+    domain::{AuditAction, CallStatus, FieldWarning, NoteEntry, Priority, StatusEntry},
 };
 
 /// The name and version of the document's schema.
@@ -47,9 +47,8 @@ pub struct ExportedCall {
     pub status: CallStatus,
     pub assignee: Option<String>,
     pub version: i32,
-    /// Import warnings, as `{code, field, detail}`.
-    #[schema(value_type = Object)]
-    pub warnings: Value,
+    /// What the importer noticed about the line.
+    pub warnings: Vec<FieldWarning>,
     /// The event as the phone assistant sent it.
     #[schema(value_type = Object)]
     pub raw_payload: Value,
@@ -196,7 +195,8 @@ async fn call(conn: &mut PgConnection, id: i64) -> sqlx::Result<ExportedCall> {
         status: row.status,
         assignee: row.assignee,
         version: row.version,
-        warnings: row.warnings,
+        warnings: serde_json::from_value(row.warnings)
+            .map_err(|error| sqlx::Error::Decode(Box::new(error)))?,
         raw_payload: {
             let mut raw = row.raw_payload;
             crate::at_rest::open_payload(&mut raw)?;

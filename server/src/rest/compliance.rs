@@ -297,8 +297,10 @@ pub struct ReportParams {
     tag = "compliance",
     params(ReportParams),
     responses(
-        (status = OK, body = ComplianceReport, content_type = "application/json"),
-        (status = OK, description = "The report as PDF", content_type = "application/pdf"),
+        (status = OK, description = "The report, as JSON or (`format=pdf`) PDF", content(
+            (ComplianceReport = "application/json"),
+            (Vec<u8> = "application/pdf"),
+        )),
         (status = UNPROCESSABLE_ENTITY, body = ErrorBody),
     )
 )]

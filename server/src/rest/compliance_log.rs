@@ -71,8 +71,10 @@ impl LogParams {
     tag = "compliance",
     params(LogParams),
     responses(
-        (status = OK, body = Vec<BlockedEntry>, content_type = "application/json"),
-        (status = OK, description = "The entries as CSV", content_type = "text/csv"),
+        (status = OK, description = "The entries, as JSON or (`format=csv`) CSV", content(
+            (Vec<BlockedEntry> = "application/json"),
+            (String = "text/csv"),
+        )),
         (status = UNPROCESSABLE_ENTITY, body = ErrorBody),
     )
 )]
@@ -124,8 +126,10 @@ async fn blocked_content(
     tag = "compliance",
     params(LogParams),
     responses(
-        (status = OK, body = Vec<PolicyLogEntry>, content_type = "application/json"),
-        (status = OK, description = "The entries as CSV", content_type = "text/csv"),
+        (status = OK, description = "The entries, as JSON or (`format=csv`) CSV", content(
+            (Vec<PolicyLogEntry> = "application/json"),
+            (String = "text/csv"),
+        )),
         (status = UNPROCESSABLE_ENTITY, body = ErrorBody),
     )
 )]
