@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { ADMIN } from '../accounts';
 import { collectErrors } from '../console';
@@ -10,6 +12,22 @@ function psql(sql: string): string {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL must name the database the server under test uses');
   return execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql]).toString().trim();
+}
+
+// The date of birth the phone assistant delivered for `eventId` (DD.MM.YYYY), read from the call
+// files: the database holds it only sealed.
+function deliveredBirth(eventId: string): string {
+  const dir = process.env.IMPORT_DIR;
+  if (!dir) throw new Error('IMPORT_DIR must name the directory the server under test imports');
+  for (const file of readdirSync(dir)) {
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+      if (!line.includes(`"${eventId}"`)) continue;
+      const birth: string = JSON.parse(line).date_of_birth;
+      const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birth);
+      return iso ? `${iso[3]}.${iso[2]}.${iso[1]}` : birth;
+    }
+  }
+  throw new Error(`no call file holds ${eventId}`);
 }
 
 test.describe('as the admin', () => {
@@ -139,8 +157,8 @@ test.describe('as the admin', () => {
 
 test('the front desk sees the date of birth masked and reveals it with a reason', async ({ page }) => {
   const errors = collectErrors(page);
-  const id = psql('select id from calls where date_of_birth is not null order by received_at desc limit 1');
-  const born = psql(`select to_char(date_of_birth, 'DD.MM.YYYY') from calls where id = ${id}`);
+  const id = psql('select id from calls where date_of_birth_sealed is not null order by received_at desc limit 1');
+  const born = deliveredBirth(psql(`select event_id from calls where id = ${id}`));
   await page.goto(`/?call=${id}`);
   await page.locator('body[data-hydrated]').waitFor();
   await expect(page.locator(`tr[data-id="${id}"] .masked`)).toHaveText('•••');

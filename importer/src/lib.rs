@@ -32,6 +32,8 @@ pub enum ImportError {
     Database(#[from] sqlx::Error),
     #[error("the source policy cannot be used: {0}")]
     Policy(#[from] app::compliance::ComplianceError),
+    #[error("a stored line cannot be opened: {0}")]
+    Seal(#[from] app::at_rest::SealError),
     #[error("the task committing a batch failed: {0}")]
     CommitTask(#[from] tokio::task::JoinError),
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use app::dsgvo::tombstones::ErasureKey;
+use app::{at_rest, dsgvo::tombstones::ErasureKey};
 use sqlx::PgPool;
 
 use crate::{
@@ -61,7 +61,7 @@ pub async fn replay(
     loop {
         let mut tx = pool.begin().await?;
         let letters = sqlx::query!(
-            "select id, raw_line, raw_truncated from dead_letters
+            "select id, raw_line, raw_line_sealed, raw_truncated from dead_letters
              where id > $1 and ($2::text is null or reason = $2)
              order by id limit $3 for update",
             after,
@@ -79,7 +79,8 @@ pub async fn replay(
                 summary.incomplete += 1;
                 continue;
             }
-            match validate::validate(&letter.raw_line, &policy) {
+            let line = at_rest::open_line(letter.raw_line, letter.raw_line_sealed.as_deref())?;
+            match validate::validate(&line, &policy) {
                 Outcome::Call(event) => {
                     events.push(*event);
                     passed.push(letter.id);

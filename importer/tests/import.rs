@@ -122,15 +122,21 @@ async fn bad_lines_become_dead_letters_with_position_and_reason(pool: PgPool) {
         (1, 1, 1),
         "{summary}"
     );
-    let (line_number, byte_offset, reason, raw): (i64, i64, String, Vec<u8>) =
-        sqlx::query_as("select line_number, byte_offset, reason, raw_line from dead_letters")
-            .fetch_one(&pool)
-            .await
-            .expect("dead letter");
+    let (line_number, byte_offset, reason, sealed): (i64, i64, String, String) = sqlx::query_as(
+        "select line_number, byte_offset, reason, raw_line_sealed from dead_letters",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("dead letter");
     assert_eq!(line_number, 3);
     assert_eq!(byte_offset, good.len() as i64 + 1);
     assert_eq!(reason, "invalid_json");
-    assert_eq!(raw, b"{kaputt");
+    assert!(!sealed.contains("kaputt"), "kept sealed: {sealed}");
+    assert_eq!(
+        app::at_rest::open_line(None, Some(&sealed)).expect("opens"),
+        b"{kaputt",
+        "as it was read"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

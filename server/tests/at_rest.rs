@@ -17,7 +17,8 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 
 /// The lines of the test: a date of birth in both notations, one changed by a later line, one
-/// in the future (a warning), so every place a date of birth could land is filled.
+/// in the future (a warning), one in a refused line, so every place a date of birth could land
+/// is filled.
 fn lines() -> String {
     let now = chrono::Utc::now();
     let line = |id: &str, minutes_ago: i64, birth: &str, topic: &str| {
@@ -38,17 +39,25 @@ fn lines() -> String {
         line("b", 20, "1971-07-14", "Termin"),
         line("b", 20, "1971-07-15", "Termin verschoben"),
         line("c", 10, "01.01.2099", "Befund"),
+        format!(
+            "{}\n",
+            json!({
+                "event_id": "d",
+                "received_at": "kein Datum",
+                "caller_number": "030 7654321",
+                "date_of_birth": "03.04.1955",
+                "topic": "Rückruf",
+            })
+        ),
     ]
     .concat()
 }
 
-/// Every row of every table (but the refused lines kept verbatim in `dead_letters`) as text,
-/// read as the superuser.
+/// Every row of every table as text, read as the superuser.
 async fn everything(pool: &PgPool) -> String {
     let tables: Vec<String> = sqlx::query_scalar(
         "select table_name::text from information_schema.tables
-         where table_schema = 'public' and table_type = 'BASE TABLE'
-           and table_name <> 'dead_letters'",
+         where table_schema = 'public' and table_type = 'BASE TABLE'",
     )
     .fetch_all(pool)
     .await
@@ -70,6 +79,11 @@ async fn no_date_of_birth_is_stored_in_clear_and_readers_see_it_as_before(pool: 
     std::fs::write(dir.path().join("calls-2026-11-30.jsonl"), lines()).expect("lines");
     let summary = import(&pool, dir.path()).await;
     assert_eq!((summary.new, summary.updated), (3, 1), "{summary:?}");
+    assert_eq!(
+        summary.dead_letters.values().sum::<u64>(),
+        1,
+        "the line without a time is refused and kept for replay: {summary:?}"
+    );
 
     let stored = everything(&pool).await;
     for date in [
@@ -78,6 +92,7 @@ async fn no_date_of_birth_is_stored_in_clear_and_readers_see_it_as_before(pool: 
         "1971-07-14",
         "1971-07-15",
         "01.01.2099",
+        "03.04.1955",
     ] {
         assert!(!stored.contains(date), "{date} is stored in clear");
     }
@@ -260,7 +275,16 @@ async fn dates_from_before_encryption_are_sealed_at_start_and_a_lost_key_file_is
     .fetch_one(&pool)
     .await
     .expect("a call from before");
-    sqlx::query("update date_of_birth_sealing set clear_up_to = $1")
+    sqlx::query(
+        r#"insert into dead_letters (file_name, line_number, byte_offset, reason, detail, raw_line,
+                                     raw_sha256)
+           values ('calls-2026-11-01.jsonl', 1, 0, 'missing_received_at', 'no time',
+                   convert_to('{"date_of_birth": "1984-03-02"}', 'UTF8'), '\x00')"#,
+    )
+    .execute(&pool)
+    .await
+    .expect("a refused line from before");
+    sqlx::query("update date_of_birth_sealing set clear_up_to = $1, dead_letters_in_clear = true")
         .bind(id)
         .execute(&pool)
         .await

@@ -18,6 +18,8 @@ pub enum Field {
     DateOfBirth,
     /// `date_of_birth` in a call's raw event: the JSON value as delivered.
     RawDateOfBirth,
+    /// `dead_letters.raw_line_sealed`: a refused line as it was read.
+    DeadLetterLine,
 }
 
 impl Field {
@@ -25,6 +27,7 @@ impl Field {
         match self {
             Self::DateOfBirth => b"anrufe|v1|calls.date_of_birth",
             Self::RawDateOfBirth => b"anrufe|v1|calls.raw_payload.date_of_birth",
+            Self::DeadLetterLine => b"anrufe|v1|dead_letters.raw_line",
         }
     }
 }
@@ -125,6 +128,20 @@ pub fn open_date(sealed: &str) -> Result<NaiveDate, SealError> {
         .ok()
         .and_then(|text| text.parse().ok())
         .ok_or(SealError::Malformed)
+}
+
+/// A refused line sealed under this process's active key.
+pub fn seal_line(line: &[u8]) -> Result<String, SealError> {
+    Ok(keys()?.seal(Field::DeadLetterLine, line))
+}
+
+/// A refused line as it was read: opened, or as kept in clear from before encryption.
+pub fn open_line(clear: Option<Vec<u8>>, sealed: Option<&str>) -> Result<Vec<u8>, SealError> {
+    match (clear, sealed) {
+        (Some(line), _) => Ok(line),
+        (None, Some(sealed)) => keys()?.open(Field::DeadLetterLine, sealed),
+        (None, None) => Err(SealError::Malformed),
+    }
 }
 
 /// Seals the date of birth of a raw event in place (a value already sealed stays as it is).

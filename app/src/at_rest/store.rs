@@ -20,12 +20,13 @@ use crate::{
 /// Calls changed per transaction.
 pub const BATCH: i64 = 500;
 
-/// Where the stored dates of birth stand.
+/// Where the stored sealed values stand.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct KeyUse {
-    /// Calls with a date of birth in clear (column or raw event), from before encryption.
+    /// Calls with a date of birth in clear (column or raw event) and refused lines in clear,
+    /// from before encryption.
     pub clear: i64,
-    /// Sealed values (column and raw event) by the key they are sealed under.
+    /// Sealed values (date of birth, raw event, refused line) by the key they are sealed under.
     pub sealed: BTreeMap<String, i64>,
 }
 
@@ -40,20 +41,16 @@ impl KeyUse {
                 .map(|(_, count)| count)
                 .sum::<i64>()
     }
-
-    /// Whether anything is sealed at all (then the keys that opened it are needed).
-    pub fn any_sealed(&self) -> bool {
-        self.sealed.values().any(|count| *count > 0)
-    }
 }
 
-/// Counts the stored dates of birth by their state.
+/// Counts the stored values by their state.
 pub async fn key_use(pool: &PgPool) -> sqlx::Result<KeyUse> {
     let clear = sqlx::query_scalar!(
-        r#"select count(*) as "count!" from calls
-           where date_of_birth_clear is not null
-              or (jsonb_typeof(raw_payload -> 'date_of_birth') not in ('null', 'string')
-                  or raw_payload ->> 'date_of_birth' not like 'v1.%')"#
+        r#"select (select count(*) from calls
+                   where date_of_birth_clear is not null
+                      or (jsonb_typeof(raw_payload -> 'date_of_birth') not in ('null', 'string')
+                          or raw_payload ->> 'date_of_birth' not like 'v1.%'))
+                + (select count(*) from dead_letters where raw_line is not null) as "count!""#
     )
     .fetch_one(pool)
     .await?;
@@ -64,6 +61,9 @@ pub async fn key_use(pool: &PgPool) -> sqlx::Result<KeyUse> {
                union all
                select split_part(raw_payload ->> 'date_of_birth', '.', 2) from calls
                where raw_payload ->> 'date_of_birth' like 'v1.%'
+               union all
+               select split_part(raw_line_sealed, '.', 2) from dead_letters
+               where raw_line_sealed is not null
            ) sealed
            group by key_id order by key_id"#
     )
@@ -90,8 +90,8 @@ pub enum RotateError {
 /// What a rotation did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rotation {
-    /// Calls whose values it sealed.
-    pub calls: i64,
+    /// Rows (calls and refused lines) whose values it sealed.
+    pub rows: i64,
     /// Where the stored values stand after it.
     pub after: KeyUse,
 }
@@ -103,11 +103,10 @@ pub async fn rotate(
     ring: &Keyring,
     progress: impl FnMut(i64),
 ) -> Result<Rotation, RotateError> {
-    let calls = seal_all(pool, ring, progress).await?;
+    let rows = seal_all(pool, ring, progress).await?;
     let after = key_use(pool).await?;
     let mut tx = pool.begin().await?;
-    let diff =
-        json!({ "key": ring.active().as_str(), "calls": calls, "left": after.pending(ring) });
+    let diff = json!({ "key": ring.active().as_str(), "rows": rows, "left": after.pending(ring) });
     audit::record(
         &mut tx,
         Actor::System,
@@ -117,15 +116,26 @@ pub async fn rotate(
     )
     .await?;
     tx.commit().await?;
-    Ok(Rotation { calls, after })
+    Ok(Rotation { rows, after })
 }
 
-/// Seals what is in clear and seals again what an older key holds, `BATCH` calls at a time,
-/// calling `progress` with the calls done so far after each batch; how many calls it changed.
+/// Seals what is in clear and seals again what an older key holds, `BATCH` rows at a time
+/// (calls, then refused lines), calling `progress` with the rows done so far after each batch;
+/// how many rows it changed.
 pub async fn seal_all(
     pool: &PgPool,
     ring: &Keyring,
     mut progress: impl FnMut(i64),
+) -> Result<i64, RotateError> {
+    let mut done = seal_calls(pool, ring, &mut progress).await?;
+    done += seal_dead_letters(pool, ring, done, &mut progress).await?;
+    Ok(done)
+}
+
+async fn seal_calls(
+    pool: &PgPool,
+    ring: &Keyring,
+    progress: &mut impl FnMut(i64),
 ) -> Result<i64, RotateError> {
     let active_prefix = format!("v1.{}.%", ring.active());
     let mut after = 0_i64;
@@ -191,6 +201,58 @@ pub async fn seal_all(
         done += i64::try_from(ids.len()).unwrap_or(i64::MAX);
         after = last;
         progress(done);
+    }
+}
+
+/// The refused lines' part of [`seal_all`]; `before` rows were done already.
+async fn seal_dead_letters(
+    pool: &PgPool,
+    ring: &Keyring,
+    before: i64,
+    progress: &mut impl FnMut(i64),
+) -> Result<i64, RotateError> {
+    let active_prefix = format!("v1.{}.%", ring.active());
+    let mut after = 0_i64;
+    let mut done = 0_i64;
+    loop {
+        let mut tx = pool.begin().await?;
+        let rows = sqlx::query!(
+            "select id, raw_line, raw_line_sealed from dead_letters
+             where id > $1 and (raw_line is not null or raw_line_sealed not like $2)
+             order by id limit $3 for update",
+            after,
+            active_prefix,
+            BATCH
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some(last) = rows.last().map(|row| row.id) else {
+            return Ok(done);
+        };
+        let mut ids = Vec::with_capacity(rows.len());
+        let mut lines = Vec::with_capacity(rows.len());
+        for row in rows {
+            let line = match (row.raw_line, row.raw_line_sealed) {
+                (Some(line), _) => ring.seal(Field::DeadLetterLine, &line),
+                (None, Some(sealed)) => reseal(ring, Field::DeadLetterLine, &sealed)?,
+                (None, None) => return Err(SealError::Malformed.into()),
+            };
+            ids.push(row.id);
+            lines.push(line);
+        }
+        sqlx::query!(
+            "update dead_letters d set raw_line = null, raw_line_sealed = u.sealed
+             from unnest($1::bigint[], $2::text[]) as u(id, sealed)
+             where d.id = u.id",
+            &ids,
+            &lines,
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        done += i64::try_from(ids.len()).unwrap_or(i64::MAX);
+        after = last;
+        progress(before + done);
     }
 }
 

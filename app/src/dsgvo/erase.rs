@@ -147,22 +147,26 @@ async fn matching_dead_letters(
     subject: &Subject,
     event_ids: &[String],
 ) -> sqlx::Result<Vec<Letter>> {
-    let rows = sqlx::query!("select id, file_name, line_number, raw_line from dead_letters")
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter(|row| {
-            let raw = String::from_utf8_lossy(&row.raw_line);
-            event_ids.iter().any(|id| raw.contains(id.as_str()))
-                || matches!(subject, Subject::Caller(number) if mentions(&raw, number))
-        })
-        .map(|row| Letter {
-            id: row.id,
-            file_name: row.file_name,
-            line_number: row.line_number,
-        })
-        .collect())
+    let rows = sqlx::query!(
+        "select id, file_name, line_number, raw_line, raw_line_sealed from dead_letters"
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut letters = Vec::new();
+    for row in rows {
+        let line = crate::at_rest::open_line(row.raw_line, row.raw_line_sealed.as_deref())?;
+        let raw = String::from_utf8_lossy(&line);
+        let holds = event_ids.iter().any(|id| raw.contains(id.as_str()))
+            || matches!(subject, Subject::Caller(number) if mentions(&raw, number));
+        if holds {
+            letters.push(Letter {
+                id: row.id,
+                file_name: row.file_name,
+                line_number: row.line_number,
+            });
+        }
+    }
+    Ok(letters)
 }
 
 /// Whether `text` holds `number` in any notation the importer reads (`030 1234567`,

@@ -1,5 +1,6 @@
 //! Rejected lines, kept once each, and refused sources logged as blocked content.
 
+use app::at_rest;
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
@@ -9,7 +10,8 @@ use crate::validate::Rejection;
 /// How much of a rejected line is kept in its dead letter.
 const DEAD_LETTER_RAW_BYTES: usize = 16 * 1024;
 
-/// A rejected line as it will be kept.
+/// A rejected line as it will be kept (sealed, see `app::at_rest`: it may hold a date of
+/// birth).
 #[derive(Debug)]
 pub(super) struct DeadLetter {
     at: Position,
@@ -50,7 +52,10 @@ pub(super) async fn insert_dead_letters(
         .iter()
         .map(|d| d.rejection.detail.as_str())
         .collect();
-    let raws: Vec<&[u8]> = letters.iter().map(|d| d.raw.as_slice()).collect();
+    let raws = letters
+        .iter()
+        .map(|d| at_rest::seal_line(&d.raw))
+        .collect::<Result<Vec<String>, _>>()?;
     let truncated: Vec<bool> = letters.iter().map(|d| d.truncated).collect();
     let hashes: Vec<&[u8]> = letters.iter().map(|d| d.sha256.as_slice()).collect();
     let blocked: Vec<Option<&str>> = letters
@@ -67,16 +72,17 @@ pub(super) async fn insert_dead_letters(
         .collect();
     sqlx::query!(
         "with input as (
-             select * from unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bytea[],
+             select * from unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[],
                                   $7::bool[], $8::bytea[], $9::text[], $10::text[],
                                   $11::int[])
-                 as u(line_number, byte_offset, reason, detail, raw_line, raw_truncated, raw_sha256,
-                      blocked_source, rule, policy_version)
+                 as u(line_number, byte_offset, reason, detail, raw_line_sealed, raw_truncated,
+                      raw_sha256, blocked_source, rule, policy_version)
          ),
          stored as (
-             insert into dead_letters
-                 (file_name, line_number, byte_offset, reason, detail, raw_line, raw_truncated, raw_sha256)
-             select $1, line_number, byte_offset, reason, detail, raw_line, raw_truncated, raw_sha256
+             insert into dead_letters (file_name, line_number, byte_offset, reason, detail,
+                                       raw_line_sealed, raw_truncated, raw_sha256)
+             select $1, line_number, byte_offset, reason, detail, raw_line_sealed, raw_truncated,
+                    raw_sha256
              from input
              on conflict on constraint dead_letters_line_key do nothing
              returning byte_offset
@@ -91,7 +97,7 @@ pub(super) async fn insert_dead_letters(
         &offsets,
         &reasons as &[&str],
         &details as &[&str],
-        &raws as &[&[u8]],
+        &raws,
         &truncated,
         &hashes as &[&[u8]],
         &blocked as &[Option<&str>],

@@ -66,15 +66,15 @@ async fn rotate(pool: &PgPool, ring: &Keyring) -> anyhow::Result<bool> {
         ring.active()
     ));
     let result = store::rotate(pool, ring, |done| {
-        progress.set_message(format!("{done} calls sealed with {}", ring.active()));
+        progress.set_message(format!("{done} rows sealed with {}", ring.active()));
         progress.tick();
     })
     .await;
     progress.finish_and_clear();
     let rotation = result.context("the rotation stopped; run it again to go on")?;
     say(&format!(
-        "Sealed {} calls with the key {}.",
-        rotation.calls,
+        "Sealed the values of {} rows with the key {}.",
+        rotation.rows,
         ring.active()
     ));
     say(&status(ring, &rotation.after));
