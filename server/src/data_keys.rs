@@ -42,20 +42,20 @@ pub async fn load(data: &DataConfig, pool: &PgPool) -> anyhow::Result<Keyring> {
 
 /// Seals what is still in clear from before encryption, with the keys `ring`, once.
 pub async fn seal_clear(ring: &Keyring, pool: &PgPool) -> anyhow::Result<()> {
-    let clear_up_to = sqlx::query_scalar!("select clear_up_to from date_of_birth_sealing")
-        .fetch_one(pool)
-        .await?;
-    if clear_up_to > 0 {
+    let marker =
+        sqlx::query!("select clear_up_to, dead_letters_in_clear from date_of_birth_sealing")
+            .fetch_one(pool)
+            .await?;
+    if marker.clear_up_to > 0 || marker.dead_letters_in_clear {
         let sealed = store::seal_all(pool, ring, |_| {})
             .await
-            .context("could not seal the dates of birth stored in clear")?;
-        sqlx::query!("update date_of_birth_sealing set clear_up_to = 0")
-            .execute(pool)
-            .await?;
-        tracing::info!(
-            calls = sealed,
-            "dates of birth from before encryption sealed"
-        );
+            .context("could not seal what is stored in clear")?;
+        sqlx::query!(
+            "update date_of_birth_sealing set clear_up_to = 0, dead_letters_in_clear = false"
+        )
+        .execute(pool)
+        .await?;
+        tracing::info!(rows = sealed, "values from before encryption sealed");
     }
     Ok(())
 }
