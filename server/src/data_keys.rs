@@ -17,14 +17,16 @@ pub async fn load(data: &DataConfig, pool: &PgPool) -> anyhow::Result<Keyring> {
     }
     let sealed = sqlx::query_scalar!(
         r#"select exists(select 1 from calls where date_of_birth_sealed is not null
-                         or raw_payload ->> 'date_of_birth' like 'v1.%') as "sealed!""#
+                         or raw_payload ->> 'date_of_birth' like 'v1.%')
+               or exists(select 1 from dead_letters where raw_line_sealed is not null)
+               as "sealed!""#
     )
     .fetch_one(pool)
     .await?;
     if sealed {
         bail!(
-            "the data keys file {} is missing, but the database holds dates of birth sealed \
-             with its keys: put back the copy you keep outside the server (README, \"Keys\"); \
+            "the data keys file {} is missing, but the database holds values sealed with its \
+             keys (dates of birth, refused lines): put back the copy you keep outside the server (README, \"Keys\"); \
              without it they cannot be read",
             path.display()
         );

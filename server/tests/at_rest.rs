@@ -317,7 +317,16 @@ async fn dates_from_before_encryption_are_sealed_at_start_and_a_lost_key_file_is
     let (ok, text) = keys_command(&url, &missing, &["audit", "verify"]);
     assert!(!ok);
     assert!(
-        text.contains("is missing, but the database holds dates of birth sealed"),
+        text.contains("is missing, but the database holds values sealed with its keys"),
         "{text}"
+    );
+    sqlx::query("update calls set date_of_birth_sealed = null, raw_payload = '{}'")
+        .execute(&pool)
+        .await
+        .expect("no call holds a sealed value");
+    let (ok, text) = keys_command(&url, &missing, &["audit", "verify"]);
+    assert!(
+        !ok,
+        "a sealed refused line alone needs the keys too: {text}"
     );
 }
