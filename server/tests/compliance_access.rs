@@ -8,17 +8,14 @@ mod common;
 use app::{
     audit::Actor,
     auth::tokens::{self, TokenRequest},
-    compliance::{
-        policy::{Operations, Permission, Source},
-        store,
-    },
+    compliance::policy::{Operations, Permission, Source},
     domain::{Role, TokenScope},
 };
 use axum::http::{Method, StatusCode};
 use common::{
     callers::{ids, rest},
     calls::{NewCall, insert_call},
-    policy::approve,
+    policy::{active_document, approve},
 };
 use serde_json::json;
 use sqlx::PgPool;
@@ -90,10 +87,7 @@ async fn a_compliance_token_asks_the_live_check_and_reaches_nothing_else(pool: P
 async fn calls_of_a_source_without_lookup_are_hidden_from_agents_but_not_from_admins(pool: PgPool) {
     let admin = common::login(&pool, Role::Admin).await;
     let agent = common::login(&pool, Role::Agent).await;
-    let mut document = store::active(&common::runtime(&pool))
-        .await
-        .expect("policy")
-        .document;
+    let mut document = active_document(&pool).await;
     document.sources.push(Source {
         id: "webform".to_owned(),
         name: "Webformular".to_owned(),
@@ -190,10 +184,7 @@ fn source_names(page: &serde_json::Value) -> Vec<(&str, &str)> {
 async fn a_note_is_screened_by_the_pii_rules_blocked_or_redacted(pool: PgPool) {
     let admin = common::login(&pool, Role::Admin).await;
     let agent = common::login(&pool, Role::Agent).await;
-    let mut document = store::active(&common::runtime(&pool))
-        .await
-        .expect("policy")
-        .document;
+    let mut document = active_document(&pool).await;
     let mut rule = document.pii_rules[0].clone();
     rule.name = "Kontodaten".to_owned();
     rule.kind = app::compliance::pii::RuleKind::Keyword;

@@ -19,7 +19,7 @@ async fn policy_changes_are_read_from_the_audit_chain_by_days_as_json_or_csv(poo
     let admin = common::login(&pool, Role::Admin).await;
     let agent = common::login(&pool, Role::Agent).await;
     let runtime = common::runtime(&pool);
-    let mut document = store::active(&runtime).await.expect("version 1").document;
+    let mut document = policy::active_document(&pool).await;
     document.sources[0].notes = "geprüft".to_owned();
     let version = policy::approve(&pool, admin.user_id, &document).await;
     approval::set_self_approval(&runtime, admin.user_id, true)
@@ -178,7 +178,7 @@ async fn blocked_content_downloads_as_csv_with_formulas_defused(pool: PgPool) {
 async fn the_retention_period_stays_within_the_policy_at_approval_and_at_start(pool: PgPool) {
     let admin = common::login(&pool, Role::Admin).await;
     let runtime = common::runtime(&pool);
-    let mut document = store::active(&runtime).await.expect("version 1").document;
+    let mut document = policy::active_document(&pool).await;
     document.retention_days = 14;
     let second = policy::second_admin(&pool).await;
     let version = approval::save_draft(&runtime, admin.user_id, &document)

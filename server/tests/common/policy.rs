@@ -1,8 +1,16 @@
 //! Source policy changes as the compliance tests need them: a second admin, and a document
 //! approved by them.
 
-use app::compliance::{approval, policy::PolicyDocument};
+use app::compliance::{approval, policy::PolicyDocument, store};
 use sqlx::PgPool;
+
+/// The active version's document (version 1 installed if need be), to change and approve.
+pub async fn active_document(pool: &PgPool) -> PolicyDocument {
+    store::active(&super::runtime(pool))
+        .await
+        .expect("the active policy")
+        .document
+}
 
 /// The second admin „Zweite“, added the first time.
 pub async fn second_admin(pool: &PgPool) -> i64 {
