@@ -8,6 +8,8 @@ pub mod at_rest;
 pub mod audit;
 #[cfg(feature = "backend")]
 pub mod auth;
+#[cfg(feature = "backend")]
+pub mod backup;
 pub mod compliance;
 mod components;
 #[cfg(feature = "backend")]

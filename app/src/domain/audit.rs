@@ -91,10 +91,13 @@ pub enum AuditAction {
     ComplianceReportExported,
     /// `server keys rotate` brought the stored dates of birth under the active data key.
     DataKeysRotated,
+    /// `server backup restore` restored a backup; the purge and the erasures made after it
+    /// followed at once.
+    BackupRestored,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 32] = [
+    pub const ALL: [Self; 33] = [
         Self::Edit,
         Self::StatusChange,
         Self::Assign,
@@ -127,6 +130,7 @@ impl AuditAction {
         Self::SelfApprovalChanged,
         Self::ComplianceReportExported,
         Self::DataKeysRotated,
+        Self::BackupRestored,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -163,6 +167,7 @@ impl AuditAction {
             Self::SelfApprovalChanged => "self_approval_changed",
             Self::ComplianceReportExported => "compliance_report_exported",
             Self::DataKeysRotated => "data_keys_rotated",
+            Self::BackupRestored => "backup_restored",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod admin;
 mod audit;
+mod backup;
 mod call;
 mod call_file;
 mod detail;
@@ -22,6 +23,7 @@ pub use admin::{
     Account, AuditFilter, AuditLogPage, AuditRecord, SessionInfo, TokenInfo, TokenScope,
 };
 pub use audit::{ActorKind, AuditAction};
+pub use backup::{BackupDone, BackupStatus, DrillDone, JobFailure};
 #[cfg(feature = "backend")]
 pub use call::StoredCall;
 pub use call::{CallListItem, CallStatus, ParseEnumError, Priority};

@@ -146,6 +146,8 @@ pub enum PurgeTrigger {
     Start,
     /// `server retention run`.
     Command,
+    /// Right after `server backup restore`.
+    Restore,
 }
 
 /// How a purge run ended.
@@ -192,6 +194,9 @@ pub struct RetentionOverview {
     pub runs: Vec<PurgeRun>,
     /// Restricted calls kept past the period under a legal hold, soonest end first.
     pub holds: Vec<super::HeldCall>,
+    /// The backups and the restore drill, shown on the same tab: a backup is kept no longer
+    /// than the period either.
+    pub backups: super::BackupStatus,
 }
 
 #[cfg(test)]

@@ -7,11 +7,13 @@
 //! render the same words. Switching sets the cookie and reloads the page (the view lives in the
 //! URL, so nothing is lost).
 
+mod backup;
 mod compliance;
 mod invalid;
 mod retention;
 mod rights;
 
+pub use backup::{BackupTexts, use_backup_texts};
 pub use compliance::{ComplianceTexts, use_compliance_texts};
 pub use retention::{RetentionTexts, use_retention_texts};
 pub use rights::{RightsTexts, use_rights_texts};
@@ -698,6 +700,7 @@ static DE: Texts = Texts {
         AuditAction::SelfApprovalChanged => "Selbstfreigabe geändert",
         AuditAction::ComplianceReportExported => "Compliance-Bericht exportiert",
         AuditAction::DataKeysRotated => "Datenschlüssel gewechselt",
+        AuditAction::BackupRestored => "Sicherung wiederhergestellt",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Import",
@@ -1006,6 +1009,7 @@ static EN: Texts = Texts {
         AuditAction::SelfApprovalChanged => "Self-approval changed",
         AuditAction::ComplianceReportExported => "Compliance report exported",
         AuditAction::DataKeysRotated => "Data keys rotated",
+        AuditAction::BackupRestored => "Backup restored",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Importer",

@@ -72,6 +72,7 @@ const DE: RetentionTexts = RetentionTexts {
         PurgeTrigger::Schedule => "nächtlich",
         PurgeTrigger::Start => "beim Start",
         PurgeTrigger::Command => "Befehl",
+        PurgeTrigger::Restore => "nach Wiederherstellung",
     },
     outcome_name: |outcome| match outcome {
         PurgeOutcome::Running => "läuft",
@@ -122,6 +123,7 @@ const EN: RetentionTexts = RetentionTexts {
         PurgeTrigger::Schedule => "nightly",
         PurgeTrigger::Start => "at start",
         PurgeTrigger::Command => "command",
+        PurgeTrigger::Restore => "after a restore",
     },
     outcome_name: |outcome| match outcome {
         PurgeOutcome::Running => "running",

@@ -90,5 +90,6 @@ pub async fn overview(
         past_retention: past_retention(pool).await?,
         runs,
         holds,
+        backups: crate::backup::status::status(pool).await?,
     })
 }
