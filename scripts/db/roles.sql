@@ -4,7 +4,8 @@
 --   psql -v owner_password=… -v app_password=… -f scripts/db/roles.sql postgres
 --
 -- anrufe_owner  logs in to run the migrations (`server migrate`) and owns the tables; create
---               the database with `create database anrufe owner anrufe_owner`.
+--               the database with `create database anrufe owner anrufe_owner`. It may create
+--               databases: the restore drill restores a backup into a throwaway one.
 -- anrufe_app    logs in as the server and the importer: reads and writes the data, may only
 --               insert into and read the audit trail.
 -- anrufe_audit  no login; owns the retention and erasure functions of the audit trail.
@@ -28,3 +29,4 @@ alter role anrufe_owner password :'owner_password';
 alter role anrufe_app password :'app_password';
 -- The owner hands the two audit functions to anrufe_audit in its migrations.
 grant anrufe_audit to anrufe_owner;
+alter role anrufe_owner createdb;

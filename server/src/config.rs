@@ -11,7 +11,10 @@ use app::{
 };
 use clap::{Args, Parser, Subcommand};
 
-use crate::state::PracticeName;
+use crate::{
+    backup::{BackupCommand, BackupConfig},
+    state::PracticeName,
+};
 
 /// Serves the Anrufe dashboard; with a command, administers it.
 ///
@@ -32,6 +35,8 @@ pub struct Config {
     pub retention_days: Retention,
     #[command(flatten)]
     pub data: DataConfig,
+    #[command(flatten)]
+    pub backup: BackupConfig,
     #[command(flatten)]
     pub serve: ServeConfig,
     #[command(subcommand)]
@@ -220,6 +225,9 @@ pub enum Command {
     /// Manage the data keys the date of birth is sealed with (DATA_KEYS_FILE).
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Make, list, restore and test the encrypted backups (BACKUP_DIR).
+    #[command(subcommand)]
+    Backup(BackupCommand),
 }
 
 #[derive(Subcommand, Debug)]

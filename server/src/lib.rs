@@ -3,6 +3,7 @@
 pub mod anchors;
 pub mod audit_export;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod credentials;

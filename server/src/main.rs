@@ -26,7 +26,11 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(|| app::log_line::OneLine(std::io::stdout()))
         .init();
-    let config = Config::parse();
+    let mut config = Config::parse();
+    // A restore goes into a database of its own, which must stay empty until then.
+    if let Some(result) = server::cli::backup::standalone(&config).await {
+        std::process::exit(if result? { 0 } else { 1 });
+    }
     if let Some(owner) = &config.migration_database_url {
         app::db::migrate(owner.expose())
             .await
@@ -34,22 +38,35 @@ async fn main() -> anyhow::Result<()> {
     } else if matches!(config.command, Some(Command::Migrate)) {
         anyhow::bail!("`server migrate` needs MIGRATION_DATABASE_URL, the owner role's URL");
     }
-    if let Some(command) = config.command {
+    if let Some(command) = config.command.take() {
         let pool = app::db::connect(config.database_url.expose(), 2, config.retention_days)
             .await
             .context("DATABASE_URL")?;
-        if !matches!(command, Command::Keys(_) | Command::Migrate) {
+        if !matches!(
+            command,
+            Command::Keys(_) | Command::Migrate | Command::Backup(_)
+        ) {
             server::data_keys::load(&config.data, &pool)
                 .await?
                 .install()?;
         }
-        let fine = server::cli::run(&pool, &config.data, command).await?;
+        let fine = server::cli::run(&pool, &config, command).await?;
         std::process::exit(if fine { 0 } else { 1 });
     }
     serve(config).await
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
+    let mut jobs = Vec::new();
+    match config.backups() {
+        Some(backups) => jobs.push(Job::Backup {
+            at: config.backup.backup_at,
+            backups,
+            drill: (config.backup.backup_drill_identity_file.clone())
+                .map(|identity| config.drill(None, identity)),
+        }),
+        None => tracing::warn!("no backups are made: BACKUP_DIR is not set (README, \"Backups\")"),
+    }
     let settings = config.serve;
     let anchors = Arc::new(
         Anchors::open_or_create(&config.data).context("the audit anchors are not usable")?,
@@ -63,6 +80,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .context("could not install the metrics recorder")?;
     importer::metrics::describe();
     server::jobs::retention::describe();
+    server::jobs::backup::describe();
     let addr = leptos_options.site_addr;
     if settings.demo_calls.is_some() {
         server::demo::check_allowed(addr, settings.public_url.as_ref())?;
@@ -116,16 +134,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let live = LiveHub::default();
     live.spawn_listener(pool.clone());
-    server::jobs::spawn_all(
-        &pool,
-        [
-            Job::Sessions(settings.sessions().policy),
-            Job::Retention {
-                at: settings.purge_at,
-                import_dir: settings.import_dir.clone(),
-            },
-        ],
-    );
+    jobs.extend([
+        Job::Sessions(settings.sessions().policy),
+        Job::Retention {
+            at: settings.purge_at,
+            import_dir: settings.import_dir.clone(),
+        },
+    ]);
+    server::jobs::spawn_all(&pool, jobs);
     anchors.spawn_hourly(pool.clone());
     let app = router(AppState {
         pool,

@@ -99,9 +99,9 @@ fn bundle_files(options: &LeptosOptions) -> ServeDir {
     ServeDir::new(dir).precompressed_br()
 }
 
-/// Prometheus text format: import counters, lag and last success, and retention: what is past
-/// the period now and when the purge last succeeded, read from the database at each scrape so
-/// every instance reports the same. No personal data.
+/// Prometheus text format: import counters, lag and last success, retention (what is past the
+/// period now, when the purge last succeeded) and backups (the last one, the last drill), read
+/// from the database at each scrape so every instance reports the same. No personal data.
 async fn metrics(
     State(handle): State<PrometheusHandle>,
     State(pool): State<sqlx::PgPool>,
@@ -115,6 +115,10 @@ async fn metrics(
             .set(at.timestamp() as f64),
         Ok(None) => {}
         Err(error) => tracing::warn!(%error, "could not read the last purge"),
+    }
+    match app::backup::status::status(&pool).await {
+        Ok(status) => crate::jobs::backup::gauges(&status),
+        Err(error) => tracing::warn!(%error, "could not read the last backup"),
     }
     handle.render()
 }

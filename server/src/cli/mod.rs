@@ -1,7 +1,9 @@
 //! The administration commands (`server migrate`, `server user add`, `server token add`, `server audit verify`,
-//! `server audit anchor`, `server retention run`, `server dsgvo …`, `server keys …`).
+//! `server audit anchor`, `server retention run`, `server dsgvo …`, `server keys …`,
+//! `server backup …`).
 //! They print for people, on standard output; errors go to standard error with the exit code.
 
+pub mod backup;
 mod dsgvo;
 mod keys;
 mod retention;
@@ -21,11 +23,14 @@ use sqlx::PgPool;
 
 use crate::{
     anchors::Anchors,
-    config::{AuditCommand, Command, DataConfig, RetentionCommand, TokenCommand, UserCommand},
+    config::{
+        AuditCommand, Command, Config, DataConfig, RetentionCommand, TokenCommand, UserCommand,
+    },
 };
 
 /// Runs one command; `Ok(false)` means it ran but found a problem (exit code 1).
-pub async fn run(pool: &PgPool, data: &DataConfig, command: Command) -> anyhow::Result<bool> {
+pub async fn run(pool: &PgPool, config: &Config, command: Command) -> anyhow::Result<bool> {
+    let data = &config.data;
     match command {
         Command::Migrate => {
             say("The schema is current and DATABASE_URL connects with the runtime's rights.");
@@ -100,6 +105,7 @@ pub async fn run(pool: &PgPool, data: &DataConfig, command: Command) -> anyhow::
         }) => retention::purge(pool, dry_run, import_dir).await,
         Command::Dsgvo(command) => dsgvo::run(pool, data, command).await,
         Command::Keys(command) => keys::run(pool, data, command).await,
+        Command::Backup(command) => backup::run(pool, config, &command).await,
     }
 }
 

@@ -3,13 +3,19 @@
 //! once: the second skips), and each run is recorded in `job_runs` with what it did or why it
 //! failed. A job is a variant of [`Job`] and a module of its own; `main.rs` only starts them.
 
+pub mod backup;
 pub mod retention;
 mod sessions;
 
 use std::{path::PathBuf, time::Duration};
 
 use anyhow::Context;
-use app::{auth::SessionPolicy, domain::PurgeTrigger, retention::PurgeTime};
+use app::{
+    auth::SessionPolicy,
+    backup::status::{BACKUP_JOB, DRILL_JOB},
+    domain::PurgeTrigger,
+    retention::PurgeTime,
+};
 use chrono::Utc;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -27,6 +33,17 @@ pub enum Job {
         at: PurgeTime,
         import_dir: Option<PathBuf>,
     },
+    /// Writes an encrypted backup and deletes those past the retention period, nightly at
+    /// `at`, and at start when the last one is more than a day old. With `drill`, it then
+    /// drills the new backup when the last good drill is a week old.
+    Backup {
+        at: PurgeTime,
+        backups: backup::Backups,
+        drill: Option<backup::Drill>,
+    },
+    /// Restores a backup into a throwaway database and compares it with its manifest: run by
+    /// the backup job weekly and by `server backup verify`, never on a schedule of its own.
+    RestoreDrill(backup::Drill),
 }
 
 /// Why a job runs now.
@@ -36,6 +53,8 @@ pub enum Why {
     Schedule,
     /// The server started and its last run is overdue.
     Start,
+    /// Someone ran it with a command (`server backup create`, `server backup verify`).
+    Command,
 }
 
 /// When a job runs.
@@ -61,13 +80,16 @@ impl Job {
         match self {
             Self::Sessions(_) => "sessions",
             Self::Retention { .. } => "retention",
+            Self::Backup { .. } => BACKUP_JOB,
+            Self::RestoreDrill(_) => DRILL_JOB,
         }
     }
 
-    fn schedule(&self) -> Schedule {
+    fn schedule(&self) -> Option<Schedule> {
         match self {
-            Self::Sessions(_) => Schedule::Every(Duration::from_secs(60 * 60)),
-            Self::Retention { at, .. } => Schedule::Daily(*at),
+            Self::Sessions(_) => Some(Schedule::Every(Duration::from_secs(60 * 60))),
+            Self::Retention { at, .. } | Self::Backup { at, .. } => Some(Schedule::Daily(*at)),
+            Self::RestoreDrill(_) => None,
         }
     }
 
@@ -78,9 +100,12 @@ impl Job {
                 let trigger = match why {
                     Why::Schedule => PurgeTrigger::Schedule,
                     Why::Start => PurgeTrigger::Start,
+                    Why::Command => PurgeTrigger::Command,
                 };
                 retention::purge(pool, trigger, import_dir.clone()).await
             }
+            Self::Backup { backups, .. } => backup::create(backups).await,
+            Self::RestoreDrill(drill) => backup::drill(drill).await,
         }
     }
 }
@@ -90,7 +115,10 @@ pub fn spawn_all(pool: &PgPool, jobs: impl IntoIterator<Item = Job>) {
     for job in jobs {
         let pool = pool.clone();
         tokio::spawn(async move {
-            match job.schedule() {
+            let Some(schedule) = job.schedule() else {
+                return;
+            };
+            match schedule {
                 Schedule::Every(every) => {
                     let mut ticks = tokio::time::interval(every);
                     loop {
@@ -99,7 +127,7 @@ pub fn spawn_all(pool: &PgPool, jobs: impl IntoIterator<Item = Job>) {
                     }
                 }
                 Schedule::Daily(at) => {
-                    if overdue(&pool, &job).await {
+                    if overdue(&pool, job.name(), DAY_HOURS).await {
                         attempt(&pool, &job, Why::Start).await;
                     }
                     loop {
@@ -114,19 +142,24 @@ pub fn spawn_all(pool: &PgPool, jobs: impl IntoIterator<Item = Job>) {
     }
 }
 
+const DAY_HOURS: i32 = 24;
+const WEEK_HOURS: i32 = 7 * DAY_HOURS;
+
 async fn attempt(pool: &PgPool, job: &Job, why: Why) {
     if let Err(error) = run_once(pool, job, why).await {
         tracing::warn!(job = job.name(), error = %format!("{error:#}"), "a job could not run");
     }
 }
 
-/// Whether `job` has not run well for more than a day (or never); true when that cannot be
-/// read, so a job is rather run once too often than missed.
-async fn overdue(pool: &PgPool, job: &Job) -> bool {
+/// Whether the job `name` has not run well for more than `hours` (or never); true when that
+/// cannot be read, so a job is rather run once too often than missed.
+async fn overdue(pool: &PgPool, name: &str, hours: i32) -> bool {
     sqlx::query_scalar!(
-        r#"select coalesce(max(finished_at) < now() - interval '1 day', true) as "overdue!"
+        r#"select coalesce(max(finished_at) < now() - make_interval(hours => $2), true)
+                  as "overdue!"
            from job_runs where job = $1 and outcome = 'ok'"#,
-        job.name()
+        name,
+        hours
     )
     .fetch_one(pool)
     .await
@@ -134,8 +167,26 @@ async fn overdue(pool: &PgPool, job: &Job) -> bool {
 }
 
 /// Runs `job` once unless another instance runs it, and records the run. A failing job is
-/// recorded as failed with its error; only not reaching the database is an error here.
+/// recorded as failed with its error; only not reaching the database is an error here. After
+/// a backup with a drill, the drill follows as a run of its own when the last good one is a
+/// week old.
 pub async fn run_once(pool: &PgPool, job: &Job, why: Why) -> anyhow::Result<Attempt> {
+    let attempt = run_alone(pool, job, why).await?;
+    // Half a day's leeway, so that a drill late one week is not skipped the next.
+    if let (
+        Attempt::Ran(_),
+        Job::Backup {
+            drill: Some(drill), ..
+        },
+    ) = (&attempt, job)
+        && overdue(pool, DRILL_JOB, WEEK_HOURS - 12).await
+    {
+        run_alone(pool, &Job::RestoreDrill(drill.clone()), why).await?;
+    }
+    Ok(attempt)
+}
+
+async fn run_alone(pool: &PgPool, job: &Job, why: Why) -> anyhow::Result<Attempt> {
     let span = tracing::info_span!("job", name = job.name());
     async {
         // The lock is held by a transaction of its own for the run: it ends with it, also when
@@ -180,7 +231,7 @@ pub async fn run_once(pool: &PgPool, job: &Job, why: Why) -> anyhow::Result<Atte
         lock.commit().await?;
         match error {
             None => tracing::info!(%detail, "job done"),
-            Some(error) => tracing::warn!(%error, "job failed"),
+            Some(error) => tracing::error!(%error, "job failed"),
         }
         Ok(Attempt::Ran(run))
     }
