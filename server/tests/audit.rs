@@ -317,8 +317,11 @@ async fn every_kind_of_action_leaves_its_row_and_the_chain_stays_intact(pool: Pg
         .expect("a row after the anchor");
     seen.extend(left);
 
+    // `backup_restored` is written only into a database a backup was restored into, which
+    // tests/backup.rs checks.
     let expected: BTreeSet<String> = AuditAction::ALL
         .iter()
+        .filter(|action| **action != AuditAction::BackupRestored)
         .map(|action| action.as_str().to_owned())
         .collect();
     assert_eq!(seen, expected);

@@ -1,4 +1,4 @@
-//! `/metrics` shows what the importer and the retention purge recorded. Its own test binary:
+//! `/metrics` shows what the importer, the retention purge and the backups recorded. Its own test binary:
 //! the recorder is global.
 
 mod common;
@@ -68,7 +68,7 @@ async fn metrics_show_the_import_and_the_retention_purge(pool: PgPool) {
     jobs::run_once(&common::runtime(&pool), &job, Why::Start)
         .await
         .expect("purge");
-    let text = scrape(&pool, metrics).await;
+    let text = scrape(&pool, metrics.clone()).await;
     assert!(text.contains("anrufe_records_past_retention 0"), "{text}");
     assert!(
         text.contains(r#"anrufe_purge_deleted_total{kind="calls"} 1"#),
@@ -78,6 +78,29 @@ async fn metrics_show_the_import_and_the_retention_purge(pool: PgPool) {
         text.contains("anrufe_purge_last_success_timestamp_seconds"),
         "{text}"
     );
+
+    // Backups: the last one's time and size, a failed run after it, the last drill's outcome.
+    assert!(!text.contains("anrufe_backup_last_size_bytes"), "{text}");
+    sqlx::query(
+        r#"insert into job_runs (job, finished_at, outcome, detail, error) values
+             ('backup', now() - interval '1 hour', 'ok',
+              '{"file": "anrufe-backup-20261130T030000Z.age", "bytes": 170152}', null),
+             ('backup', now(), 'failed', '{}', 'pg_dump failed'),
+             ('restore-drill', now(), 'failed', '{}', 'damaged')"#,
+    )
+    .execute(&pool)
+    .await
+    .expect("backup runs");
+    let text = scrape(&pool, metrics).await;
+    for line in [
+        "anrufe_backup_last_size_bytes 170152",
+        "anrufe_backup_failing 1",
+        "anrufe_restore_drill_last_ok 0",
+        "anrufe_backup_last_success_timestamp_seconds",
+        "anrufe_restore_drill_last_timestamp_seconds",
+    ] {
+        assert!(text.contains(line), "{line} in {text}");
+    }
 }
 
 /// Scrapes `/metrics` as an admin.

@@ -5,6 +5,7 @@
     reason = "each test binary uses a different part of the helpers"
 )]
 
+pub mod backup;
 pub mod callers;
 pub mod calls;
 pub mod policy;
