@@ -36,6 +36,20 @@ ensure_postgres() {
   fi
   PG_BIN=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
   export PG_BIN
+  # The server's backups use the pg_dump and pg_restore of the same version.
+  export PG_BIN_DIR="${PG_BIN_DIR:-$PG_BIN}"
+}
+
+# backup_keys FILE: a key pair for the backups of a demo or a test, the identity in FILE (made
+# once with Debian's age-keygen); exports BACKUP_RECIPIENTS and BACKUP_DRILL_IDENTITY_FILE.
+# A practice keeps its identity offline instead (README, "Backups").
+backup_keys() {
+  local identity=$1
+  ensure_apt age-keygen age
+  [ -f "$identity" ] || age-keygen -o "$identity" 2>/dev/null
+  BACKUP_RECIPIENTS=$(age-keygen -y "$identity")
+  BACKUP_DRILL_IDENTITY_FILE=$identity
+  export BACKUP_RECIPIENTS BACKUP_DRILL_IDENTITY_FILE
 }
 
 ensure_wasm_target() {

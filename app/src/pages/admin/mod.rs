@@ -3,6 +3,7 @@
 //! them checks the role again.
 
 mod audit;
+mod backups;
 mod compliance;
 mod masking;
 mod retention;

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{AdminTable, LoadFailed};
+use super::{AdminTable, LoadFailed, backups::Backups};
 use crate::{
     api::admin::retention,
     domain::{PurgeOutcome, PurgeRun, RetentionOverview, format_berlin},
@@ -89,6 +89,7 @@ fn Overview(overview: RetentionOverview) -> impl IntoView {
         {holds}
         <h3>{r.runs}</h3>
         {runs}
+        <Backups status=overview.backups retention_days=days />
     }
 }
 
