@@ -9,29 +9,19 @@ use std::path::PathBuf;
 
 use app::{
     audit::Actor,
-    backup::{self, BackupError, Identity},
+    backup::BackupError,
     domain::{CallId, Retention},
     dsgvo::{Subject, erase::erase},
 };
-use common::backup::{Owned, calls_digest, key_pair, tables, tombstones, tools, with_calls};
+use common::backup::{Owned, backed_up, calls_digest, key_pair, restore_into, tables, tombstones};
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = false)]
 async fn a_restored_backup_holds_the_same_calls_and_an_intact_audit_chain(admin: PgPool) {
     let dir = tempfile::tempdir().expect("dir");
-    let (identity, recipients) = key_pair(dir.path(), "backup.key");
-    let source = with_calls(&admin).await;
+    let (source, created, identity) = backed_up(&admin, dir.path()).await;
     let owner = source.pool("anrufe_owner").await;
     let before = calls_digest(&owner).await;
-
-    let created = backup::create(
-        &source.url("anrufe_owner"),
-        dir.path(),
-        &recipients,
-        &tools(),
-    )
-    .await
-    .expect("backup");
     assert_eq!(created.manifest.counts["calls"], 40);
     assert_eq!(created.manifest.counts["notes"], 1);
     let bytes = std::fs::read(&created.file.path).expect("backup file");
@@ -53,13 +43,10 @@ async fn a_restored_backup_holds_the_same_calls_and_an_intact_audit_chain(admin:
     source.drop().await;
 
     let target = Owned::new(&admin, false).await;
-    let identity = Identity::from_file(&identity).expect("identity");
-    let restored = backup::restore(
+    let restored = restore_into(
+        &target,
         &created.file.path,
         &identity,
-        &target.url("anrufe_owner"),
-        &tools(),
-        Retention::default(),
         &tombstones(dir.path()),
     )
     .await
@@ -98,16 +85,7 @@ async fn a_restored_backup_holds_the_same_calls_and_an_intact_audit_chain(admin:
 #[sqlx::test(migrations = false)]
 async fn a_call_erased_after_the_backup_does_not_come_back_with_it(admin: PgPool) {
     let dir = tempfile::tempdir().expect("dir");
-    let (identity, recipients) = key_pair(dir.path(), "backup.key");
-    let source = with_calls(&admin).await;
-    let created = backup::create(
-        &source.url("anrufe_owner"),
-        dir.path(),
-        &recipients,
-        &tools(),
-    )
-    .await
-    .expect("backup");
+    let (source, created, identity) = backed_up(&admin, dir.path()).await;
     let runtime = source.pool(app::db::RUNTIME_ROLE).await;
     let (id, event): (i64, String) =
         sqlx::query_as("select id, event_id from calls order by id limit 1")
@@ -128,16 +106,9 @@ async fn a_call_erased_after_the_backup_does_not_come_back_with_it(admin: PgPool
     source.drop().await;
 
     let target = Owned::new(&admin, false).await;
-    let restored = backup::restore(
-        &created.file.path,
-        &Identity::from_file(&identity).expect("identity"),
-        &target.url("anrufe_owner"),
-        &tools(),
-        Retention::default(),
-        &stones,
-    )
-    .await
-    .expect("restore");
+    let restored = restore_into(&target, &created.file.path, &identity, &stones)
+        .await
+        .expect("restore");
     assert_eq!(restored.erasures.calls_erased, 1);
     let pool = target.pool("anrufe_owner").await;
     let left: i64 = sqlx::query_scalar("select count(*) from calls where event_id = $1")
@@ -155,34 +126,15 @@ async fn a_call_erased_after_the_backup_does_not_come_back_with_it(admin: PgPool
 #[sqlx::test(migrations = false)]
 async fn a_damaged_or_foreign_backup_is_refused_before_anything_is_written(admin: PgPool) {
     let dir = tempfile::tempdir().expect("dir");
-    let (identity, recipients) = key_pair(dir.path(), "backup.key");
+    let (source, created, identity) = backed_up(&admin, dir.path()).await;
     let (stranger, _) = key_pair(dir.path(), "other.key");
-    let source = with_calls(&admin).await;
-    let created = backup::create(
-        &source.url("anrufe_owner"),
-        dir.path(),
-        &recipients,
-        &tools(),
-    )
-    .await
-    .expect("backup");
     source.drop().await;
     let target = Owned::new(&admin, false).await;
     let pool = target.pool("anrufe_owner").await;
+    let stones = tombstones(dir.path());
     let restore = |file: PathBuf, key: PathBuf| {
-        let url = target.url("anrufe_owner");
-        let stones = tombstones(dir.path());
-        async move {
-            backup::restore(
-                &file,
-                &Identity::from_file(&key).expect("identity"),
-                &url,
-                &tools(),
-                Retention::default(),
-                &stones,
-            )
-            .await
-        }
+        let (target, stones) = (&target, &stones);
+        async move { restore_into(target, &file, &key, stones).await }
     };
     let good = std::fs::read(&created.file.path).expect("backup");
     let copy = |name: &str, bytes: &[u8], with_sum: bool| {

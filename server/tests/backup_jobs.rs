@@ -7,12 +7,33 @@ use std::path::Path;
 
 use app::{backup::BackupFile, domain::Retention};
 use chrono::{TimeDelta, Utc};
-use common::backup::{key_pair, tools, with_calls};
+use common::backup::{Owned, key_pair, tools, with_calls};
 use server::{
     config::DatabaseUrl,
     jobs::{self, Attempt, Job, Why, backup::Backups},
 };
 use sqlx::PgPool;
+
+/// The nightly backup job of `source` into `dir`, keeping `keep`, with `drill`.
+fn nightly(
+    dir: &Path,
+    recipients: app::backup::Recipients,
+    source: &Owned,
+    keep: Retention,
+    drill: Option<jobs::backup::Drill>,
+) -> Job {
+    Job::Backup {
+        at: Default::default(),
+        backups: Backups {
+            dir: dir.to_path_buf(),
+            recipients,
+            url: DatabaseUrl::from(source.url("anrufe_owner")),
+            tools: tools(),
+            keep,
+        },
+        drill,
+    }
+}
 
 #[sqlx::test(migrations = false)]
 async fn the_backup_job_deletes_backups_past_the_retention_period(admin: PgPool) {
@@ -31,17 +52,13 @@ async fn the_backup_job_deletes_backups_past_the_retention_period(admin: PgPool)
     std::fs::write(dir.path().join("notizen.txt"), b"x").expect("another file");
     let source = with_calls(&admin).await;
     let runtime = source.pool(app::db::RUNTIME_ROLE).await;
-    let job = Job::Backup {
-        at: Default::default(),
-        backups: Backups {
-            dir: dir.path().to_path_buf(),
-            recipients,
-            url: DatabaseUrl::from(source.url("anrufe_owner")),
-            tools: tools(),
-            keep: "7".parse().expect("retention"),
-        },
-        drill: None,
-    };
+    let job = nightly(
+        dir.path(),
+        recipients,
+        &source,
+        "7".parse().expect("days"),
+        None,
+    );
     let Attempt::Ran(run) = jobs::run_once(&runtime, &job, Why::Command)
         .await
         .expect("job")
@@ -94,17 +111,13 @@ async fn the_nightly_job_drills_a_backup_once_a_week_in_a_throwaway_database(adm
         url: DatabaseUrl::from(source.url("anrufe_owner")),
         tools: tools(),
     };
-    let nightly = Job::Backup {
-        at: Default::default(),
-        backups: Backups {
-            dir: dir.path().to_path_buf(),
-            recipients,
-            url: DatabaseUrl::from(source.url("anrufe_owner")),
-            tools: tools(),
-            keep: Retention::default(),
-        },
-        drill: Some(drill.clone()),
-    };
+    let nightly = nightly(
+        dir.path(),
+        recipients,
+        &source,
+        Retention::default(),
+        Some(drill.clone()),
+    );
     let throwaway = "select count(*) from pg_database where datname like 'anrufe_drill_%'";
     let before = common::count(&admin, throwaway).await;
     let drills = "select count(*) from job_runs where job = 'restore-drill'";

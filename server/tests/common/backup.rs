@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use app::{
-    backup::{self, PgTools, Recipients},
+    backup::{self, BackupError, Created, Identity, PgTools, Recipients, Restore},
+    domain::Retention,
     dsgvo::tombstones::Tombstones,
 };
 use chrono::Utc;
@@ -117,4 +118,33 @@ pub async fn tables(pool: &PgPool) -> i64 {
     .fetch_one(pool)
     .await
     .expect("tables")
+}
+
+/// A production-like database with calls, its backup into `dir`, and the identity file that
+/// opens the backup.
+pub async fn backed_up(admin: &PgPool, dir: &Path) -> (Owned, Created, PathBuf) {
+    let (identity, recipients) = key_pair(dir, "backup.key");
+    let source = with_calls(admin).await;
+    let created = backup::create(&source.url("anrufe_owner"), dir, &recipients, &tools())
+        .await
+        .expect("backup");
+    (source, created, identity)
+}
+
+/// Restores `file` into `target` as its owner, with the tombstones `stones`.
+pub async fn restore_into(
+    target: &Owned,
+    file: &Path,
+    identity: &Path,
+    stones: &Tombstones,
+) -> Result<Restore, BackupError> {
+    backup::restore(
+        file,
+        &Identity::from_file(identity).expect("identity"),
+        &target.url("anrufe_owner"),
+        &tools(),
+        Retention::default(),
+        stones,
+    )
+    .await
 }
