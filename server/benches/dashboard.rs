@@ -79,8 +79,10 @@ async fn main() -> anyhow::Result<()> {
             "{:<34} {:>15} {:>15} {:>17} {:>9}",
             "", "API (HTTP)", "SQL (limit)", "naive (peer)", "API/SQL"
         );
+        let mut first_page = None;
         for scenario in scenarios(&pool).await? {
             let api = time_api(base, &login, &scenario).await?;
+            first_page.get_or_insert(api.p50);
             let sql = time_sql(&pool, &scenario).await?;
             let naive = time_naive(&pool, &scenario).await?;
             println!(
@@ -105,6 +107,14 @@ async fn main() -> anyhow::Result<()> {
             sql.p95,
             "",
             api.p95 / sql.p95
+        );
+        let opening = time_opening(&pool).await?;
+        println!(
+            "{:<34} {:>6.3} / {:>6.3}   = {:.1} % of the first page's API p50",
+            "opening a page's 50 sealed dates",
+            opening.p50,
+            opening.p95,
+            100.0 * opening.p50 / first_page.unwrap_or(f64::NAN)
         );
         if index + 1 == sizes.len() {
             live_connections(&app, &pool, &login).await?;
@@ -235,6 +245,28 @@ async fn time_detail(
         }
     }
     Ok((figures(api), figures(sql)))
+}
+
+/// What sealing the date of birth costs a page of the list: opening the 50 newest sealed
+/// values in this process, as the server does for each page.
+async fn time_opening(pool: &PgPool) -> anyhow::Result<Figures> {
+    let sealed: Vec<String> = sqlx::query_scalar(
+        "select date_of_birth_sealed from calls where date_of_birth_sealed is not null
+         order by received_at desc limit 50",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut millis = Vec::with_capacity(SAMPLES);
+    for round in 0..WARM_UP + SAMPLES {
+        let started = Instant::now();
+        for value in &sealed {
+            std::hint::black_box(app::at_rest::open_date(value)?);
+        }
+        if round >= WARM_UP {
+            millis.push(started.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    Ok(figures(millis))
 }
 
 async fn time_sql(pool: &PgPool, scenario: &Scenario) -> anyhow::Result<Figures> {
