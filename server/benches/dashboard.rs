@@ -69,7 +69,7 @@ async fn main() -> anyhow::Result<()> {
     for (index, &calls) in sizes.iter().enumerate() {
         let (pool, url) = support::fresh_database(&server, DATABASE).await?;
         fill(&pool, calls).await?;
-        let login = Login::create(&pool).await?;
+        let login = Login::create(&pool, 0).await?;
         let app = ServerProcess::start(&url, &keys_file).await?;
         let base = &app.base;
         println!(
@@ -117,7 +117,7 @@ async fn main() -> anyhow::Result<()> {
             100.0 * opening.p50 / first_page.unwrap_or(f64::NAN)
         );
         if index + 1 == sizes.len() {
-            live_connections(&app, &pool, &login).await?;
+            live_connections(&app, &pool).await?;
         }
         drop(app);
         pool.close().await;
@@ -350,15 +350,22 @@ async fn time_naive(pool: &PgPool, scenario: &Scenario) -> anyhow::Result<Figure
 
 /// Connects 500 live clients, reports the server process's memory before and after, and how
 /// long one change takes to reach all of them.
-async fn live_connections(app: &ServerProcess, pool: &PgPool, login: &Login) -> anyhow::Result<()> {
+async fn live_connections(app: &ServerProcess, pool: &PgPool) -> anyhow::Result<()> {
     let url = format!(
         "{}{}",
         app.base.replacen("http", "ws", 1),
         app::live::LIVE_PATH
     );
+    // A person may hold CONNECTIONS_PER_USER at once: the clients are a practice's colleagues.
+    let per_user = server::live::CONNECTIONS_PER_USER;
+    let mut colleagues = Vec::new();
+    for n in 1..=LIVE_CLIENTS.div_ceil(per_user) {
+        colleagues.push(Login::create(pool, n).await?);
+    }
     let before = app.memory_mb("VmRSS:");
     let mut clients = Vec::with_capacity(LIVE_CLIENTS);
-    for _ in 0..LIVE_CLIENTS {
+    for client in 0..LIVE_CLIENTS {
+        let login = &colleagues[client / per_user];
         let mut request = url.as_str().into_client_request()?;
         request
             .headers_mut()
@@ -401,9 +408,11 @@ struct Login {
 }
 
 impl Login {
-    async fn create(pool: &PgPool) -> anyhow::Result<Self> {
+    /// The login of the `n`th bench user.
+    async fn create(pool: &PgPool, n: usize) -> anyhow::Result<Self> {
+        let email = format!("bench-{n}@praxis.example");
         let new = NewUser {
-            email: "bench@praxis.example",
+            email: &email,
             name: "Bench",
             role: Role::Admin,
             login: NewLogin::Provider,
