@@ -43,9 +43,7 @@ impl Owned {
     }
 
     pub fn url(&self, role: &str) -> String {
-        let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
-        let (cluster, _) = base.rsplit_once('/').expect("a database URL");
-        format!("{cluster}/{}?options=-c%20role%3D{role}", self.name)
+        super::database_url(&self.name, role)
     }
 
     pub async fn pool(&self, role: &str) -> PgPool {

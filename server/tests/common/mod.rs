@@ -101,12 +101,15 @@ pub async fn runtime_url(pool: &PgPool) -> String {
         .fetch_one(pool)
         .await
         .expect("database name");
+    database_url(&name, app::db::RUNTIME_ROLE)
+}
+
+/// The URL of the database `name` on the tests' server, as `role` (the superuser of
+/// DATABASE_URL taking on the role).
+pub fn database_url(name: &str, role: &str) -> String {
     let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
     let (cluster, _) = base.rsplit_once('/').expect("a database URL");
-    format!(
-        "{cluster}/{name}?options=-c%20role%3D{}",
-        app::db::RUNTIME_ROLE
-    )
+    format!("{cluster}/{name}?options=-c%20role%3D{role}")
 }
 
 /// The server's state with the defaults of a test: the runtime role's pool, its own metrics
