@@ -42,6 +42,9 @@ pub enum AppError {
     /// A source policy that cannot be saved; the message (English) says which bound or which
     /// pattern, with the regex compiler's words.
     PolicyInvalid(String),
+    /// The LLM help brought no suggestion: not configured, refused, unreachable, or an answer
+    /// that was discarded.
+    Llm(crate::llm::SuggestError),
 }
 
 impl AppError {
@@ -83,6 +86,7 @@ impl AppError {
             Self::NotFound => http::StatusCode::NOT_FOUND,
             Self::Conflict(_) => http::StatusCode::CONFLICT,
             Self::Invalid { .. } | Self::PolicyInvalid(_) => http::StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Llm(error) => error.status(),
         }
     }
 }
@@ -158,6 +162,20 @@ impl From<crate::dsgvo::DsgvoError> for AppError {
                 Self::Internal
             }
             DsgvoError::Database(error) => error.into(),
+        }
+    }
+}
+
+#[cfg(feature = "backend")]
+impl From<crate::llm::suggest::LlmError> for AppError {
+    fn from(error: crate::llm::suggest::LlmError) -> Self {
+        use crate::llm::suggest::LlmError;
+        match error {
+            LlmError::Suggest(error) => Self::Llm(error),
+            LlmError::NotFound(_) => Self::NotFound,
+            LlmError::Invalid { field, reason } => Self::invalid(field, reason),
+            LlmError::Policy(error) => error.into(),
+            LlmError::Database(error) => error.into(),
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod dsgvo;
 mod error;
 pub mod i18n;
 pub mod live;
+pub mod llm;
 #[cfg(feature = "backend")]
 pub mod log_line;
 #[cfg(feature = "backend")]
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("masking") view=admin::MaskingView />
                         <Route path=StaticSegment("retention") view=admin::RetentionView />
                         <Route path=StaticSegment("compliance") view=admin::ComplianceView />
+                        <Route path=StaticSegment("llm") view=admin::LlmView />
                         <Route path=StaticSegment("audit") view=admin::AuditView />
                     </ParentRoute>
                 </Routes>

@@ -1,7 +1,7 @@
-import { appendFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
 import { ADMIN } from '../accounts';
+import { appendCall, secondAdmin } from '../practice';
 import { collectErrors } from '../console';
 
 // The compliance area: one admin adds a source and drafts a PII rule (checked and tried as it is
@@ -12,38 +12,10 @@ import { collectErrors } from '../console';
 const RULE = 'Kontodaten';
 const WORD = 'Kontonummer';
 
-function appendCall(fields: Record<string, string>): void {
-  const dir = process.env.IMPORT_DIR;
-  if (!dir) throw new Error('IMPORT_DIR must name the directory the server under test imports');
-  const day = new Date().toISOString().slice(0, 10);
-  appendFileSync(join(dir, `calls-${day}.jsonl`), `${JSON.stringify(fields)}\n`);
-}
-
 async function openCompliance(page: Page): Promise<void> {
   await page.goto('/admin/compliance');
   await page.locator('body[data-hydrated]').waitFor();
   await expect(page.getByRole('heading', { name: 'Compliance', exact: true })).toBeVisible();
-}
-
-async function secondAdmin(page: Page, browser: Browser): Promise<Page> {
-  const email = `pruefer-${Date.now()}@praxis.example`;
-  await page.goto('/admin');
-  await page.locator('body[data-hydrated]').waitFor();
-  await page.getByLabel('Name', { exact: true }).fill('Zweite Admin');
-  await page.getByLabel('E-Mail-Adresse').fill(email);
-  await page.locator('select[name="role"]').selectOption({ label: 'Admin' });
-  await page.getByLabel('Erstes Passwort (mind. 12 Zeichen)').fill('ein-langes-passwort');
-  await page.getByRole('button', { name: 'Benutzer anlegen' }).click();
-  await expect(page.getByText('Benutzer angelegt.')).toBeVisible();
-  // A context of its own, without the demo login the tests share.
-  const other = await (await browser.newContext({ storageState: { cookies: [], origins: [] } })).newPage();
-  await other.goto('/login');
-  await other.locator('body[data-hydrated]').waitFor();
-  await other.getByLabel('E-Mail-Adresse').fill(email);
-  await other.getByLabel('Passwort').fill('ein-langes-passwort');
-  await other.getByRole('button', { name: 'Anmelden' }).click();
-  await expect(other).toHaveURL(/\/$/);
-  return other;
 }
 
 test.describe('as the admin', () => {

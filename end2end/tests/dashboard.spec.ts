@@ -1,16 +1,6 @@
-import { appendFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { ADMIN, AGENT } from '../accounts';
-
-// The server under test imports from IMPORT_DIR (see scripts/test); lines appended there
-// arrive the way the phone assistant's do.
-function appendCall(fields: Record<string, string>): void {
-  const dir = process.env.IMPORT_DIR;
-  if (!dir) throw new Error('IMPORT_DIR must name the directory the server under test imports');
-  const day = new Date().toISOString().slice(0, 10);
-  appendFileSync(join(dir, `calls-${day}.jsonl`), `${JSON.stringify(fields)}\n`);
-}
+import { appendCall } from '../practice';
 
 async function openDashboard(page: Page, path = '/'): Promise<void> {
   await page.goto(path);

@@ -83,6 +83,8 @@ pub struct ServeConfig {
     pub practice_name: PracticeName,
     #[command(flatten)]
     pub oidc: OidcConfig,
+    #[command(flatten)]
+    pub llm: crate::llm::LlmConfig,
 }
 
 /// Login through the practice's identity provider (OpenID Connect), offered on the login page

@@ -7,6 +7,7 @@ use app::{
     AppError,
     compliance::ComplianceError,
     domain::{CallListItem, Invalid},
+    llm::SuggestError,
     service::ActionError,
 };
 use axum::{
@@ -44,6 +45,9 @@ pub enum ApiError {
     CrossSite,
     /// Too many requests from this caller (429).
     TooManyRequests,
+    /// The LLM help brought no suggestion: refused (409), no endpoint or unreachable (503), or
+    /// a discarded answer (502).
+    Llm(SuggestError),
     Internal,
 }
 
@@ -56,12 +60,17 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// `not_found`, `conflict`, `invalid`, `bad_request`, `unauthenticated`, `forbidden`,
-    /// `cross_site`, `too_many_requests` or `internal`.
+    /// `cross_site`, `too_many_requests`, `llm_refused`, `llm_unavailable`,
+    /// `llm_invalid_answer` or `internal`.
     pub code: &'static str,
     /// For `invalid`: the rule broken; absent when the value was not of the documented type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Invalid>,
     pub message: String,
+    /// For `llm_refused` and `llm_unavailable`: why, e.g. `operation_not_allowed`,
+    /// `pii_blocked`, `llm_unreachable`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub llm_reason: Option<&'static str>,
     /// For `invalid`: the parameter or body field at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -87,6 +96,7 @@ impl IntoResponse for ApiError {
             message: String::new(),
             field: None,
             current: None,
+            llm_reason: None,
         };
         let status = match self {
             Self::NotFound(message) => {
@@ -134,6 +144,16 @@ impl IntoResponse for ApiError {
                 detail.message = AppError::TooManyRequests.to_string();
                 StatusCode::TOO_MANY_REQUESTS
             }
+            Self::Llm(error) => {
+                detail.code = match error {
+                    SuggestError::Refused(_) | SuggestError::RedactionFailed => "llm_refused",
+                    SuggestError::InvalidAnswer => "llm_invalid_answer",
+                    SuggestError::NotConfigured | SuggestError::Unreachable => "llm_unavailable",
+                };
+                detail.llm_reason = Some(error.code());
+                detail.message = AppError::Llm(error.clone()).to_string();
+                error.status()
+            }
             Self::Internal => {
                 (detail.code, detail.message) = ("internal", AppError::Internal.to_string());
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -164,6 +184,7 @@ impl From<AppError> for ApiError {
             AppError::Unauthenticated | AppError::LoginRejected => Self::Unauthenticated,
             AppError::Forbidden => Self::Forbidden,
             AppError::TooManyRequests | AppError::RevealLimit { .. } => Self::TooManyRequests,
+            AppError::Llm(error) => Self::Llm(error),
             AppError::Internal | AppError::Transport(_) => Self::Internal,
         }
     }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod jobs;
 pub mod limits;
 pub mod live;
+pub mod llm;
 pub mod no_access;
 pub mod oidc;
 pub mod rest;

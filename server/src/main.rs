@@ -81,6 +81,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     importer::metrics::describe();
     server::jobs::retention::describe();
     server::jobs::backup::describe();
+    server::llm::describe();
     let addr = leptos_options.site_addr;
     if settings.demo_calls.is_some() {
         server::demo::check_allowed(addr, settings.public_url.as_ref())?;
@@ -132,6 +133,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(issuer) = &settings.oidc.oidc_issuer {
         tracing::info!(%issuer, "login through the identity provider is offered");
     }
+    let llm = settings
+        .llm
+        .help()
+        .context("the LLM settings are not usable")?;
+    if let Some(client) = llm.0.clone() {
+        jobs.push(Job::Suggestions(client));
+    }
     let live = LiveHub::default();
     live.spawn_listener(pool.clone());
     jobs.extend([
@@ -158,6 +166,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         purge_at: settings.purge_at,
         tombstones,
         practice_name: settings.practice_name.clone(),
+        llm,
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
     let oidc_offered = OidcOffered(state.oidc.is_some());
     let purge_at = state.purge_at;
     let tombstones = state.tombstones.clone();
+    let llm = state.llm.clone();
     let options = state.leptos_options.clone();
     Router::new()
         .nest_service(
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
                 provide_context(oidc_offered);
                 provide_context(purge_at);
                 provide_context(tombstones.clone());
+                provide_context(llm.clone());
             },
             move || shell(options.clone()),
         )

@@ -7,7 +7,10 @@ use leptos::prelude::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::PgPool;
 
-use app::{auth::SessionSettings, dsgvo::tombstones::Tombstones, retention::PurgeTime};
+use app::{
+    auth::SessionSettings, dsgvo::tombstones::Tombstones, llm::client::LlmHelp,
+    retention::PurgeTime,
+};
 
 use crate::{limits::Limits, live::LiveHub, oidc::Oidc};
 
@@ -29,6 +32,8 @@ pub struct AppState {
     /// The tombstones of erased calls and their key.
     pub tombstones: Tombstones,
     pub practice_name: PracticeName,
+    /// The client to the practice's LLM endpoint, when one is configured.
+    pub llm: LlmHelp,
 }
 
 /// The practice's name, as the compliance report prints it: 1 to 100 characters.

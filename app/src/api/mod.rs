@@ -5,6 +5,7 @@ pub mod auth;
 pub mod calls;
 pub mod compliance;
 pub mod dsgvo;
+pub mod llm;
 pub mod users;
 
 /// Where the server mounts the REST API for other programs.

@@ -3,59 +3,11 @@
 //! and what of a person's note may be stored ([`screen`]). The importer, exports, the live check and the LLM help ask it; every
 //! refusal of a use is written to the blocked-content log, never with the content.
 
-use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 
+pub use super::refusal::Refusal;
 use super::{pii::Verdict, policy::Operation, store::ActivePolicy};
 use crate::audit::Actor;
-
-/// Why the enforcer refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "backend", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Refusal {
-    /// The policy does not list the source.
-    SourceNotAllowed,
-    /// The policy lists the source, switched off.
-    SourceInactive,
-    /// The operations matrix does not allow the operation for the source.
-    OperationNotAllowed,
-    /// Training on call data is always forbidden.
-    TrainingForbidden,
-    /// The matrix allows the operation only with a justification, and none was given.
-    JustificationMissing,
-    /// A PII rule with severity `block` matched the text.
-    PiiBlocked,
-}
-
-impl Refusal {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::SourceNotAllowed => "source_not_allowed",
-            Self::SourceInactive => "source_inactive",
-            Self::OperationNotAllowed => "operation_not_allowed",
-            Self::TrainingForbidden => "training_forbidden",
-            Self::JustificationMissing => "justification_missing",
-            Self::PiiBlocked => "pii_blocked",
-        }
-    }
-
-    /// For people reading the API's answer or the log.
-    pub fn message(self) -> &'static str {
-        match self {
-            Self::SourceNotAllowed => "the source is not an allowed source of the active policy",
-            Self::SourceInactive => "the source is switched off in the active policy",
-            Self::OperationNotAllowed => {
-                "the operations matrix of the active policy does not allow this for the source"
-            }
-            Self::TrainingForbidden => "training on call data is always forbidden",
-            Self::JustificationMissing => {
-                "the active policy allows this only with a justification, and none was given"
-            }
-            Self::PiiBlocked => "a PII rule of the active policy blocks the text",
-        }
-    }
-}
 
 impl ActivePolicy {
     /// Whether calls of `source` may be used for `operation`; a justification counts when it
@@ -123,19 +75,32 @@ pub async fn screen(
         Verdict::Block { rule } => Screened::Blocked { rule },
     };
     if let Screened::Blocked { rule } = &screened {
-        sqlx::query!(
-            "insert into blocked_content_log (source, reason, rule, policy_version, actor_id)
-             values ($1, $2, $3, $4, $5)",
-            source,
-            Refusal::PiiBlocked.code(),
-            rule,
-            policy.version,
-            actor.user_id(),
-        )
-        .execute(pool)
-        .await?;
+        log_blocked_text(pool, policy, actor, source, rule).await?;
     }
     Ok(screened)
+}
+
+/// Writes to the blocked-content log that `rule` blocked a text about a call of `source` (the
+/// rule, the version, who; never the text).
+pub async fn log_blocked_text(
+    pool: &PgPool,
+    policy: &ActivePolicy,
+    actor: Actor,
+    source: &str,
+    rule: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into blocked_content_log (source, reason, rule, policy_version, actor_id)
+         values ($1, $2, $3, $4, $5)",
+        source,
+        Refusal::PiiBlocked.code(),
+        rule,
+        policy.version,
+        actor.user_id(),
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 /// A use the enforcer refused, as logged.

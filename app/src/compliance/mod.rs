@@ -12,6 +12,7 @@ pub mod enforcer;
 pub mod pii;
 pub mod policy;
 pub mod policy_log;
+pub mod refusal;
 #[cfg(feature = "backend")]
 pub mod report;
 pub mod shadow;

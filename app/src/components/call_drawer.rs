@@ -10,9 +10,10 @@ use crate::{
         caller_rights::CallerRights,
         masked::{RevealField, Revealed},
         restriction::RestrictionControls,
+        suggestion::SuggestionBox,
     },
     domain::{CallDetail, CallListItem, CallStatus, PiiField, UserSummary, format_berlin},
-    i18n::{use_rights_texts, use_texts},
+    i18n::{use_llm_texts, use_rights_texts, use_texts},
     live::use_live,
 };
 
@@ -165,6 +166,7 @@ fn DrawerBody(
                 <dd>{personal(&call, PiiField::DateOfBirth, call.date_of_birth.get().map_or_else(|| "—".to_owned(), |d| d.format("%d.%m.%Y").to_string()))}</dd>
                 <dt>{t.col_concern}</dt><dd>{call.topic.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>{t.field_priority}</dt><dd>{t.priority(call.priority)}</dd>
+                <dt>{use_llm_texts().category}</dt><dd>{call.category.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>{t.field_source}</dt><dd>{call.source_name.clone()}</dd>
                 <dt>{t.col_status}</dt><dd>{t.status(call.status)}</dd>
                 <dt>{t.field_version}</dt><dd>{call.version}</dd>
@@ -182,6 +184,7 @@ fn DrawerBody(
                 </ul>
             </section>
         })}
+        {(!restricted).then(|| view! { <SuggestionBox call=call.clone() is_admin /> })}
         {(!restricted).then(|| view! { <NoteForm call_id=call.id /> })}
         <DrawerList id="drawer-notes" title=t.notes empty=notes.is_empty().then_some(t.no_notes)>
             <ul class="timeline">

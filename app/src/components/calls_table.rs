@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::{
     components::{Desk, masked::MaskedText},
     domain::{CallListItem, CallStatus, PiiField, Priority, format_berlin, format_berlin_relative},
-    i18n::{use_rights_texts, use_texts},
+    i18n::{use_llm_texts, use_rights_texts, use_texts},
 };
 
 #[component]
@@ -60,7 +60,7 @@ pub fn CallsTable(
                 <tbody>
                     <For
                         each=move || items.get()
-                        key=|call| (call.id, call.version, call.updated_at)
+                        key=|call| (call.id, call.version, call.updated_at, call.suggestion.clone())
                         let(call)
                     >
                         <CallRow call on_open />
@@ -121,6 +121,7 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
         });
     };
     let done_call = call.clone();
+    let hint = suggestion_hint(&call);
     view! {
         <tr
             class:urgent=urgent
@@ -146,7 +147,11 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
                 {relative(call.received_at)}
             </td>
             <td class="caller">{caller}</td>
-            <td class="topic">{call.topic.clone().unwrap_or_default()}</td>
+            <td class="topic">
+                {call.topic.clone().unwrap_or_default()}
+                {call.category.clone().map(|category| view! { <span class="category">{category}</span> })}
+                {hint}
+            </td>
             <td class="nowrap">{date_of_birth}</td>
             <td>
                 <span class="source">{call.source_name.clone()}</span>
@@ -179,6 +184,19 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
             </td>
         </tr>
     }
+}
+
+/// The newest LLM suggestion, while the call does not have it yet: a quiet line, plain text.
+fn suggestion_hint(call: &CallListItem) -> Option<impl IntoView + use<>> {
+    let hint = call.suggestion.as_ref()?;
+    let taken = call.category.as_ref() == Some(&hint.category) && call.priority == hint.urgency;
+    if taken {
+        return None;
+    }
+    let t = use_texts();
+    let l = use_llm_texts();
+    let text = (l.hint)(&hint.category, t.priority(hint.urgency));
+    Some(view! { <span class="llm-hint" title=l.hint_title>{text}</span> })
 }
 
 fn assignee(name: Option<String>) -> AnyView {

@@ -11,6 +11,7 @@ mod keyboard;
 mod masked;
 mod pager;
 mod restriction;
+mod suggestion;
 mod toast;
 
 pub use account::{AccountMenu, go_to};

@@ -45,7 +45,7 @@ pub const PAGE_SIZE: usize = 50;
 const SELECT_ITEMS: &str = "select c.id, c.received_at, c.caller_name, c.caller_number, c.topic, \
      c.date_of_birth_sealed, c.source, coalesce(s.name, c.source) as source_name, c.priority, c.status, \
      c.assignee_id, u.name as assignee_name, c.updated_at, c.version, \
-     c.restricted_at is not null as restricted \
+     c.restricted_at is not null as restricted, c.category \
      from calls c left join users u on u.id = c.assignee_id \
      left join policy_sources s on s.source = c.source \
      where c.received_at >= call_retention_cutoff()";
@@ -67,6 +67,7 @@ struct ItemRow {
     updated_at: DateTime<Utc>,
     version: i32,
     restricted: bool,
+    category: Option<String>,
 }
 
 impl TryFrom<ItemRow> for StoredCall {
@@ -94,6 +95,8 @@ impl TryFrom<ItemRow> for StoredCall {
             updated_at: row.updated_at,
             version: row.version,
             restricted: row.restricted,
+            category: row.category,
+            suggestion: None,
         })
     }
 }
@@ -132,10 +135,12 @@ pub async fn list(
     if backwards {
         rows.reverse();
     }
-    let items = rows
+    let mut items = rows
         .into_iter()
         .map(StoredCall::try_from)
         .collect::<Result<Vec<_>, _>>()?;
+    let mut conn = pool.acquire().await?;
+    with_hints(&mut conn, &mut items).await?;
     let first = items.first().map(cursor_of);
     let last = items.last().map(cursor_of);
     let (previous, next) = match at {
@@ -166,8 +171,40 @@ pub async fn item(
     if restricted == Restricted::Hidden {
         sql.push(HIDDEN_FROM_AGENTS);
     }
-    let row: Option<ItemRow> = sql.build_query_as().fetch_optional(conn).await?;
-    Ok(row.map(StoredCall::try_from).transpose()?)
+    let row: Option<ItemRow> = sql.build_query_as().fetch_optional(&mut *conn).await?;
+    let mut items: Vec<StoredCall> = row
+        .map(StoredCall::try_from)
+        .transpose()?
+        .into_iter()
+        .collect();
+    with_hints(conn, &mut items).await?;
+    Ok(items.pop())
+}
+
+/// Fills in each call's newest LLM suggestion (one query for the page).
+async fn with_hints(conn: &mut PgConnection, calls: &mut [StoredCall]) -> sqlx::Result<()> {
+    let ids: Vec<i64> = calls.iter().map(|call| call.id).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let hints = sqlx::query!(
+        r#"select distinct on (call_id) call_id, category as "category!",
+                  urgency as "urgency!: Priority"
+           from llm_requests where call_id = any($1) and outcome = 'ok'
+           order by call_id, id desc"#,
+        &ids
+    )
+    .fetch_all(conn)
+    .await?;
+    for hint in hints {
+        if let Some(call) = calls.iter_mut().find(|call| call.id == hint.call_id) {
+            call.suggestion = Some(crate::llm::Hint {
+                category: hint.category,
+                urgency: hint.urgency,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The position of a call in every sort order.

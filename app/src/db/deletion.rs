@@ -10,6 +10,8 @@ pub struct Deleted {
     pub status_entries: i64,
     pub notes: i64,
     pub reveals: i64,
+    /// Requests to the LLM endpoint, with what was sent and answered (the ledger).
+    pub llm_requests: i64,
     /// Audit rows about the calls whose diffs were erased; the rows stay in the chain.
     pub audit_diffs: i64,
 }
@@ -30,7 +32,7 @@ impl Why {
     }
 }
 
-/// Deletes the calls `ids` with their status history, notes and reveal reasons, and erases
+/// Deletes the calls `ids` with their status history, notes, reveal reasons and LLM ledger, and erases
 /// the diffs of their audit rows through the chain's erasure path (one `diffs_erased` row for
 /// all, when there was any diff to erase). Inside the caller's transaction, which should hold
 /// the calls' row locks.
@@ -64,6 +66,10 @@ pub async fn delete_calls(conn: &mut PgConnection, ids: &[i64], why: Why) -> sql
         .await?
         .rows_affected() as i64;
     deleted.reveals = sqlx::query!("delete from pii_reveals where call_id = any($1)", ids)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected() as i64;
+    deleted.llm_requests = sqlx::query!("delete from llm_requests where call_id = any($1)", ids)
         .execute(&mut *conn)
         .await?
         .rows_affected() as i64;

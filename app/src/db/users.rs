@@ -25,7 +25,7 @@ pub async fn accounts(pool: &PgPool) -> sqlx::Result<Vec<Account>> {
                   u.oidc_subject is not null as "oidc_linked!",
                   u.oidc_link_allowed_until,
                   count(s.token_hash) filter (where s.expires_at > now()) as "sessions!",
-                  max(s.last_seen_at) as last_seen_at
+                  max(s.last_seen_at) as last_seen_at, u.llm_ident
            from users u left join sessions s on s.user_id = u.id
            group by u.id
            order by u.is_active desc, u.name, u.id"#

@@ -26,6 +26,8 @@ pub struct Account {
     /// Sessions that have not ended.
     pub sessions: i64,
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// The userIdent of this user's requests to the LLM endpoint; `None`: the practice's.
+    pub llm_ident: Option<String>,
 }
 
 /// A browser's login that has not ended.

@@ -94,10 +94,17 @@ pub enum AuditAction {
     /// `server backup restore` restored a backup; the purge and the erasures made after it
     /// followed at once.
     BackupRestored,
+    /// A request to the LLM endpoint for a call, sent or refused; the diff names the ledger
+    /// row and the outcome, never the text.
+    LlmRequest,
+    /// Someone accepted a call's LLM suggestion: its category and urgency became the call's.
+    SuggestionAccepted,
+    /// An admin changed the LLM help's settings (automatic mode, categories).
+    LlmSettingsChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 33] = [
+    pub const ALL: [Self; 36] = [
         Self::Edit,
         Self::StatusChange,
         Self::Assign,
@@ -131,6 +138,9 @@ impl AuditAction {
         Self::ComplianceReportExported,
         Self::DataKeysRotated,
         Self::BackupRestored,
+        Self::LlmRequest,
+        Self::SuggestionAccepted,
+        Self::LlmSettingsChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -168,6 +178,9 @@ impl AuditAction {
             Self::ComplianceReportExported => "compliance_report_exported",
             Self::DataKeysRotated => "data_keys_rotated",
             Self::BackupRestored => "backup_restored",
+            Self::LlmRequest => "llm_request",
+            Self::SuggestionAccepted => "suggestion_accepted",
+            Self::LlmSettingsChanged => "llm_settings_changed",
         }
     }
 }

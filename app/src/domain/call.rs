@@ -138,6 +138,12 @@ pub struct CallListItem {
     /// Restricted (Sperrvermerk, Art. 18): only admins see such a call, and nobody may change it.
     #[serde(default)]
     pub restricted: bool,
+    /// The practice's category of the call, given by accepting an LLM suggestion.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// The newest LLM suggestion's category and urgency, shown as a hint until accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<crate::llm::Hint>,
     /// Fields the server masked for the viewer's role; their values above are empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub masked: Vec<MaskedValue>,
@@ -171,6 +177,8 @@ pub struct StoredCall {
     pub updated_at: DateTime<Utc>,
     pub version: i32,
     pub restricted: bool,
+    pub category: Option<String>,
+    pub suggestion: Option<crate::llm::Hint>,
 }
 
 #[cfg(test)]

@@ -15,6 +15,9 @@ pub struct ErasureReport {
     pub notes: i64,
     /// Recorded reasons for revealing a masked field of the calls.
     pub reveals: i64,
+    /// Requests to the LLM endpoint about the calls, with what was sent (the ledger).
+    #[serde(default)]
+    pub llm_requests: i64,
     /// Audit rows about the calls whose diffs were erased (the rows stay in the chain).
     pub audit_diffs: i64,
     /// Rejected lines that held the call's event id or the caller's number.

@@ -95,4 +95,12 @@ pub enum Invalid {
     /// A policy may not keep calls for a shorter period than the server is configured to
     /// (`RETENTION_DAYS`): that setting must come down first.
     PolicyRetentionBelowServer,
+    /// The LLM help's categories: 1 to 30 distinct names of 1 to 40 characters.
+    CategoriesInvalid,
+    /// The suggestion to accept is not one of this call's, or brought none.
+    SuggestionUnknown,
+    /// The suggestion's category is no longer on the practice's list.
+    CategoryUnknown,
+    /// A userIdent has 1 to 64 letters, digits, dots, dashes or underscores.
+    UserIdentMalformed,
 }

@@ -97,6 +97,7 @@ async fn erase_in(
         status_entries: deleted.status_entries,
         notes: deleted.notes,
         reveals: deleted.reveals,
+        llm_requests: deleted.llm_requests,
         audit_diffs: deleted.audit_diffs,
         dead_letters,
         blocked_entries,

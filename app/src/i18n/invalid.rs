@@ -125,6 +125,18 @@ pub(super) fn de(reason: Invalid) -> String {
                                                 senken und den Server neu starten, dann \
                                                 freigeben."
             .to_owned(),
+        Invalid::CategoriesInvalid => "Die Kategorien: 1 bis 30 verschiedene Namen mit je 1 bis \
+                                       40 Zeichen."
+            .to_owned(),
+        Invalid::SuggestionUnknown => {
+            "Dieser Vorschlag gehört nicht zu diesem Anruf oder enthält keinen Vorschlag.".to_owned()
+        }
+        Invalid::CategoryUnknown => "Diese Kategorie steht nicht mehr in der Liste der Praxis; \
+                                     bitte neu vorschlagen lassen."
+            .to_owned(),
+        Invalid::UserIdentMalformed => "Die userIdent hat 1 bis 64 Buchstaben, Ziffern, Punkte, \
+                                        Binde- oder Unterstriche."
+            .to_owned(),
     }
 }
 
@@ -239,6 +251,18 @@ pub(super) fn en(reason: Invalid) -> String {
                                                 than the server is set to (RETENTION_DAYS). \
                                                 Lower RETENTION_DAYS and restart the server \
                                                 first, then approve it."
+            .to_owned(),
+        Invalid::CategoriesInvalid => {
+            "Categories: 1 to 30 distinct names of 1 to 40 characters each.".to_owned()
+        }
+        Invalid::SuggestionUnknown => {
+            "This suggestion is not one of this call's, or holds no suggestion.".to_owned()
+        }
+        Invalid::CategoryUnknown => "This category is no longer on the practice's list; ask \
+                                     for a new suggestion."
+            .to_owned(),
+        Invalid::UserIdentMalformed => "A userIdent has 1 to 64 letters, digits, dots, dashes \
+                                        or underscores."
             .to_owned(),
     }
 }

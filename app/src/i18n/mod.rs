@@ -10,11 +10,13 @@
 mod backup;
 mod compliance;
 mod invalid;
+mod llm;
 mod retention;
 mod rights;
 
 pub use backup::{BackupTexts, use_backup_texts};
 pub use compliance::{ComplianceTexts, use_compliance_texts};
+pub use llm::{LlmTexts, use_llm_texts};
 pub use retention::{RetentionTexts, use_retention_texts};
 pub use rights::{RightsTexts, use_rights_texts};
 
@@ -110,6 +112,8 @@ pub fn use_texts() -> &'static Texts {
 
 /// Every text of the UI in one language.
 pub struct Texts {
+    /// The LLM help's words, which errors need too.
+    pub llm: &'static LlmTexts,
     pub loading_calls: &'static str,
     pub count_exact: fn(usize, i64) -> String,
     pub count_estimated: fn(usize, i64) -> String,
@@ -389,11 +393,13 @@ impl Texts {
             AppError::TooManyRequests => self.error_too_many.to_owned(),
             AppError::RevealLimit { per_hour } => (self.error_reveal_limit)(*per_hour),
             AppError::PolicyInvalid(detail) => (self.error_policy_invalid)(detail),
+            AppError::Llm(error) => self.llm.error(error),
         }
     }
 }
 
 static DE: Texts = Texts {
+    llm: &llm::DE,
     loading_calls: "Anrufe werden geladen …",
     count_exact: |shown, count| format!("{shown} von {count} Anrufen"),
     count_estimated: |shown, count| format!("{shown} von etwa {count} Anrufen (geschätzt)"),
@@ -701,6 +707,9 @@ static DE: Texts = Texts {
         AuditAction::ComplianceReportExported => "Compliance-Bericht exportiert",
         AuditAction::DataKeysRotated => "Datenschlüssel gewechselt",
         AuditAction::BackupRestored => "Sicherung wiederhergestellt",
+        AuditAction::LlmRequest => "KI-Vorschlag angefragt",
+        AuditAction::SuggestionAccepted => "KI-Vorschlag übernommen",
+        AuditAction::LlmSettingsChanged => "KI-Einstellungen geändert",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Import",
@@ -711,6 +720,7 @@ static DE: Texts = Texts {
 };
 
 static EN: Texts = Texts {
+    llm: &llm::EN,
     loading_calls: "Loading calls …",
     count_exact: |shown, count| format!("{shown} of {count} calls"),
     count_estimated: |shown, count| format!("{shown} of about {count} calls (estimated)"),
@@ -1010,6 +1020,9 @@ static EN: Texts = Texts {
         AuditAction::ComplianceReportExported => "Compliance report exported",
         AuditAction::DataKeysRotated => "Data keys rotated",
         AuditAction::BackupRestored => "Backup restored",
+        AuditAction::LlmRequest => "AI suggestion requested",
+        AuditAction::SuggestionAccepted => "AI suggestion accepted",
+        AuditAction::LlmSettingsChanged => "AI settings changed",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Importer",

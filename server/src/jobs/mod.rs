@@ -6,8 +6,9 @@
 pub mod backup;
 pub mod retention;
 mod sessions;
+pub mod suggestions;
 
-use std::{path::PathBuf, time::Duration};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use app::{
@@ -44,6 +45,9 @@ pub enum Job {
     /// Restores a backup into a throwaway database and compares it with its manifest: run by
     /// the backup job weekly and by `server backup verify`, never on a schedule of its own.
     RestoreDrill(backup::Drill),
+    /// The LLM help's automatic mode: suggestions for new calls, every half minute while an
+    /// admin has it switched on.
+    Suggestions(Arc<app::llm::client::LlmClient>),
 }
 
 /// Why a job runs now.
@@ -82,6 +86,7 @@ impl Job {
             Self::Retention { .. } => "retention",
             Self::Backup { .. } => BACKUP_JOB,
             Self::RestoreDrill(_) => DRILL_JOB,
+            Self::Suggestions(_) => "suggestions",
         }
     }
 
@@ -90,6 +95,7 @@ impl Job {
             Self::Sessions(_) => Some(Schedule::Every(Duration::from_secs(60 * 60))),
             Self::Retention { at, .. } | Self::Backup { at, .. } => Some(Schedule::Daily(*at)),
             Self::RestoreDrill(_) => None,
+            Self::Suggestions(_) => Some(Schedule::Every(Duration::from_secs(30))),
         }
     }
 
@@ -106,6 +112,7 @@ impl Job {
             }
             Self::Backup { backups, .. } => backup::create(backups).await,
             Self::RestoreDrill(drill) => backup::drill(drill).await,
+            Self::Suggestions(client) => suggestions::run(pool, client).await,
         }
     }
 }

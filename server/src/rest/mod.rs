@@ -12,6 +12,7 @@ mod days;
 mod dsgvo;
 mod extract;
 mod policy_parts;
+mod suggestion;
 
 use axum::{Router, routing::get};
 use utoipa::{
@@ -42,7 +43,8 @@ pub use app::api::REST_PREFIX as PREFIX;
     tags(
         (name = "calls", description = "The calls table"),
         (name = "dsgvo", description = "The caller's rights: export (Art. 15/20) and erasure (Art. 17), for admins"),
-        (name = "compliance", description = "The source policy (seed 003): live check, PII rule tester, versions with four-eyes approval, for admins")
+        (name = "compliance", description = "The source policy (seed 003): live check, PII rule tester, versions with four-eyes approval, for admins"),
+        (name = "llm", description = "LLM help: suggestions from the practice's own endpoint, redacted and recorded; its settings for admins")
     )
 )]
 struct ApiDoc;
@@ -55,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(compliance::routes())
         .merge(compliance_log::routes())
         .merge(policy_parts::routes())
+        .merge(suggestion::routes())
         .split_for_parts();
     contract::add_refusals(&mut api);
     router

@@ -8,6 +8,7 @@
 pub mod backup;
 pub mod callers;
 pub mod calls;
+pub mod llm;
 pub mod policy;
 pub mod requests;
 
@@ -128,6 +129,7 @@ fn state(pool: PgPool) -> AppState {
         purge_at: PurgeTime::default(),
         tombstones: tombstones(),
         practice_name: "Praxis Dr. Beispiel".parse().expect("a practice name"),
+        llm: Default::default(),
     }
 }
 

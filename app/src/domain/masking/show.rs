@@ -81,6 +81,8 @@ impl Mask for StoredCall {
             updated_at: self.updated_at,
             version: self.version,
             restricted: self.restricted,
+            category: self.category,
+            suggestion: self.suggestion,
             masked,
         }
     }

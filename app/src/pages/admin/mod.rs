@@ -5,6 +5,7 @@
 mod audit;
 mod backups;
 mod compliance;
+mod llm;
 mod masking;
 mod retention;
 mod sessions;
@@ -20,6 +21,7 @@ use leptos_router::{
 
 pub use audit::AuditView;
 pub use compliance::ComplianceView;
+pub use llm::LlmView;
 pub use masking::MaskingView;
 pub use retention::RetentionView;
 pub use sessions::SessionsView;
@@ -30,7 +32,7 @@ use crate::{
     AppError,
     api::{admin::ADMIN_PATH, auth::current_user},
     components::AccountMenu,
-    i18n::{LanguageSwitch, use_compliance_texts, use_retention_texts, use_texts},
+    i18n::{LanguageSwitch, use_compliance_texts, use_llm_texts, use_retention_texts, use_texts},
 };
 
 /// The outcome of the last action, shown at the top of the admin area until the next one.
@@ -87,6 +89,10 @@ pub fn AdminLayout() -> impl IntoView {
         (
             format!("{ADMIN_PATH}/compliance"),
             use_compliance_texts().tab,
+        ),
+        (
+            format!("{ADMIN_PATH}/llm"),
+            use_llm_texts().settings_heading,
         ),
         (format!("{ADMIN_PATH}/audit"), t.admin_audit),
     ];

@@ -7,9 +7,10 @@ use crate::{
     api::{
         admin::{AddUser, accounts, allow_oidc_link, end_sessions, set_active, set_role},
         auth::login_options,
+        llm::set_llm_ident,
     },
     domain::{Account, Role, format_berlin},
-    i18n::use_texts,
+    i18n::{use_llm_texts, use_texts},
 };
 
 #[component]
@@ -69,13 +70,14 @@ fn AccountTable(
     refresh: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let t = use_texts();
+    let l = use_llm_texts();
     let notice = use_notice();
     let rows = accounts
         .into_iter()
         .map(|account| {
             let Account {
                 id, name, email, role, is_active, is_service, oidc_linked, oidc_link_allowed_until,
-                locked_until, sessions, last_seen_at, ..
+                locked_until, sessions, last_seen_at, llm_ident, ..
             } = account;
             // An admin account is linked to the provider only with another admin's leave.
             let may_link = oidc && role == Role::Admin && is_active && !oidc_linked;
@@ -103,6 +105,11 @@ fn AccountTable(
                 (true, None) => t.active.to_owned(),
             };
             let role_label = format!("{} {name}", t.role);
+            let ident_label = format!("{} {name}", l.ident);
+            let on_ident = move |ev: leptos::ev::Event| {
+                let ident = event_target_value(&ev);
+                notice.run(set_llm_ident(id, ident), move |()| l.saved.to_owned(), refresh);
+            };
             view! {
                 <tr class:inactive=!is_active>
                     <td>
@@ -118,6 +125,10 @@ fn AccountTable(
                         </select>
                     </td>
                     <td>{state}</td>
+                    <td>
+                        <input class="ident" aria-label=ident_label placeholder="—" title=l.ident_help
+                            maxlength="64" value=llm_ident.unwrap_or_default() on:change=on_ident />
+                    </td>
                     <td>
                         {sessions}
                         {last_seen_at.map(|at| view! { <span class="muted">" · "{format_berlin(at)}</span> })}
@@ -150,6 +161,7 @@ fn AccountTable(
             t.email,
             t.role,
             t.account_state,
+            l.ident,
             t.admin_sessions,
             t.actions,
         ]>

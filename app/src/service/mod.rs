@@ -5,20 +5,21 @@
 //! queues one `NOTIFY` for the live table. A stale version is a conflict that carries the
 //! current row, so nothing is overwritten unseen.
 
+mod note;
+
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 
+pub use note::add_note;
+
 use crate::{
     audit::{self, Actor},
-    compliance::{
-        self,
-        enforcer::{self, Screened},
-    },
     db::{self, calls::Restricted},
     domain::{
-        AuditAction, BulkOutcome, CallId, CallStatus, Invalid, NoteEntry, StoredCall, UserId,
+        AuditAction, BulkOutcome, CallId, CallStatus, Invalid, Priority, StoredCall, UserId,
         Version, limits,
     },
+    llm::{ledger, settings},
 };
 
 /// Why an action was not taken.
@@ -64,6 +65,13 @@ enum Change {
         comment: Option<String>,
     },
     Assignee(Option<UserId>),
+    /// Accept the LLM suggestion of ledger row `id`: its urgency and category become the
+    /// call's.
+    Suggestion {
+        id: i64,
+        priority: Priority,
+        category: String,
+    },
 }
 
 enum Applied {
@@ -107,6 +115,27 @@ pub async fn assign(
     single(pool, actor, call_id, version, Change::Assignee(assignee)).await
 }
 
+/// Accepts the call's LLM suggestion `suggestion_id` (a row of its ledger that brought one):
+/// the call takes its urgency as priority and its category. Accepting what the call already
+/// has changes nothing and succeeds.
+pub async fn accept_suggestion(
+    pool: &PgPool,
+    actor: Actor,
+    call_id: CallId,
+    version: Version,
+    suggestion_id: i64,
+) -> Result<StoredCall, ChangeError> {
+    let mut conn = pool.acquire().await?;
+    let (priority, category) = accepted(&mut conn, call_id, suggestion_id).await?;
+    drop(conn);
+    let change = Change::Suggestion {
+        id: suggestion_id,
+        priority,
+        category,
+    };
+    single(pool, actor, call_id, version, change).await
+}
+
 /// Sets the status of many calls in one transaction. Calls changed by someone else since
 /// `version` are left alone and reported with their current state.
 pub async fn bulk_set_status(
@@ -130,77 +159,6 @@ pub async fn bulk_assign(
     assignee: Option<UserId>,
 ) -> Result<BulkOutcome<StoredCall>, ActionError> {
     bulk(pool, actor, targets, Change::Assignee(assignee)).await
-}
-
-/// Adds a note to a call. Notes only ever add, so they need no version.
-pub async fn add_note(
-    pool: &PgPool,
-    actor: Actor,
-    call_id: CallId,
-    body: &str,
-) -> Result<NoteEntry, ActionError> {
-    let body = body.trim();
-    if body.is_empty() {
-        return Err(invalid("note", Invalid::NoteEmpty));
-    }
-    if body.chars().count() > limits::NOTE_MAX_CHARS {
-        return Err(invalid("note", Invalid::NoteTooLong));
-    }
-    if body.contains('\0') {
-        return Err(invalid("note", Invalid::NulCharacter));
-    }
-    let policy = compliance::store::active(pool).await?;
-    let mut tx = pool.begin().await?;
-    let call = sqlx::query!(
-        r#"select restricted_at is not null as "restricted!",
-                  source in (select source from policy_sources where agents_see) as "looked_up!",
-                  source, caller_number
-           from calls where id = $1 and received_at >= call_retention_cutoff() for update"#,
-        call_id.0
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(ActionError::NotFound(call_id))?;
-    may_change(&mut tx, actor, call_id, call.restricted, call.looked_up).await?;
-    let own_number = call.caller_number.as_deref();
-    let body = match enforcer::screen(pool, &policy, actor, &call.source, body, own_number).await? {
-        Screened::Keep(body) => body,
-        Screened::Blocked { .. } => return Err(invalid("note", Invalid::NotePiiBlocked)),
-    };
-    let note = sqlx::query!(
-        "insert into notes (call_id, author_id, body) values ($1, $2, $3) returning id, created_at",
-        call_id.0,
-        actor.user_id(),
-        &body,
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "update calls set updated_at = now() where id = $1",
-        call_id.0
-    )
-    .execute(&mut *tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        actor,
-        AuditAction::Note,
-        Some(call_id.0),
-        json!({ "note_id": { "new": note.id } }),
-    )
-    .await?;
-    db::notify_changed(&mut tx, &[call_id]).await?;
-    tx.commit().await?;
-    let author = match actor.user_id() {
-        Some(id) => db::users::name(pool, id).await?,
-        None => None,
-    };
-    Ok(NoteEntry {
-        id: note.id,
-        body,
-        author,
-        created_at: note.created_at,
-    })
 }
 
 async fn single(
@@ -260,6 +218,7 @@ async fn apply(
 ) -> Result<Applied, ChangeError> {
     let current = sqlx::query!(
         r#"select status as "status: CallStatus", assignee_id, version,
+                  priority as "priority: Priority", category,
                   restricted_at is not null as "restricted!",
                   source in (select source from policy_sources where agents_see) as "looked_up!"
            from calls where id = $1 and received_at >= call_retention_cutoff() for update"#,
@@ -272,6 +231,9 @@ async fn apply(
     let already = match change {
         Change::Status { status, .. } => current.status == *status,
         Change::Assignee(assignee) => current.assignee_id == assignee.map(|user| user.0),
+        Change::Suggestion {
+            priority, category, ..
+        } => current.priority == *priority && current.category.as_ref() == Some(category),
     };
     if already {
         return Ok(Applied::Unchanged(fetch(tx, call_id).await?));
@@ -314,9 +276,47 @@ async fn apply(
             let diff = json!({ "assignee_id": { "old": current.assignee_id, "new": assignee } });
             (AuditAction::Assign, diff)
         }
+        Change::Suggestion {
+            id,
+            priority,
+            category,
+        } => {
+            sqlx::query!(
+                "update calls set priority = $2, category = $3, version = version + 1,
+                        updated_at = now() where id = $1",
+                call_id.0,
+                *priority as Priority,
+                category,
+            )
+            .execute(&mut *tx)
+            .await?;
+            let diff = json!({
+                "suggestion_id": id,
+                "priority": { "old": current.priority, "new": priority },
+                "category": { "old": current.category, "new": category },
+            });
+            (AuditAction::SuggestionAccepted, diff)
+        }
     };
     audit::record(tx, actor, action, Some(call_id.0), diff).await?;
     Ok(Applied::Changed(fetch(tx, call_id).await?))
+}
+
+/// The priority and category suggestion `id` of the call gives, if its category is still on the
+/// practice's list.
+async fn accepted(
+    conn: &mut PgConnection,
+    call_id: CallId,
+    id: i64,
+) -> Result<(Priority, String), ActionError> {
+    let suggestion = ledger::suggestion(conn, call_id, id)
+        .await?
+        .ok_or_else(|| invalid("suggestion_id", Invalid::SuggestionUnknown))?;
+    let categories = settings::read(conn).await?.categories;
+    if !categories.contains(&suggestion.category) {
+        return Err(invalid("suggestion_id", Invalid::CategoryUnknown));
+    }
+    Ok((suggestion.urgency, suggestion.category))
 }
 
 async fn check_assignable(tx: &mut PgConnection, user: UserId) -> Result<(), ActionError> {
