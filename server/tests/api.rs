@@ -470,6 +470,7 @@ async fn the_openapi_document_describes_every_route_served(pool: PgPool) {
             "GET /calls",
             "GET /calls/{id}",
             "GET /calls/{id}/export",
+            "GET /calls/{id}/suggestion",
             "GET /compliance/blocked-content",
             "GET /compliance/matrix",
             "GET /compliance/pii-rules",
@@ -477,9 +478,11 @@ async fn the_openapi_document_describes_every_route_served(pool: PgPool) {
             "GET /compliance/policy-audit",
             "GET /compliance/report",
             "GET /compliance/sources",
+            "GET /llm/settings",
             "PATCH /calls/{id}/status",
             "POST /calls/{id}/assign",
             "POST /calls/{id}/notes",
+            "POST /calls/{id}/suggestion",
             "POST /compliance/check",
             "POST /compliance/pii-rules/test",
             "POST /compliance/policies/{version}/approve",
@@ -489,6 +492,7 @@ async fn the_openapi_document_describes_every_route_served(pool: PgPool) {
             "PUT /compliance/pii-rules/{name}",
             "PUT /compliance/policies/draft",
             "PUT /compliance/sources/{id}",
+            "PUT /llm/settings",
         ]
     );
     let schemas = document["components"]["schemas"]

@@ -174,7 +174,60 @@ async fn do_everything(pool: &PgPool) {
         .await
         .expect("retention_purged");
     dsgvo_rights(pool, actor).await;
+    llm_help(pool, actor).await;
     policy_changes(pool, admin).await;
+}
+
+/// The LLM help's settings, a request recorded in the ledger (as a model's answer would be) and
+/// its suggestion accepted.
+async fn llm_help(pool: &PgPool, actor: Actor) {
+    use app::{
+        domain::{Priority, Version},
+        llm::{
+            LlmSettings, Outcome,
+            answer::{Parsed, Usage},
+            ledger::{self, NewEntry},
+            settings,
+        },
+    };
+    let runtime = common::runtime(pool);
+    let wanted = LlmSettings {
+        auto_mode: false,
+        categories: vec!["Rezept".to_owned(), "Termin".to_owned()],
+    };
+    settings::save(&runtime, actor, wanted)
+        .await
+        .expect("llm_settings_changed")
+        .expect("valid settings");
+    let call = CallId(insert_call(pool, NewCall::default()).await);
+    let parsed = Parsed {
+        summary: "Rezept abholen".to_owned(),
+        category: "Rezept".to_owned(),
+        urgency: Priority::Low,
+        reason: "kein Notfall".to_owned(),
+    };
+    let prompt = serde_json::json!({ "model": "m" });
+    let entry = NewEntry {
+        call_id: call,
+        actor,
+        model: "m",
+        policy_version: 1,
+        prompt: Some(&prompt),
+        answer: Some("{}"),
+        usage: Usage::default(),
+        latency_ms: Some(1),
+        outcome: Outcome::Ok,
+        detail: "",
+        parsed: Some(&parsed),
+    };
+    let mut conn = runtime.acquire().await.expect("connection");
+    let (suggestion, _) = ledger::record(&mut conn, &entry)
+        .await
+        .expect("llm_request");
+    drop(conn);
+    service::accept_suggestion(&runtime, actor, call, Version(1), suggestion)
+        .await
+        .expect("suggestion_accepted");
 }
 
 /// Every step of the source policy: installed (`policy_approved` by the system), drafted,

@@ -79,6 +79,10 @@ async fn call_with_everything(pool: &PgPool) -> i64 {
     id
 }
 
+fn field(value: &Value) -> &str {
+    value.as_str().expect("a text field")
+}
+
 async fn ledger(pool: &PgPool, call: i64) -> Vec<(String, String, Option<Value>, Option<String>)> {
     sqlx::query_as(
         "select outcome, detail, prompt, answer from llm_requests where call_id = $1 order by id",
@@ -110,11 +114,11 @@ async fn a_suggestion_comes_from_the_model_and_nothing_personal_reaches_it(pool:
         "Sonstiges",
     ];
     assert!(
-        categories.contains(&suggestion["category"].as_str().unwrap()),
+        categories.contains(&field(&suggestion["category"])),
         "{suggestion}"
     );
-    assert!(["low", "normal", "high", "urgent"].contains(&suggestion["urgency"].as_str().unwrap()));
-    assert!(!suggestion["summary"].as_str().unwrap().is_empty());
+    assert!(["low", "normal", "high", "urgent"].contains(&field(&suggestion["urgency"])));
+    assert!(!field(&suggestion["summary"]).is_empty());
     assert_eq!(suggestion["model"], "smollm2-135m");
 
     let arrived = received(&ident);
@@ -158,7 +162,7 @@ async fn a_suggestion_comes_from_the_model_and_nothing_personal_reaches_it(pool:
     assert!(
         answer
             .as_deref()
-            .is_some_and(|a| a.contains(suggestion["category"].as_str().unwrap()))
+            .is_some_and(|a| a.contains(field(&suggestion["category"])))
     );
     let diff: Value = sqlx::query_scalar(
         "select diff from actions_audit where action_type = 'llm_request' and call_id = $1",
@@ -431,13 +435,10 @@ async fn the_automatic_mode_suggests_calls_that_arrive_after_it_is_switched_on(p
     }
     let client = llm::client(llm::port(), &unique_ident("automatisch"));
 
-    let started = std::time::Instant::now();
     let run = server::jobs::suggestions::run(&common::runtime(&pool), &client)
         .await
         .expect("a run");
-    let took = started.elapsed();
     assert_eq!(run["suggested"], 3, "{run}");
-    println!("automatic mode: 3 calls in {took:?}");
     let suggested: Vec<i64> = sqlx::query_scalar(
         "select call_id from llm_requests where outcome = 'ok' and requested_by is null order by call_id",
     )

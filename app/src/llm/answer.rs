@@ -194,7 +194,7 @@ mod tests {
         let body = br#"{"id": "x", "choices": [{"index": 0, "message": {"role": "assistant",
             "content": "{}"}, "finish_reason": "stop"}],
             "usage": {"prompt_tokens": 90, "completion_tokens": 12, "total_tokens": 102}}"#;
-        let reply = reply(body).unwrap();
+        let reply = reply(body).expect("a completion");
         assert_eq!(reply.content, "{}");
         assert_eq!(reply.usage.prompt_tokens, Some(90));
         assert_eq!(reply.usage.completion_tokens, Some(12));

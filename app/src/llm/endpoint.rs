@@ -127,8 +127,8 @@ mod tests {
 
     #[test]
     fn the_url_is_the_tomedo_path_with_the_ident_as_one_segment() {
-        let endpoint =
-            Endpoint::new("tomedo.praxis", 8080, "praxis_db", "m", ident("empfang")).unwrap();
+        let endpoint = Endpoint::new("tomedo.praxis", 8080, "praxis_db", "m", ident("empfang"))
+            .expect("a valid endpoint");
         assert_eq!(
             endpoint.url(&ident("dr.weber")).as_str(),
             "http://tomedo.praxis:8080/praxis_db/llmservice/dr.weber/v1/chat/completions"
