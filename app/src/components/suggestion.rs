@@ -7,7 +7,7 @@ use leptos::{prelude::*, task::spawn_local};
 use crate::{
     AppError,
     api::llm::{accept_suggestion, load_suggestion_panel, request_suggestion},
-    components::Desk,
+    components::{Desk, call_drawer::Frozen},
     domain::{CallListItem, format_berlin},
     i18n::{LlmTexts, use_llm_texts, use_texts},
     live::use_live,
@@ -23,8 +23,17 @@ pub fn SuggestionBox(call: CallListItem, is_admin: Signal<bool>) -> impl IntoVie
     let asking = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
     let id = call.id;
+    // Like the drawer: no fetching while the call is being erased.
+    let frozen = use_context::<Frozen>().unwrap_or_default();
+    let tick = Memo::new(move |previous: Option<&u64>| {
+        if frozen.0.get() {
+            previous.copied().unwrap_or_default()
+        } else {
+            live.tick.get()
+        }
+    });
     let panel = Resource::new(
-        move || (id, live.tick.get(), asked.get()),
+        move || (id, tick.get(), asked.get()),
         |(id, ..)| load_suggestion_panel(id),
     );
     let ask = move |_| {
@@ -75,30 +84,52 @@ fn PanelBody(
         configured,
     } = panel;
     let label = if latest.is_some() { l.ask_again } else { l.ask };
+    let accept = latest
+        .clone()
+        .map(|suggestion| view! { <Accept suggestion call=call.clone() /> });
     view! {
         {match latest {
-            Some(suggestion) => view! { <Shown suggestion call /> }.into_any(),
+            Some(suggestion) => view! { <Shown suggestion /> }.into_any(),
             None => view! { <p class="muted">{l.none_yet}</p> }.into_any(),
         }}
         {last_failure.map(|(outcome, detail)| view! {
             <p class="state-error" role="status">{failure_text(l, outcome, &detail)}</p>
         })}
-        {configured.then(|| view! {
-            <button type="button" class="button-quiet" disabled=move || asking.get() on:click=ask>
-                {move || if asking.get() { l.asking } else { label }}
-            </button>
-        })}
+        <div class="suggestion-actions">
+            {accept}
+            {configured.then(|| view! {
+                <button type="button" class="button-quiet" disabled=move || asking.get() on:click=ask>
+                    {move || if asking.get() { l.asking } else { label }}
+                </button>
+            })}
+        </div>
         {move || (is_admin.get() && !ledger.is_empty()).then(|| view! { <Ledger entries=ledger.clone() /> })}
     }
     .into_any()
 }
 
-/// A suggestion, with the button that makes it the call's.
+/// A suggestion, as plain text.
 #[component]
-fn Shown(suggestion: Suggestion, call: CallListItem) -> impl IntoView {
-    let desk = expect_context::<Desk>();
+fn Shown(suggestion: Suggestion) -> impl IntoView {
     let l = use_llm_texts();
     let t = use_texts();
+    let from = (l.from_model)(&suggestion.model, &format_berlin(suggestion.requested_at));
+    view! {
+        <p class="suggestion-summary">{suggestion.summary}</p>
+        <dl class="fields">
+            <dt>{l.category}</dt><dd>{suggestion.category}</dd>
+            <dt>{l.urgency}</dt>
+            <dd>{t.priority(suggestion.urgency)} <span class="muted">" — " {suggestion.reason}</span></dd>
+        </dl>
+        <p class="muted">{from}</p>
+    }
+}
+
+/// The button that makes a suggestion the call's, or the mark that it is.
+#[component]
+fn Accept(suggestion: Suggestion, call: CallListItem) -> impl IntoView {
+    let desk = expect_context::<Desk>();
+    let l = use_llm_texts();
     let taken =
         call.category.as_ref() == Some(&suggestion.category) && call.priority == suggestion.urgency;
     let (suggestion_id, version) = (suggestion.id, call.version);
@@ -113,20 +144,10 @@ fn Shown(suggestion: Suggestion, call: CallListItem) -> impl IntoView {
             }
         });
     };
-    let from = (l.from_model)(&suggestion.model, &format_berlin(suggestion.requested_at));
-    view! {
-        <p class="suggestion-summary">{suggestion.summary}</p>
-        <dl class="fields">
-            <dt>{l.category}</dt><dd>{suggestion.category}</dd>
-            <dt>{l.urgency}</dt>
-            <dd>{t.priority(suggestion.urgency)} <span class="muted">" — " {suggestion.reason}</span></dd>
-        </dl>
-        <p class="muted">{from}</p>
-        {if taken {
-            view! { <p class="muted">"✓ " {l.accepted}</p> }.into_any()
-        } else {
-            view! { <button type="button" on:click=accept>{l.accept}</button> }.into_any()
-        }}
+    if taken {
+        view! { <span class="muted">"✓ " {l.accepted}</span> }.into_any()
+    } else {
+        view! { <button type="button" on:click=accept>{l.accept}</button> }.into_any()
     }
 }
 

@@ -90,8 +90,11 @@ pub fn reply(body: &[u8]) -> Result<Reply, Rejected> {
     })
 }
 
-/// The suggestion in `content`, if it is exactly what was asked for.
+/// The suggestion in `content`, if it is exactly what was asked for. Line breaks and tabs are
+/// read as spaces first (small models write them raw into strings, which JSON forbids; every
+/// field is one line anyway).
 pub fn parse(content: &str, categories: &[String]) -> Result<Parsed, Rejected> {
+    let content = content.replace(['\n', '\r', '\t'], " ");
     let raw: Raw = serde_json::from_str(content.trim()).map_err(|_| Rejected::NotJson)?;
     let category = categories
         .iter()
@@ -135,8 +138,8 @@ mod tests {
 
     #[test]
     fn a_valid_answer_becomes_a_suggestion() {
-        let content = r#" {"summary": "Rezept\nfür  Ibuprofen", "category": "Rezept",
-                           "urgency": "normal", "reason": "kein Notfall"} "#;
+        let content = " {\"summary\": \"Rezept\nfür  Ibuprofen\", \"category\": \"Rezept\",
+                         \"urgency\": \"normal\", \"reason\": \"kein Notfall\"} ";
         assert_eq!(
             parse(content, &categories()),
             Ok(Parsed {

@@ -8,9 +8,15 @@ use app::llm::{
     client::{ClientSettings, LlmClient, LlmHelp},
     endpoint::Endpoint,
 };
-use axum::Router;
-use serde_json::Value;
+use axum::{
+    Router,
+    body::Body,
+    http::{Method, Request, StatusCode, header},
+};
+use serde_json::{Value, json};
 use sqlx::PgPool;
+
+use super::Login;
 
 /// The tomedo database name the test endpoint serves under.
 pub const DB: &str = "praxis";
@@ -77,4 +83,72 @@ pub async fn allow_llm(pool: &PgPool, admin: i64) {
         .expect("the phone source");
     phone.operations.llm.allowed = true;
     super::policy::approve(pool, admin, &document).await;
+}
+
+/// The concern of [`call_with_everything`].
+pub const CONCERN: &str = "Frau Müller (geb. 02.03.1984) bittet um ein Rezept für Ibuprofen 600 und \
+                       Rückruf unter 030 1234567, Mail maria.mueller@example.de, Erstattung auf \
+                       IBAN DE89 3704 0044 0532 0130 00.";
+
+/// Sends `method` `uri` with `body` as `login`'s program, through the app with `client`.
+pub async fn rest(
+    pool: &PgPool,
+    client: &Arc<LlmClient>,
+    login: &Login,
+    method: Method,
+    uri: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, &login.bearer)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body.map_or_else(Body::empty, |body| Body::from(body.to_string())))
+        .expect("request");
+    let response = super::send(app(pool, client.clone()), request).await;
+    let status = response.status();
+    let text = super::body_text(response).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// Asks for a suggestion for `call` through the REST API.
+pub async fn ask(
+    pool: &PgPool,
+    client: &Arc<LlmClient>,
+    login: &Login,
+    call: i64,
+) -> (StatusCode, Value) {
+    let uri = format!("/api/v1/calls/{call}/suggestion");
+    rest(pool, client, login, Method::POST, &uri, Some(json!({}))).await
+}
+
+/// A call of Maria Müller whose concern ([`CONCERN`]) holds her name, date of birth, number, an
+/// e-mail address and an IBAN.
+pub async fn call_with_everything(pool: &PgPool) -> i64 {
+    let id = super::calls::personal_call(pool).await;
+    sqlx::query("update calls set topic = $2 where id = $1")
+        .bind(id)
+        .bind(CONCERN)
+        .execute(pool)
+        .await
+        .expect("concern");
+    id
+}
+
+/// The call's ledger: outcome, detail, what was sent and what came back.
+pub async fn ledger(
+    pool: &PgPool,
+    call: i64,
+) -> Vec<(String, String, Option<Value>, Option<String>)> {
+    sqlx::query_as(
+        "select outcome, detail, prompt, answer from llm_requests where call_id = $1 order by id",
+    )
+    .bind(call)
+    .fetch_all(pool)
+    .await
+    .expect("ledger")
 }

@@ -50,7 +50,7 @@ fn LlmForm(settings: LlmSettings) -> impl IntoView {
         );
     };
     view! {
-        <form class="admin-form" on:submit=on_submit>
+        <form class="admin-form stacked" on:submit=on_submit>
             <label class="choice">
                 <input
                     type="checkbox"
