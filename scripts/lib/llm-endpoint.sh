@@ -29,6 +29,9 @@ ensure_llm_endpoint() {
 llm_endpoint_start() {
   local port=$1 db=$2 record=$3 log_file
   log_file="$record.log"
+  if curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+    die "port $port is taken; set LLM_TEST_PORT to a free one"
+  fi
   "$LLM_PYTHON" "$root/scripts/lib/llm_endpoint.py" --port "$port" --db "$db" --record "$record" \
     >"$log_file" 2>&1 &
   LLM_ENDPOINT_PID=$!

@@ -13,8 +13,10 @@ use app::{
 };
 use axum::http::{Method, StatusCode};
 use common::{
-    calls::{NewCall, insert_call},
-    llm::{self, allow_llm, ask, call_with_everything, ledger, received, rest, unique_ident},
+    llm::{
+        self, allow_llm, ask, call_about, call_with_everything, ledger, received, rest,
+        unique_ident,
+    },
     requests::server_fn,
 };
 use serde_json::{Value, json};
@@ -118,14 +120,7 @@ async fn a_suggestion_comes_from_the_model_and_nothing_personal_reaches_it(pool:
 async fn an_answer_that_is_not_the_json_asked_for_is_discarded(pool: PgPool) {
     let admin = common::login(&pool, Role::Admin).await;
     allow_llm(&pool, admin.user_id).await;
-    let call = insert_call(
-        &pool,
-        NewCall {
-            topic: "Rezept abholen",
-            ..NewCall::default()
-        },
-    )
-    .await;
+    let call = call_about(&pool, "Rezept abholen").await;
     // The test endpoint lets the model answer with 4 tokens for this ident: cut-off JSON.
     let client = llm::client(llm::port(), "knapp");
 
@@ -156,14 +151,7 @@ async fn accepting_a_suggestion_is_an_audited_change_and_the_ledger_goes_with_th
     let admin = common::login(&pool, Role::Admin).await;
     let agent = common::login(&pool, Role::Agent).await;
     allow_llm(&pool, admin.user_id).await;
-    let call = insert_call(
-        &pool,
-        NewCall {
-            topic: "Überweisung zum Orthopäden",
-            ..NewCall::default()
-        },
-    )
-    .await;
+    let call = call_about(&pool, "Überweisung zum Orthopäden").await;
     let client = llm::client(llm::port(), &unique_ident("annahme"));
     let (status, suggestion) = ask(&pool, &client, &agent, call).await;
     assert_eq!(status, StatusCode::OK, "{suggestion}");
@@ -224,14 +212,7 @@ async fn accepting_a_suggestion_is_an_audited_change_and_the_ledger_goes_with_th
 async fn the_automatic_mode_suggests_calls_that_arrive_after_it_is_switched_on(pool: PgPool) {
     let admin = common::login(&pool, Role::Admin).await;
     allow_llm(&pool, admin.user_id).await;
-    let before = insert_call(
-        &pool,
-        NewCall {
-            topic: "Termin verschieben",
-            ..NewCall::default()
-        },
-    )
-    .await;
+    let before = call_about(&pool, "Termin verschieben").await;
     let settings = app::llm::LlmSettings {
         auto_mode: true,
         categories: vec!["Rezept".into(), "Termin".into(), "Sonstiges".into()],
@@ -250,16 +231,7 @@ async fn the_automatic_mode_suggests_calls_that_arrive_after_it_is_switched_on(p
         "Termin zur Blutabnahme",
         "Frage zur Rechnung",
     ] {
-        new.push(
-            insert_call(
-                &pool,
-                NewCall {
-                    topic,
-                    ..NewCall::default()
-                },
-            )
-            .await,
-        );
+        new.push(call_about(&pool, topic).await);
     }
     let client = llm::client(llm::port(), &unique_ident("automatisch"));
 

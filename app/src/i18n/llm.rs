@@ -72,6 +72,18 @@ impl LlmTexts {
     }
 }
 
+/// Token counts and latency of a request, as far as known: „258 + 51 Tokens, 2497 ms“.
+fn measures(prompt: Option<i32>, completion: Option<i32>, ms: Option<i32>, tokens: &str) -> String {
+    let mut parts = Vec::new();
+    if let (Some(prompt), Some(completion)) = (prompt, completion) {
+        parts.push(format!("{prompt} + {completion} {tokens}"));
+    }
+    if let Some(ms) = ms {
+        parts.push(format!("{ms} ms"));
+    }
+    parts.join(", ")
+}
+
 pub fn use_llm_texts() -> &'static LlmTexts {
     leptos::prelude::use_context::<Lang>()
         .unwrap_or_default()
@@ -106,16 +118,7 @@ pub(super) const DE: LlmTexts = LlmTexts {
     answer: "Antwort",
     nothing_sent: "nichts gesendet",
     automatic: "automatisch",
-    measures: |prompt, completion, ms| {
-        let mut parts = Vec::new();
-        if let (Some(p), Some(c)) = (prompt, completion) {
-            parts.push(format!("{p} + {c} Tokens"));
-        }
-        if let Some(ms) = ms {
-            parts.push(format!("{ms} ms"));
-        }
-        parts.join(", ")
-    },
+    measures: |prompt, completion, ms| measures(prompt, completion, ms, "Tokens"),
     outcome: |outcome| match outcome {
         Outcome::Ok => "Vorschlag",
         Outcome::Refused => "von der Richtlinie abgelehnt",
@@ -163,16 +166,7 @@ pub(super) const EN: LlmTexts = LlmTexts {
     answer: "Answer",
     nothing_sent: "nothing sent",
     automatic: "automatic",
-    measures: |prompt, completion, ms| {
-        let mut parts = Vec::new();
-        if let (Some(p), Some(c)) = (prompt, completion) {
-            parts.push(format!("{p} + {c} tokens"));
-        }
-        if let Some(ms) = ms {
-            parts.push(format!("{ms} ms"));
-        }
-        parts.join(", ")
-    },
+    measures: |prompt, completion, ms| measures(prompt, completion, ms, "tokens"),
     outcome: |outcome| match outcome {
         Outcome::Ok => "suggestion",
         Outcome::Refused => "refused by the policy",

@@ -152,3 +152,12 @@ pub async fn ledger(
     .await
     .expect("ledger")
 }
+
+/// A call of an anonymous caller about `topic`.
+pub async fn call_about(pool: &PgPool, topic: &str) -> i64 {
+    let call = super::calls::NewCall {
+        topic,
+        ..super::calls::NewCall::default()
+    };
+    super::calls::insert_call(pool, call).await
+}
