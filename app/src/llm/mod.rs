@@ -167,6 +167,7 @@ pub struct LlmSettings {
     pub auto_mode: bool,
     /// The categories a suggestion picks from, in the order shown: 1 to 30 distinct names of
     /// 1 to 40 characters.
+    #[cfg_attr(feature = "backend", schema(min_items = 1, max_items = 30))]
     pub categories: Vec<String>,
 }
 
