@@ -15,6 +15,15 @@ async fn a_run_is_recorded_with_what_it_did(pool: PgPool) {
         .execute(&pool)
         .await
         .expect("an ended session");
+    // Two old runs of another job: the older goes, the newer is its last good one and stays.
+    sqlx::query(
+        "insert into job_runs (job, started_at, finished_at, outcome)
+         values ('suggestions', now() - interval '100 days', now() - interval '100 days', 'ok'),
+                ('suggestions', now() - interval '99 days', now() - interval '99 days', 'ok')",
+    )
+    .execute(&pool)
+    .await
+    .expect("old runs");
 
     let runtime = common::runtime(&pool);
     let Attempt::Ran(run) = jobs::run_once(
@@ -40,9 +49,14 @@ async fn a_run_is_recorded_with_what_it_did(pool: PgPool) {
     );
     assert_eq!(
         row.get::<serde_json::Value, _>("detail"),
-        serde_json::json!({ "sessions": 1, "oidc_logins": 0 })
+        serde_json::json!({ "sessions": 1, "oidc_logins": 0, "job_runs": 1 })
     );
     assert!(row.get::<bool, _>("done"));
+    let kept: i64 = sqlx::query_scalar("select count(*) from job_runs where job = 'suggestions'")
+        .fetch_one(&pool)
+        .await
+        .expect("kept");
+    assert_eq!(kept, 1, "the newest good run of a job stays");
 }
 
 #[sqlx::test(migrations = "../migrations")]
