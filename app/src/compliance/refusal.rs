@@ -22,6 +22,19 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    pub const ALL: [Self; 6] = [
+        Self::SourceNotAllowed,
+        Self::SourceInactive,
+        Self::OperationNotAllowed,
+        Self::TrainingForbidden,
+        Self::JustificationMissing,
+        Self::PiiBlocked,
+    ];
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|refusal| refusal.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::SourceNotAllowed => "source_not_allowed",

@@ -21,6 +21,11 @@ use crate::{
 #[derive(Clone, Copy, Default)]
 pub struct Frozen(pub RwSignal<bool>);
 
+/// When the drawer's parts fetch their call again: at reloads and live updates, not while it is
+/// being erased.
+#[derive(Clone, Copy)]
+pub struct Fresh(pub Memo<(u64, u64)>);
+
 /// The `id`s of the assignee picker and the note box, focused by the `a` and `n` keys.
 pub const ASSIGN_SELECT_ID: &str = "drawer-assign";
 pub const NOTE_INPUT_ID: &str = "drawer-note";
@@ -50,6 +55,7 @@ pub fn CallDrawer(
             (desk.reload.get(), live.tick.get())
         }
     });
+    provide_context(Fresh(fresh));
     let detail = Resource::new(
         move || (id, fresh.get(), revealed.count()),
         |(id, ..)| get_call_detail(id),

@@ -7,33 +7,23 @@ use leptos::{prelude::*, task::spawn_local};
 use crate::{
     AppError,
     api::llm::{accept_suggestion, load_suggestion_panel, request_suggestion},
-    components::{Desk, call_drawer::Frozen},
+    components::{Desk, call_drawer::Fresh},
     domain::{CallListItem, format_berlin},
-    i18n::{LlmTexts, use_llm_texts, use_texts},
-    live::use_live,
-    llm::{LedgerEntry, Outcome, Suggestion, SuggestionPanel},
+    i18n::{use_llm_texts, use_texts},
+    llm::{LedgerEntry, Suggestion, SuggestionPanel},
 };
 
 #[component]
 pub fn SuggestionBox(call: CallListItem, is_admin: Signal<bool>) -> impl IntoView {
     let l = use_llm_texts();
     let t = use_texts();
-    let live = use_live();
     let asked = RwSignal::new(0_u32);
     let asking = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
     let id = call.id;
-    // Like the drawer: no fetching while the call is being erased.
-    let frozen = use_context::<Frozen>().unwrap_or_default();
-    let tick = Memo::new(move |previous: Option<&u64>| {
-        if frozen.0.get() {
-            previous.copied().unwrap_or_default()
-        } else {
-            live.tick.get()
-        }
-    });
+    let fresh = expect_context::<Fresh>().0;
     let panel = Resource::new(
-        move || (id, tick.get(), asked.get()),
+        move || (id, fresh.get(), asked.get()),
         |(id, ..)| load_suggestion_panel(id),
     );
     let ask = move |_| {
@@ -92,8 +82,8 @@ fn PanelBody(
             Some(suggestion) => view! { <Shown suggestion /> }.into_any(),
             None => view! { <p class="muted">{l.none_yet}</p> }.into_any(),
         }}
-        {last_failure.map(|(outcome, detail)| view! {
-            <p class="state-error" role="status">{failure_text(l, outcome, &detail)}</p>
+        {last_failure.and_then(|(outcome, detail)| outcome.failure(&detail)).map(|failure| view! {
+            <p class="state-error" role="status">{l.error(&failure)}</p>
         })}
         <div class="suggestion-actions">
             {accept}
@@ -148,18 +138,6 @@ fn Accept(suggestion: Suggestion, call: CallListItem) -> impl IntoView {
         view! { <span class="muted">"✓ " {l.accepted}</span> }.into_any()
     } else {
         view! { <button type="button" on:click=accept>{l.accept}</button> }.into_any()
-    }
-}
-
-/// Why the newest request brought no suggestion, in the person's words.
-fn failure_text(l: &LlmTexts, outcome: Outcome, detail: &str) -> String {
-    match outcome {
-        Outcome::Unreachable | Outcome::Failed => format!("{} {}", l.unreachable, l.unaffected),
-        Outcome::InvalidAnswer => l.invalid_answer.to_owned(),
-        Outcome::Refused => l.policy_refused.to_owned(),
-        Outcome::Blocked if detail.starts_with("pii_blocked") => l.pii_blocked.to_owned(),
-        Outcome::Blocked => l.redaction_failed.to_owned(),
-        Outcome::Ok => String::new(),
     }
 }
 

@@ -107,6 +107,23 @@ impl Outcome {
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|outcome| outcome.code() == code)
     }
+
+    /// What the person who asked is told of a request that ended this way with `detail` (the
+    /// ledger's); `None` for a suggestion.
+    pub fn failure(self, detail: &str) -> Option<SuggestError> {
+        Some(match self {
+            Self::Ok => return None,
+            Self::Refused => SuggestError::Refused(
+                Refusal::from_code(detail).unwrap_or(Refusal::OperationNotAllowed),
+            ),
+            Self::Blocked if detail.starts_with(Refusal::PiiBlocked.code()) => {
+                SuggestError::Refused(Refusal::PiiBlocked)
+            }
+            Self::Blocked => SuggestError::RedactionFailed,
+            Self::Unreachable | Self::Failed => SuggestError::Unreachable,
+            Self::InvalidAnswer => SuggestError::InvalidAnswer,
+        })
+    }
 }
 
 /// One request of the ledger, as admins see it in the drawer: exactly what was sent and what

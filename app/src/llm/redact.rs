@@ -2,7 +2,7 @@
 //! and date of birth and every match of the policy's PII rules replaced by placeholders.
 //! [`Redacted`] can only be made here, and a prompt only of it.
 
-use std::fmt;
+use std::{fmt, sync::LazyLock};
 
 use chrono::{Datelike, NaiveDate};
 use regex::{Regex, RegexBuilder};
@@ -152,8 +152,10 @@ fn replace_number(text: &str, number: &PhoneNumber) -> String {
 }
 
 /// Runs of digits and the characters numbers are written with.
-fn digit_runs() -> Regex {
-    Regex::new(r"[+(]?\d[\d\s()/.-]{4,}\d").expect("a valid pattern")
+fn digit_runs() -> &'static Regex {
+    static RUNS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"[+(]?\d[\d\s()/.-]{4,}\d").expect("a valid pattern"));
+    &RUNS
 }
 
 /// Whether the caller's name, number or date of birth can still be found in `text`.

@@ -9,7 +9,7 @@ use sqlx::PgPool;
 use super::{
     Outcome, SuggestError, Suggestion,
     answer::{self, Parsed, Usage},
-    client::{LlmClient, SendError},
+    client::{Answered, LlmClient, SendError},
     endpoint::UserIdent,
     ledger::{self, NewEntry},
     prompt::Prompt,
@@ -84,11 +84,11 @@ pub async fn suggest(
     if let Err(refused) = checked {
         entry.detail = refused.reason.code();
         finish(pool, &entry).await?;
-        return Err(LlmError::Suggest(SuggestError::Refused(refused.reason)));
+        return Err(failed(entry.outcome, entry.detail));
     }
-    let mut tx = pool.begin().await?;
-    let categories = settings::read(&mut tx).await?.categories;
-    tx.commit().await?;
+    let categories = settings::read(&mut *pool.acquire().await?)
+        .await?
+        .categories;
     let redacted = match redact_in_time(&call, &policy.rules).await {
         Ok(redacted) => redacted,
         Err(withheld) => {
@@ -99,87 +99,30 @@ pub async fn suggest(
             entry.outcome = Outcome::Blocked;
             entry.detail = &detail;
             finish(pool, &entry).await?;
-            let error = match withheld {
-                Withheld::Blocked(_) => SuggestError::Refused(enforcer::Refusal::PiiBlocked),
-                Withheld::Incomplete | Withheld::Failed(_) => SuggestError::RedactionFailed,
-            };
-            return Err(LlmError::Suggest(error));
+            return Err(failed(entry.outcome, &detail));
         }
     };
     let prompt = Prompt::new(model, &categories, &redacted);
     entry.prompt = Some(prompt.body());
-    let answered = client.send(&ident, &prompt).await;
-    let (outcome, detail, parsed, reply, latency) = match answered {
-        Err(error) => {
-            let (outcome, detail) = match error {
-                SendError::Unreachable(code) => (Outcome::Unreachable, code),
-                SendError::Refused(status) => (Outcome::Failed, format!("status_{status}")),
-            };
-            (outcome, detail, None, None, None)
-        }
-        Ok(answered) => {
-            let latency = answered.latency;
-            match answer::reply(&answered.body) {
-                Err(rejected) => (
-                    Outcome::InvalidAnswer,
-                    rejected.to_string(),
-                    None,
-                    Some(answer::Reply {
-                        content: String::from_utf8_lossy(&answered.body).into_owned(),
-                        usage: Usage::default(),
-                    }),
-                    Some(latency),
-                ),
-                Ok(reply) => match answer::parse(&reply.content, &categories) {
-                    Ok(parsed) => (
-                        Outcome::Ok,
-                        String::new(),
-                        Some(parsed),
-                        Some(reply),
-                        Some(latency),
-                    ),
-                    Err(rejected) => (
-                        Outcome::InvalidAnswer,
-                        rejected.to_string(),
-                        None,
-                        Some(reply),
-                        Some(latency),
-                    ),
-                },
-            }
-        }
-    };
-    entry.outcome = outcome;
-    entry.detail = &detail;
-    entry.answer = reply.as_ref().map(|reply| reply.content.as_str());
-    entry.usage = reply.as_ref().map(|reply| reply.usage).unwrap_or_default();
-    entry.latency_ms = latency.map(|latency| latency.as_millis().min(i32::MAX as u128) as i32);
-    entry.parsed = parsed.as_ref();
-    if let Some(latency) = latency {
-        metrics::histogram!("anrufe_llm_request_duration_seconds").record(latency.as_secs_f64());
-    }
-    for (kind, tokens) in [
-        ("prompt", entry.usage.prompt_tokens),
-        ("completion", entry.usage.completion_tokens),
-    ] {
-        if let Some(tokens) = tokens {
-            metrics::counter!("anrufe_llm_tokens_total", "kind" => kind)
-                .increment(tokens.max(0) as u64);
-        }
-    }
+    let judged = judge(client.send(&ident, &prompt).await, &categories);
+    entry.outcome = judged.outcome;
+    entry.detail = &judged.detail;
+    entry.answer = judged.answer.as_deref();
+    entry.usage = judged.usage;
+    entry.latency_ms = judged
+        .latency
+        .map(|latency| latency.as_millis().min(i32::MAX as u128) as i32);
+    entry.parsed = judged.parsed.as_ref();
+    count(&judged);
     let (id, requested_at) = finish(pool, &entry).await?;
     let Some(Parsed {
         summary,
         category,
         urgency,
         reason,
-    }) = parsed
+    }) = judged.parsed
     else {
-        let error = match outcome {
-            Outcome::InvalidAnswer => SuggestError::InvalidAnswer,
-            _ => SuggestError::Unreachable,
-        };
-        return Err(LlmError::Suggest(error));
+        return Err(failed(judged.outcome, &judged.detail));
     };
     Ok(Suggestion {
         id,
@@ -190,6 +133,81 @@ pub async fn suggest(
         model: model.to_owned(),
         requested_at,
     })
+}
+
+/// How a sent request ended, as the ledger records it.
+struct Judged {
+    outcome: Outcome,
+    detail: String,
+    parsed: Option<Parsed>,
+    /// The answer's content as it came (the whole body when it was no completion).
+    answer: Option<String>,
+    usage: Usage,
+    latency: Option<Duration>,
+}
+
+/// Reads what came back for a request: the envelope, then the suggestion in it.
+fn judge(answered: Result<Answered, SendError>, categories: &[String]) -> Judged {
+    let mut judged = Judged {
+        outcome: Outcome::InvalidAnswer,
+        detail: String::new(),
+        parsed: None,
+        answer: None,
+        usage: Usage::default(),
+        latency: None,
+    };
+    let answered = match answered {
+        Ok(answered) => answered,
+        Err(SendError::Unreachable(code)) => {
+            (judged.outcome, judged.detail) = (Outcome::Unreachable, code);
+            return judged;
+        }
+        Err(SendError::Refused(status)) => {
+            (judged.outcome, judged.detail) = (Outcome::Failed, format!("status_{status}"));
+            return judged;
+        }
+    };
+    judged.latency = Some(answered.latency);
+    let reply = match answer::reply(&answered.body) {
+        Ok(reply) => reply,
+        Err(rejected) => {
+            judged.detail = rejected.to_string();
+            judged.answer = Some(String::from_utf8_lossy(&answered.body).into_owned());
+            return judged;
+        }
+    };
+    judged.usage = reply.usage;
+    match answer::parse(&reply.content, categories) {
+        Ok(parsed) => (judged.outcome, judged.parsed) = (Outcome::Ok, Some(parsed)),
+        Err(rejected) => judged.detail = rejected.to_string(),
+    }
+    judged.answer = Some(reply.content);
+    judged
+}
+
+/// Records a sent request's latency and tokens in the metrics.
+fn count(judged: &Judged) {
+    if let Some(latency) = judged.latency {
+        metrics::histogram!("anrufe_llm_request_duration_seconds").record(latency.as_secs_f64());
+    }
+    for (kind, tokens) in [
+        ("prompt", judged.usage.prompt_tokens),
+        ("completion", judged.usage.completion_tokens),
+    ] {
+        if let Some(tokens) = tokens {
+            metrics::counter!("anrufe_llm_tokens_total", "kind" => kind)
+                .increment(tokens.max(0) as u64);
+        }
+    }
+}
+
+/// The error for a request that brought no suggestion.
+fn failed(outcome: Outcome, detail: &str) -> LlmError {
+    LlmError::Suggest(
+        outcome
+            .failure(detail)
+            .unwrap_or(SuggestError::InvalidAnswer),
+    )
 }
 
 /// The call as `actor` may see it, and `actor`'s own userIdent. Agents do not find calls they
