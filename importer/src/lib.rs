@@ -4,6 +4,7 @@
 //! itself failed (I/O, database).
 
 pub mod demo;
+mod heartbeat;
 pub mod metrics;
 mod reader;
 pub mod replay;
@@ -13,6 +14,7 @@ pub mod validate;
 mod watch;
 
 pub use app::domain::is_call_file;
+pub use heartbeat::Heartbeat;
 pub use reader::{CONNECTIONS, Importer};
 pub use store::BatchCounts;
 pub use summary::Summary;

@@ -34,6 +34,11 @@ pub fn describe() {
         Unit::Seconds,
         "Unix time of the last committed batch."
     );
+    describe_gauge!(
+        "anrufe_import_heartbeat_timestamp_seconds",
+        Unit::Seconds,
+        "Unix time the importer last finished a pass or committed a batch, new lines or not."
+    );
 }
 
 /// What one committed batch contained.

@@ -27,7 +27,7 @@ use tokio::{
 };
 
 use crate::{
-    BatchCounts, ImportError, Summary, metrics,
+    BatchCounts, Heartbeat, ImportError, Summary, metrics,
     metrics::BatchReport,
     store::{self, Batch, FileIdentity, Position},
     validate::{self, Outcome, Policy},
@@ -52,6 +52,7 @@ pub struct Importer {
     /// The key of the erasure tombstones, so that an erased call is never stored again.
     key: ErasureKey,
     show_progress: bool,
+    heartbeat: Heartbeat,
 }
 
 impl Importer {
@@ -61,7 +62,13 @@ impl Importer {
             dir: dir.into(),
             key,
             show_progress: false,
+            heartbeat: Heartbeat::default(),
         }
+    }
+
+    /// What shows when this importer last finished a pass or committed a batch.
+    pub fn heartbeat(&self) -> Heartbeat {
+        self.heartbeat.clone()
     }
 
     /// Shows a progress bar of the bytes read on standard error, if that is a terminal.
@@ -119,7 +126,12 @@ impl Importer {
         if failed.load(Ordering::Relaxed) {
             return (summary, Ok(()));
         }
-        let mut committer = Committer::new(self.pool.clone(), self.key.clone());
+        let mut committer = Committer {
+            pool: self.pool.clone(),
+            key: self.key.clone(),
+            heartbeat: self.heartbeat.clone(),
+            in_flight: None,
+        };
         let read = self
             .import_file(&path, policy, progress, &mut committer, &mut summary)
             .await;
@@ -136,8 +148,12 @@ impl Importer {
         let _watcher = self.watch(Arc::clone(&changed));
         loop {
             match self.run_once().await {
-                Ok(summary) if summary.lines > 0 => tracing::info!(%summary, "imported call lines"),
-                Ok(_) => {}
+                Ok(summary) => {
+                    self.heartbeat.beat();
+                    if summary.lines > 0 {
+                        tracing::info!(%summary, "imported call lines");
+                    }
+                }
                 Err(error) => tracing::error!(%error, "import pass failed; trying again"),
             }
             // A change during the pass left a permit, so it is read at once.
@@ -285,18 +301,11 @@ impl Importer {
 struct Committer {
     pool: PgPool,
     key: ErasureKey,
+    heartbeat: Heartbeat,
     in_flight: Option<JoinHandle<sqlx::Result<(BatchReport, BatchCounts)>>>,
 }
 
 impl Committer {
-    fn new(pool: PgPool, key: ErasureKey) -> Self {
-        Self {
-            pool,
-            key,
-            in_flight: None,
-        }
-    }
-
     /// Waits for the batch in flight, then starts committing `batch` and the position after it.
     async fn submit(
         &mut self,
@@ -326,6 +335,7 @@ impl Committer {
         };
         let (report, counts) = in_flight.await??;
         metrics::record_batch(&report, counts);
+        self.heartbeat.beat();
         summary.new += counts.new;
         summary.updated += counts.updated;
         summary.unchanged += counts.unchanged;

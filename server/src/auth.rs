@@ -32,16 +32,21 @@ use crate::{
 /// What the login page offers, asked before anyone is logged in.
 const LOGIN_OPTIONS_FN_PATH: &str = <LoginOptions as ServerFn>::PATH;
 
-/// Looks up the session cookie or the `Authorization: Bearer` token and records the caller.
+/// Looks up the session cookie or the `Authorization: Bearer` token and records the caller,
+/// for the handlers in the request and for the request's log line in the response.
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    if Area::of(request.uri().path()) == Area::Static {
+    if matches!(Area::of(request.uri().path()), Area::Static | Area::Health) {
         return next.run(request).await;
     }
     let accepted = token_scopes(request.uri().path());
     match credentials::caller(&state.pool, state.sessions, request.headers(), accepted).await {
         Ok(Some((user, credential))) => {
+            let id = crate::ops::requests::Requester(user.id);
             request.extensions_mut().insert(user);
             request.extensions_mut().insert(credential);
+            let mut response = next.run(request).await;
+            response.extensions_mut().insert(id);
+            return response;
         }
         Ok(None) => {}
         Err(error) => {
@@ -58,9 +63,11 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
 
 /// The parts of the site, by what they need.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Area {
+pub(crate) enum Area {
     /// The bundle, stylesheet and icon: no personal data, no login.
     Static,
+    /// `/healthz` and `/readyz` for a load balancer: no data, no login.
+    Health,
     /// The login page, the login server functions and the identity provider's login and callback.
     Login,
     /// The OpenAPI description: no data, so programs can be written before a token exists.
@@ -76,8 +83,9 @@ enum Area {
 }
 
 impl Area {
-    fn of(path: &str) -> Self {
+    pub(crate) fn of(path: &str) -> Self {
         match path {
+            crate::ops::health::HEALTH_PATH | crate::ops::health::READY_PATH => Self::Health,
             LOGIN_PATH | LOGIN_FN_PATH | LOGIN_OPTIONS_FN_PATH | OIDC_LOGIN_PATH => Self::Login,
             crate::oidc::CALLBACK_PATH => Self::Login,
             "/favicon.svg" => Self::Static,
@@ -98,7 +106,26 @@ impl Area {
     }
 
     fn is_public(self) -> bool {
-        matches!(self, Self::Static | Self::Login | Self::ApiDescription)
+        matches!(
+            self,
+            Self::Static | Self::Health | Self::Login | Self::ApiDescription
+        )
+    }
+
+    /// The name in the request metrics' `area` label.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Self::Static => "static",
+            Self::Health => "health",
+            Self::Login => "login",
+            Self::ApiDescription => "api_description",
+            Self::Rest => "rest",
+            Self::ServerFunction => "server_function",
+            Self::Live => "live",
+            Self::Metrics => "metrics",
+            Self::AdminPage => "admin_page",
+            Self::Page => "page",
+        }
     }
 
     fn required_role(self) -> Role {
@@ -290,5 +317,7 @@ mod tests {
         assert_eq!(Area::of("/admin/users"), Area::AdminPage);
         assert_eq!(Area::of("/administration"), Area::Page);
         assert_eq!(Area::of("/metrics"), Area::Metrics);
+        assert_eq!(Area::of("/healthz"), Area::Health);
+        assert_eq!(Area::of("/readyz"), Area::Health);
     }
 }

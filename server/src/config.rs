@@ -33,6 +33,10 @@ pub struct Config {
     /// ones are hidden at once and deleted by the purge. Set the same value for the importer.
     #[arg(long, env = "RETENTION_DAYS", default_value = "30", global = true)]
     pub retention_days: Retention,
+    /// How the log is written on standard output: `text` for a terminal, `json` (one object per
+    /// line with time, level, message, fields and the request's id and route) for a collector.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t, global = true)]
+    pub log_format: crate::ops::logging::LogFormat,
     #[command(flatten)]
     pub data: DataConfig,
     #[command(flatten)]
@@ -81,6 +85,10 @@ pub struct ServeConfig {
     /// The practice's name, printed on the compliance report.
     #[arg(long, env = "PRACTICE_NAME", default_value = "Arztpraxis")]
     pub practice_name: PracticeName,
+    /// Seconds a server that received SIGTERM keeps serving while it tells the load balancer it
+    /// is not ready (`/readyz`), before it closes the live connections and stops accepting.
+    #[arg(long, env = "SHUTDOWN_GRACE_SECONDS", default_value = "5", value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub shutdown_grace_seconds: u64,
     #[command(flatten)]
     pub oidc: OidcConfig,
     #[command(flatten)]

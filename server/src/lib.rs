@@ -17,6 +17,7 @@ pub mod live;
 pub mod llm;
 pub mod no_access;
 pub mod oidc;
+pub mod ops;
 pub mod rest;
 pub mod router;
 pub mod security;

@@ -5,7 +5,10 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
     time::Duration,
 };
 
@@ -20,7 +23,12 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use sqlx::{PgPool, postgres::PgListener};
-use tokio::sync::broadcast::{self, error::RecvError};
+
+use crate::ops::shutdown::{CLOSE_RESTARTING, Draining};
+use tokio::sync::{
+    broadcast::{self, error::RecvError},
+    watch,
+};
 
 /// What tells a browser to fetch its view again without naming changed calls.
 pub const RESYNC: &str = r#"{"resync":true}"#;
@@ -37,13 +45,17 @@ pub const CONNECTIONS_PER_USER: usize = 20;
 pub const MAX_INCOMING_BYTES: usize = 1024;
 
 /// The sending side of the broadcast, cloned into every WebSocket handler; how often an open
-/// connection checks that its session still admits it; and who holds how many connections.
+/// connection checks that its session still admits it; who holds how many connections; and
+/// whether the listener is connected to PostgreSQL right now.
 #[derive(Clone)]
 pub struct LiveHub {
     sender: broadcast::Sender<String>,
     recheck: Duration,
     per_user: usize,
     open: Arc<Mutex<HashMap<i64, usize>>>,
+    listening: Arc<AtomicBool>,
+    /// Turns true once when the server stops: every connection closes.
+    closing: watch::Sender<bool>,
 }
 
 impl Default for LiveHub {
@@ -60,7 +72,29 @@ impl LiveHub {
             recheck,
             per_user: CONNECTIONS_PER_USER,
             open: Arc::default(),
+            listening: Arc::default(),
+            closing: watch::channel(false).0,
         }
+    }
+
+    /// Closes every live connection with [`CLOSE_RESTARTING`]; returns how many were open.
+    pub fn close_all(&self) -> usize {
+        self.closing.send_replace(true);
+        self.clients()
+    }
+
+    /// Whether the listener receives PostgreSQL's notifications right now.
+    pub fn listening(&self) -> bool {
+        self.listening.load(Ordering::Relaxed)
+    }
+
+    /// The live connections open on this server.
+    pub fn clients(&self) -> usize {
+        self.open
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .values()
+            .sum()
     }
 
     /// The same hub, admitting at most `per_user` connections per person.
@@ -88,11 +122,13 @@ impl LiveHub {
     /// Listens on PostgreSQL for as long as the server runs, reconnecting after failures.
     pub fn spawn_listener(&self, pool: PgPool) {
         let sender = self.sender.clone();
+        let listening = Arc::clone(&self.listening);
         tokio::spawn(async move {
             loop {
-                if let Err(error) = listen(&pool, &sender).await {
+                if let Err(error) = listen(&pool, &sender, &listening).await {
                     tracing::warn!(%error, "live listener lost its connection; reconnecting");
                 }
+                listening.store(false, Ordering::Relaxed);
                 // The next connection tells the browsers to resync once it listens.
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
@@ -100,9 +136,14 @@ impl LiveHub {
     }
 }
 
-async fn listen(pool: &PgPool, sender: &broadcast::Sender<String>) -> sqlx::Result<()> {
+async fn listen(
+    pool: &PgPool,
+    sender: &broadcast::Sender<String>,
+    listening: &AtomicBool,
+) -> sqlx::Result<()> {
     let mut listener = PgListener::connect_with(pool).await?;
     listener.listen(app::db::NOTIFY_CHANNEL).await?;
+    listening.store(true, Ordering::Relaxed);
     // Anything before this moment may have been missed.
     let _ = sender.send(RESYNC.to_owned());
     loop {
@@ -142,10 +183,15 @@ pub async fn live_socket(
     State(hub): State<LiveHub>,
     State(pool): State<PgPool>,
     State(settings): State<SessionSettings>,
+    State(draining): State<Draining>,
     Extension(user): Extension<SessionUser>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    // The browser tries again in a moment and reaches the other instance.
+    if draining.is_on() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "Der Server startet neu.").into_response();
+    }
     let Some(slot) = hub.admit(user.id) else {
         return (
             StatusCode::TOO_MANY_REQUESTS,
@@ -154,6 +200,7 @@ pub async fn live_socket(
             .into_response();
     };
     let receiver = hub.sender.subscribe();
+    let closing = hub.closing.subscribe();
     let admission = Admission {
         pool,
         settings,
@@ -164,7 +211,7 @@ pub async fn live_socket(
     upgrade
         .max_message_size(MAX_INCOMING_BYTES)
         .max_frame_size(MAX_INCOMING_BYTES)
-        .on_upgrade(move |socket| forward(socket, receiver, admission))
+        .on_upgrade(move |socket| forward(socket, receiver, closing, admission))
 }
 
 /// What a connection needs to check that it is still admitted, and its place in the count.
@@ -179,12 +226,22 @@ struct Admission {
 async fn forward(
     mut socket: WebSocket,
     mut receiver: broadcast::Receiver<String>,
+    mut closing: watch::Receiver<bool>,
     admission: Admission,
 ) {
     let mut recheck = tokio::time::interval(admission.every);
     recheck.tick().await;
     loop {
         let text = tokio::select! {
+            // Sent once, when the server stops.
+            _ = closing.changed() => {
+                let frame = CloseFrame {
+                    code: CLOSE_RESTARTING,
+                    reason: "server restarting".into(),
+                };
+                let _ = socket.send(Message::Close(Some(frame))).await;
+                return;
+            }
             message = receiver.recv() => match message {
                 Ok(text) => text,
                 Err(RecvError::Lagged(_)) => RESYNC.to_owned(),

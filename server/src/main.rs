@@ -6,27 +6,21 @@ use std::{path::Path, sync::Arc, time::Duration};
 use anyhow::Context;
 use clap::Parser;
 use leptos::config::get_configuration;
-use metrics_exporter_prometheus::PrometheusBuilder;
 use server::{
     anchors::Anchors,
     config::{Command, Config},
     jobs::Job,
     limits::Limits,
     live::LiveHub,
+    ops::shutdown::Draining,
     router::router,
     state::AppState,
 };
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tower_http=warn".into()),
-        )
-        .with_writer(|| app::log_line::OneLine(std::io::stdout()))
-        .init();
     let mut config = Config::parse();
+    server::ops::logging::init(config.log_format);
     // A restore goes into a database of its own, which must stay empty until then.
     if let Some(result) = server::cli::backup::standalone(&config).await {
         std::process::exit(if result? { 0 } else { 1 });
@@ -75,9 +69,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let leptos_options = get_configuration(None)
         .context("could not read the Leptos configuration")?
         .leptos_options;
-    let metrics = PrometheusBuilder::new()
+    let metrics = server::ops::metrics::builder()
         .install_recorder()
         .context("could not install the metrics recorder")?;
+    server::ops::metrics::describe();
     importer::metrics::describe();
     server::jobs::retention::describe();
     server::jobs::backup::describe();
@@ -123,9 +118,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         }
         let importer = importer::Importer::new(pool.clone(), dir, tombstones.key.clone());
         tracing::info!(dir = %dir.display(), "importing call files");
-        importing = Some(tokio::spawn(async move {
-            importer.follow(Duration::from_secs(1)).await
-        }));
+        let heartbeat = importer.heartbeat();
+        let task = tokio::spawn(async move { importer.follow(Duration::from_secs(1)).await });
+        importing = Some((task, heartbeat));
     }
 
     let oidc = server::oidc::Oidc::from_config(&settings.oidc, settings.public_url.as_ref())
@@ -142,6 +137,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let live = LiveHub::default();
     live.spawn_listener(pool.clone());
+    let draining = Draining::default();
+    let stopped = server::ops::shutdown::signalled(
+        draining.clone(),
+        live.clone(),
+        Duration::from_secs(settings.shutdown_grace_seconds),
+    );
     jobs.extend([
         Job::Sessions(settings.sessions().policy),
         Job::Retention {
@@ -167,6 +168,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         tombstones,
         practice_name: settings.practice_name.clone(),
         llm,
+        importer: importing.as_ref().map(|(_, heartbeat)| heartbeat.clone()),
+        draining,
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -174,17 +177,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!("Anrufe is ready at http://{addr}");
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            // Without a signal handler the server simply runs until killed.
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(stopped)
         .await
         .context("the server stopped unexpectedly");
     // Stop the importer before the runtime goes: a pass cut off here rolls back its
     // transaction and is read again at the next start, as after a crash.
-    if let Some(importing) = importing {
-        importing.abort();
-        let _ = importing.await;
+    if let Some((task, _)) = importing {
+        task.abort();
+        let _ = task.await;
     }
     tracing::info!("Anrufe stopped");
     served

@@ -7,22 +7,16 @@ use app::{
     auth::OidcOffered,
     shell,
 };
-use axum::{
-    Router,
-    extract::{MatchedPath, State},
-    middleware,
-    routing::get,
-};
+use axum::{Router, middleware, routing::get};
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use metrics_exporter_prometheus::PrometheusHandle;
-use tower_http::{compression::CompressionLayer, services::ServeDir, trace::TraceLayer};
+use tower_http::{compression::CompressionLayer, services::ServeDir};
 
-use crate::{audit_export, auth, limits, live, oidc, rest, security, state::AppState};
+use crate::{audit_export, auth, limits, live, oidc, ops, rest, security, state::AppState};
 
 /// Builds the whole application; the binary serves it and tests call it with `oneshot`.
 ///
-/// Every request passes, outermost first: tracing, security headers, compression, finding the
+/// Every request passes, outermost first: its metrics and log line, security headers, compression, finding the
 /// client's address, the cross-site check, identification of the caller, the access guard and
 /// the rate limits.
 pub fn router(state: AppState) -> Router {
@@ -39,7 +33,9 @@ pub fn router(state: AppState) -> Router {
             &format!("/{}", options.site_pkg_dir),
             bundle_files(&options),
         )
-        .route("/metrics", get(metrics))
+        .route("/metrics", get(ops::metrics::scrape))
+        .route(ops::health::HEALTH_PATH, get(ops::health::healthz))
+        .route(ops::health::READY_PATH, get(ops::health::readyz))
         .route(AUDIT_EXPORT_PATH, get(audit_export::export))
         .route(OIDC_LOGIN_PATH, get(oidc::start))
         .route(oidc::CALLBACK_PATH, get(oidc::callback))
@@ -78,18 +74,8 @@ pub fn router(state: AppState) -> Router {
             sessions.secure,
             security::headers,
         ))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(middleware::from_fn(ops::requests::observe))
         .with_state(state)
-}
-
-/// The span of one request: its method and route pattern (`/api/v1/calls/{id}`), never the
-/// path or query as sent, which may carry a search for a name or a caller's number.
-fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("(page or file)", MatchedPath::as_str);
-    tracing::debug_span!("request", method = %request.method(), route)
 }
 
 /// The WASM bundle, its JavaScript and the stylesheet. A release build made with
@@ -99,28 +85,4 @@ fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
 fn bundle_files(options: &LeptosOptions) -> ServeDir {
     let dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     ServeDir::new(dir).precompressed_br()
-}
-
-/// Prometheus text format: import counters, lag and last success, retention (what is past the
-/// period now, when the purge last succeeded) and backups (the last one, the last drill), read
-/// from the database at each scrape so every instance reports the same. No personal data.
-async fn metrics(
-    State(handle): State<PrometheusHandle>,
-    State(pool): State<sqlx::PgPool>,
-) -> String {
-    match app::retention::overview::past_retention(&pool).await {
-        Ok(past) => metrics::gauge!("anrufe_records_past_retention").set(past as f64),
-        Err(error) => tracing::warn!(%error, "could not count the records past retention"),
-    }
-    match app::retention::overview::last_success(&pool).await {
-        Ok(Some(at)) => metrics::gauge!("anrufe_purge_last_success_timestamp_seconds")
-            .set(at.timestamp() as f64),
-        Ok(None) => {}
-        Err(error) => tracing::warn!(%error, "could not read the last purge"),
-    }
-    match app::backup::status::status(&pool).await {
-        Ok(status) => crate::jobs::backup::gauges(&status),
-        Err(error) => tracing::warn!(%error, "could not read the last backup"),
-    }
-    handle.render()
 }

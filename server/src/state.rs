@@ -12,7 +12,7 @@ use app::{
     retention::PurgeTime,
 };
 
-use crate::{limits::Limits, live::LiveHub, oidc::Oidc};
+use crate::{limits::Limits, live::LiveHub, oidc::Oidc, ops::shutdown::Draining};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -34,6 +34,10 @@ pub struct AppState {
     pub practice_name: PracticeName,
     /// The client to the practice's LLM endpoint, when one is configured.
     pub llm: LlmHelp,
+    /// The in-process importer's heartbeat, when this instance imports.
+    pub importer: Option<importer::Heartbeat>,
+    /// Set once the instance is stopping (SIGTERM).
+    pub draining: Draining,
 }
 
 /// The practice's name, as the compliance report prints it: 1 to 100 characters.

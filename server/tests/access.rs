@@ -409,6 +409,9 @@ fn table() -> Vec<Case> {
         ),
         case(Method::GET, "/live", Socket, "", [401, 426, 426, 401]),
         case(Method::GET, "/metrics", Browser, "", [401, 403, 200, 401]),
+        case(Method::GET, "/healthz", Browser, "", [200, 200, 200, 200]),
+        // Not ready: nothing listens for changes in this test (tests/health.rs has the rest).
+        case(Method::GET, "/readyz", Browser, "", [503, 503, 503, 503]),
         case(Method::GET, "/admin", Browser, "", ADMIN_PAGE),
         case(Method::GET, "/admin/sessions", Browser, "", ADMIN_PAGE),
         case(Method::GET, "/admin/tokens", Browser, "", ADMIN_PAGE),
@@ -652,9 +655,11 @@ const ADMIN_PAGE: [u16; 4] = [303, 403, 200, 303];
 const ADMIN_ONLY: [u16; 4] = [401, 403, 200, 401];
 
 /// Routes served by the router directly rather than through Leptos or the OpenAPI registry.
-const PLAIN_ROUTES: [&str; 5] = [
+const PLAIN_ROUTES: [&str; 7] = [
     "/live",
     "/metrics",
+    "/healthz",
+    "/readyz",
     "/admin/audit/export",
     "/auth/oidc/login",
     "/auth/oidc/callback",

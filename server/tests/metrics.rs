@@ -9,13 +9,12 @@ use axum::{
     http::{Request, header},
 };
 use common::{body_text, send};
-use metrics_exporter_prometheus::PrometheusBuilder;
 use server::jobs::{self, Job, Why};
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]
 async fn metrics_show_the_import_and_the_retention_purge(pool: PgPool) {
-    let recorder = PrometheusBuilder::new().build_recorder();
+    let recorder = server::ops::metrics::builder().build_recorder();
     let metrics = recorder.handle();
     metrics::set_global_recorder(recorder).expect("the only recorder in this test binary");
     importer::metrics::describe();
@@ -91,7 +90,7 @@ async fn metrics_show_the_import_and_the_retention_purge(pool: PgPool) {
     .execute(&pool)
     .await
     .expect("backup runs");
-    let text = scrape(&pool, metrics).await;
+    let text = scrape(&pool, metrics.clone()).await;
     for line in [
         "anrufe_backup_last_size_bytes 170152",
         "anrufe_backup_failing 1",
@@ -100,6 +99,72 @@ async fn metrics_show_the_import_and_the_retention_purge(pool: PgPool) {
         "anrufe_restore_drill_last_timestamp_seconds",
     ] {
         assert!(text.contains(line), "{line} in {text}");
+    }
+
+    // Requests: latency by area, method and route pattern; responses by status too.
+    server::ops::metrics::describe();
+    let anonymous = send(
+        common::app(pool.clone(), metrics.clone()),
+        Request::get("/api/v1/calls")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(anonymous.status(), 401);
+    let text = scrape(&pool, metrics).await;
+    for wanted in [
+        [
+            "anrufe_http_request_duration_seconds_bucket{",
+            r#"area="metrics""#,
+            r#"route="/metrics""#,
+            r#"le="0.005""#,
+        ],
+        [
+            "anrufe_http_responses_total{",
+            r#"area="rest""#,
+            r#"route="/api/v1/calls""#,
+            r#"status="401""#,
+        ],
+        [
+            "anrufe_http_responses_total{",
+            r#"method="GET""#,
+            r#"route="/metrics""#,
+            r#"status="200""#,
+        ],
+    ] {
+        assert!(
+            text.lines()
+                .any(|line| wanted.iter().all(|part| line.contains(part))),
+            "a line with {wanted:?} in {text}"
+        );
+    }
+    for line in [
+        r#"anrufe_db_pool_connections{state="idle"}"#,
+        r#"anrufe_db_pool_connections{state="in_use"}"#,
+        "anrufe_db_pool_max_connections 5",
+        "anrufe_db_pool_acquire_wait_seconds",
+        "anrufe_live_clients 0",
+        "anrufe_live_listener_connected 0",
+        "anrufe_import_heartbeat_timestamp_seconds",
+    ] {
+        assert!(text.contains(line), "{line} in {text}");
+    }
+
+    // Every metric the alert rules ask for is one the server reports.
+    let rules = include_str!("../../ops/prometheus/anrufe-alerts.yml");
+    let mut asked: Vec<&str> = rules
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|word| word.starts_with("anrufe_"))
+        .collect();
+    asked.sort_unstable();
+    asked.dedup();
+    assert!(asked.len() >= 12, "{asked:?}");
+    for name in asked {
+        let reported = name.strip_suffix("_bucket").unwrap_or(name);
+        assert!(
+            text.contains(&format!("\n{reported}")),
+            "the alert rules ask for {name}, which /metrics does not report"
+        );
     }
 }
 

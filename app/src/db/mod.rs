@@ -82,13 +82,9 @@ pub async fn connect(
         .connect_with(with_retention(options, retention))
         .await
         .map_err(StartError::Connect)?;
-    let applied = applied_migrations(&pool)
+    let behind = pending_migrations(&pool)
         .await
         .map_err(StartError::Unreadable)?;
-    let behind = MIGRATOR
-        .iter()
-        .filter(|migration| !applied.contains(&migration.version))
-        .count();
     if behind > 0 {
         return Err(StartError::Behind(behind));
     }
@@ -111,17 +107,23 @@ pub fn with_retention(options: PgConnectOptions, retention: Retention) -> PgConn
     options.options([("anrufe.retention_days", retention.days().to_string())])
 }
 
-/// The versions of the migrations applied so far; none in a database never migrated.
-async fn applied_migrations(pool: &PgPool) -> Result<Vec<i64>, sqlx::Error> {
+/// How many migrations of this version the database lacks (all in one never migrated).
+/// Migrations of a newer version, applied by an instance upgraded first, do not count.
+pub async fn pending_migrations(pool: &PgPool) -> Result<usize, sqlx::Error> {
     let migrated: bool = sqlx::query_scalar("select to_regclass('_sqlx_migrations') is not null")
         .fetch_one(pool)
         .await?;
-    if !migrated {
-        return Ok(Vec::new());
-    }
-    sqlx::query_scalar("select version from _sqlx_migrations where success")
-        .fetch_all(pool)
-        .await
+    let applied: Vec<i64> = if migrated {
+        sqlx::query_scalar("select version from _sqlx_migrations where success")
+            .fetch_all(pool)
+            .await?
+    } else {
+        Vec::new()
+    };
+    Ok(MIGRATOR
+        .iter()
+        .filter(|migration| !applied.contains(&migration.version))
+        .count())
 }
 
 /// Tells the live tables which calls changed; delivered at commit. Ids only, and only a

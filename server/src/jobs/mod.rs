@@ -194,7 +194,7 @@ pub async fn run_once(pool: &PgPool, job: &Job, why: Why) -> anyhow::Result<Atte
 }
 
 async fn run_alone(pool: &PgPool, job: &Job, why: Why) -> anyhow::Result<Attempt> {
-    let span = tracing::info_span!("job", name = job.name());
+    let span = tracing::info_span!("job", job = job.name());
     async {
         // The lock is held by a transaction of its own for the run: it ends with it, also when
         // the run fails half-way, and no pooled connection keeps it.

@@ -84,6 +84,15 @@ pub fn app_with_live(pool: PgPool, live: LiveHub) -> Router {
     })
 }
 
+/// The application with its own live hub that imports, showing `heartbeat` as its importer's.
+pub fn app_importing(pool: PgPool, live: LiveHub, heartbeat: importer::Heartbeat) -> Router {
+    router(AppState {
+        live,
+        importer: Some(heartbeat),
+        ..state(pool)
+    })
+}
+
 /// A pool on the test's database as the runtime role, with the rights the server has in
 /// production (README, "Database roles"); the test's own pool is the superuser's.
 pub fn runtime(pool: &PgPool) -> PgPool {
@@ -130,6 +139,8 @@ fn state(pool: PgPool) -> AppState {
         tombstones: tombstones(),
         practice_name: "Praxis Dr. Beispiel".parse().expect("a practice name"),
         llm: Default::default(),
+        importer: None,
+        draining: Default::default(),
     }
 }
 

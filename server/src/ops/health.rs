@@ -1,0 +1,173 @@
+//! `/healthz` and `/readyz` for a load balancer or an orchestrator: JSON, without login, no data.
+//!
+//! `/healthz` says the process answers. `/readyz` says this instance can serve the practice: it
+//! is not stopping, the database answers, its schema has every migration this version knows, the importer (where
+//! this instance imports) has shown it works in the last minute, and the live listener receives
+//! PostgreSQL's notifications. 200 when all hold, else 503 naming what does not.
+
+use std::time::Duration;
+
+use axum::{
+    Json,
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use chrono::Utc;
+use serde::Serialize;
+use sqlx::PgPool;
+
+use crate::{live::LiveHub, ops::shutdown::Draining, state::AppState};
+
+pub const HEALTH_PATH: &str = "/healthz";
+pub const READY_PATH: &str = "/readyz";
+
+/// How long the database may take to answer before the instance counts as not ready.
+const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How long the importer may go without finishing a pass or committing a batch. It passes every
+/// second and commits a batch of a long pass every few.
+pub const IMPORT_STALE_SECONDS: i64 = 60;
+
+/// `GET /healthz`: the process runs and answers.
+pub async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// What `/readyz` answers.
+#[derive(Debug, Serialize)]
+pub struct Readiness {
+    /// `ready` or `not_ready`.
+    pub status: &'static str,
+    pub checks: Checks,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Checks {
+    pub stopping: Check,
+    pub database: Check,
+    pub migrations: Check,
+    pub importer: Check,
+    pub live_listener: Check,
+}
+
+/// One check: whether it holds, and in words what was found.
+#[derive(Debug, Serialize)]
+pub struct Check {
+    pub ok: bool,
+    pub detail: String,
+}
+
+impl Check {
+    fn new(ok: bool, detail: impl Into<String>) -> Self {
+        Self {
+            ok,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// `GET /readyz`.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let readiness = readiness(
+        &state.pool,
+        state.importer.as_ref(),
+        &state.live,
+        &state.draining,
+    )
+    .await;
+    let status = if readiness.status == "ready" {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(readiness)).into_response()
+}
+
+pub async fn readiness(
+    pool: &PgPool,
+    importer: Option<&importer::Heartbeat>,
+    live: &LiveHub,
+    draining: &Draining,
+) -> Readiness {
+    let (database, migrations) = schema(pool).await;
+    let checks = Checks {
+        stopping: if draining.is_on() {
+            Check::new(false, "stopping: draining before a restart")
+        } else {
+            Check::new(true, "running")
+        },
+        database,
+        migrations,
+        importer: importing(importer),
+        live_listener: if live.listening() {
+            Check::new(true, "receiving change notifications")
+        } else {
+            Check::new(
+                false,
+                "not connected to PostgreSQL for change notifications",
+            )
+        },
+    };
+    let ready = [
+        &checks.stopping,
+        &checks.database,
+        &checks.migrations,
+        &checks.importer,
+        &checks.live_listener,
+    ]
+    .iter()
+    .all(|check| check.ok);
+    Readiness {
+        status: if ready { "ready" } else { "not_ready" },
+        checks,
+    }
+}
+
+/// The database's answer and the migrations it lacks.
+async fn schema(pool: &PgPool) -> (Check, Check) {
+    let pending = tokio::time::timeout(DATABASE_TIMEOUT, app::db::pending_migrations(pool)).await;
+    match pending {
+        Ok(Ok(0)) => (
+            Check::new(true, "answers"),
+            Check::new(true, "every migration of this version is applied"),
+        ),
+        Ok(Ok(pending)) => (
+            Check::new(true, "answers"),
+            Check::new(
+                false,
+                format!("{pending} migrations of this version are not applied"),
+            ),
+        ),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "readiness: the database did not answer");
+            (
+                Check::new(false, "does not answer"),
+                Check::new(false, "unknown: the database does not answer"),
+            )
+        }
+        Err(_) => (
+            Check::new(
+                false,
+                format!("no answer within {} s", DATABASE_TIMEOUT.as_secs()),
+            ),
+            Check::new(false, "unknown: the database does not answer"),
+        ),
+    }
+}
+
+fn importing(heartbeat: Option<&importer::Heartbeat>) -> Check {
+    let Some(heartbeat) = heartbeat else {
+        return Check::new(true, "this instance does not import");
+    };
+    match heartbeat.last() {
+        None => Check::new(false, "has not finished a pass yet"),
+        Some(last) => {
+            let ago = (Utc::now() - last).num_seconds();
+            Check::new(
+                ago <= IMPORT_STALE_SECONDS,
+                format!("last pass or batch {ago} s ago"),
+            )
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! A restart loses nothing: on SIGTERM the `server` binary drains (not ready, still serving, no
+//! new live connections), then closes the live connections with "service restart" and exits.
+
+mod common;
+
+use std::{
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use app::domain::Role;
+use axum::http::{StatusCode, header};
+use futures_util::StreamExt;
+use sqlx::PgPool;
+use tokio_tungstenite::tungstenite::{self, Message, client::IntoClientRequest};
+
+const GRACE_SECONDS: u64 = 2;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+async fn status(client: &reqwest::Client, url: &str) -> Option<(StatusCode, String)> {
+    let response = client.get(url).send().await.ok()?;
+    let status = response.status();
+    Some((status, response.text().await.unwrap_or_default()))
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn on_sigterm_the_server_drains_closes_live_connections_and_exits(pool: PgPool) {
+    let agent = common::login(&pool, Role::Agent).await;
+    let data = tempfile::tempdir().expect("data dir");
+    let address = format!("127.0.0.1:{}", free_port());
+    let server = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", common::runtime_url(&pool).await)
+        .env("DATA_DIR", data.path())
+        .env("DATA_KEYS_FILE", common::data_keys_file())
+        .env("LEPTOS_SITE_ADDR", &address)
+        .env("LEPTOS_OUTPUT_NAME", "anrufe")
+        .env("SHUTDOWN_GRACE_SECONDS", GRACE_SECONDS.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server binary");
+    let mut server = Running(server);
+    let client = reqwest::Client::new();
+    let ready = format!("http://{address}/readyz");
+    let started = Instant::now();
+    while status(&client, &ready).await.map(|(status, _)| status) != Some(StatusCode::OK) {
+        assert!(started.elapsed() < Duration::from_secs(30), "never ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let socket_request = || {
+        let mut request = format!("ws://{address}{}", app::live::LIVE_PATH)
+            .into_client_request()
+            .expect("request");
+        (request.headers_mut()).insert(header::COOKIE, agent.cookie.parse().expect("cookie"));
+        request
+    };
+    let (mut socket, _) = tokio_tungstenite::connect_async(socket_request())
+        .await
+        .expect("a live connection");
+
+    let pid = server.0.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status();
+    assert!(killed.expect("kill").success());
+    let signalled = Instant::now();
+
+    // Draining: not ready, still serving, no new live connections.
+    let mut draining = None;
+    while signalled.elapsed() < Duration::from_secs(GRACE_SECONDS) {
+        if let Some((StatusCode::SERVICE_UNAVAILABLE, body)) = status(&client, &ready).await {
+            draining = Some(body);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let body: serde_json::Value =
+        serde_json::from_str(&draining.expect("not ready while draining")).expect("JSON");
+    assert_eq!(body["checks"]["stopping"]["ok"], false, "{body}");
+    let health = status(&client, &format!("http://{address}/healthz")).await;
+    assert_eq!(health.map(|(status, _)| status), Some(StatusCode::OK));
+    match tokio_tungstenite::connect_async(socket_request()).await {
+        Err(tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        }
+        other => panic!("a new live connection while draining: {other:?}"),
+    }
+
+    // After the grace period: the open connection is told to reconnect, and the process ends.
+    let closed = tokio::time::timeout(Duration::from_secs(GRACE_SECONDS + 5), async {
+        loop {
+            match socket.next().await {
+                Some(Ok(Message::Close(frame))) => return frame,
+                Some(Ok(_)) => continue,
+                other => panic!("the connection ended without a close frame: {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("closed in time")
+    .expect("a close frame");
+    assert_eq!(u16::from(closed.code), 1012, "{closed:?}");
+    assert!(
+        signalled.elapsed() >= Duration::from_secs(GRACE_SECONDS),
+        "closed only after the grace period"
+    );
+    let exit = loop {
+        if let Some(exit) = server.0.try_wait().expect("exit status") {
+            break exit;
+        }
+        assert!(
+            signalled.elapsed() < Duration::from_secs(15),
+            "still running"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(exit.success(), "{exit}");
+}
+
+/// The server process, killed if the test ends before it exits.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
