@@ -117,10 +117,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 .context("could not create the demo accounts")?;
         }
         let importer = importer::Importer::new(pool.clone(), dir, tombstones.key.clone());
-        tracing::info!(dir = %dir.display(), "importing call files");
-        let heartbeat = importer.heartbeat();
-        let task = tokio::spawn(async move { importer.follow(Duration::from_secs(1)).await });
-        importing = Some((task, heartbeat));
+        tracing::info!(dir = %dir.display(), "importing call files when no other instance does");
+        importing = Some(server::jobs::importing::spawn(pool.clone(), importer));
     }
 
     let oidc = server::oidc::Oidc::from_config(&settings.oidc, settings.public_url.as_ref())
@@ -168,7 +166,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         tombstones,
         practice_name: settings.practice_name.clone(),
         llm,
-        importer: importing.as_ref().map(|(_, heartbeat)| heartbeat.clone()),
+        importer: importing.as_ref().map(|(_, state)| state.clone()),
         draining,
     });
     let listener = tokio::net::TcpListener::bind(addr)

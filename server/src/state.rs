@@ -34,8 +34,8 @@ pub struct AppState {
     pub practice_name: PracticeName,
     /// The client to the practice's LLM endpoint, when one is configured.
     pub llm: LlmHelp,
-    /// The in-process importer's heartbeat, when this instance imports.
-    pub importer: Option<importer::Heartbeat>,
+    /// The in-process importer, when this instance is set to import (it may stand by).
+    pub importer: Option<crate::jobs::importing::ImportState>,
     /// Set once the instance is stopping (SIGTERM).
     pub draining: Draining,
 }

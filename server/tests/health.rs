@@ -12,7 +12,7 @@ use axum::{
     http::{Request, StatusCode},
 };
 use common::{body_text, send};
-use server::live::LiveHub;
+use server::{jobs::importing, live::LiveHub};
 use sqlx::{Connection, PgConnection, PgPool};
 
 async fn ask(app: &Router, path: &str) -> (StatusCode, serde_json::Value) {
@@ -55,38 +55,95 @@ async fn ready_until(app: &Router, status: StatusCode) -> serde_json::Value {
 #[sqlx::test(migrations = "../migrations")]
 async fn an_instance_is_ready_once_its_listener_receives_and_its_importer_has_worked(pool: PgPool) {
     let live = LiveHub::default();
-    let heartbeat =
-        importer::Importer::new(pool.clone(), "/nonexistent", common::tombstones().key).heartbeat();
-    let app = common::app_importing(pool.clone(), live.clone(), heartbeat);
+    let dir = tempfile::tempdir().expect("temp dir");
+    importer::demo::write_demo_files(dir.path(), 5, 1, chrono::Utc::now()).expect("demo files");
+    let (_task, importing) = importing::spawn(pool.clone(), importer_of(&pool, dir.path()));
+    let app = common::app_importing(pool.clone(), live.clone(), importing);
 
     let (status, body) = ask(&app, "/healthz").await;
     assert_eq!((status, &body["status"]), (StatusCode::OK, &"ok".into()));
 
-    // Nothing listens yet, and the importer has not passed.
+    // Nothing listens for changes yet.
     let (status, body) = ask(&app, "/readyz").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["status"], "not_ready");
-    assert_eq!(body["checks"]["database"]["ok"], true, "{body}");
-    assert_eq!(body["checks"]["migrations"]["ok"], true, "{body}");
+    for check in ["stopping", "database", "migrations"] {
+        assert_eq!(body["checks"][check]["ok"], true, "{check}: {body}");
+    }
     assert_eq!(body["checks"]["live_listener"]["ok"], false, "{body}");
-    assert_eq!(
-        body["checks"]["importer"]["detail"], "has not finished a pass yet",
-        "{body}"
-    );
 
     live.spawn_listener(common::runtime(&pool));
+    let body = readiness_until(&app, "ready after an import pass", |status, body| {
+        status == StatusCode::OK
+            && body["checks"]["importer"]["detail"]
+                .as_str()
+                .is_some_and(|detail| detail.starts_with("last pass or batch "))
+    })
+    .await;
+    assert_eq!(body["status"], "ready");
+}
+
+fn importer_of(pool: &PgPool, dir: &std::path::Path) -> importer::Importer {
+    importer::Importer::new(pool.clone(), dir, common::tombstones().key)
+}
+
+async fn calls(pool: &PgPool) -> i64 {
+    sqlx::query_scalar("select count(*) from calls")
+        .fetch_one(pool)
+        .await
+        .expect("count")
+}
+
+/// Polls `holds` every 100 ms for at most `seconds`.
+async fn eventually(seconds: u64, what: &str, holds: impl AsyncFn() -> bool) {
+    let started = std::time::Instant::now();
+    while !holds().await {
+        assert!(started.elapsed() < Duration::from_secs(seconds), "{what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn one_instance_imports_and_another_takes_over_when_it_is_gone(pool: PgPool) {
     let dir = tempfile::tempdir().expect("temp dir");
     importer::demo::write_demo_files(dir.path(), 5, 1, chrono::Utc::now()).expect("demo files");
-    let importing = importer::Importer::new(pool.clone(), dir.path(), common::tombstones().key);
-    let app = common::app_importing(pool.clone(), live.clone(), importing.heartbeat());
-    importing.run_once().await.expect("import");
+    let (first_task, first) = importing::spawn(pool.clone(), importer_of(&pool, dir.path()));
+    let (second_task, second) = importing::spawn(pool.clone(), importer_of(&pool, dir.path()));
 
-    let body = ready_until(&app, StatusCode::OK).await;
-    assert_eq!(body["status"], "ready");
-    let importer = body["checks"]["importer"]["detail"]
-        .as_str()
-        .expect("detail");
-    assert!(importer.starts_with("last pass or batch "), "{body}");
+    eventually(5, "one of them imports", async || {
+        first.leading() || second.leading()
+    })
+    .await;
+    eventually(5, "the calls are imported", async || {
+        calls(&pool).await == 5
+    })
+    .await;
+    for _ in 0..20 {
+        assert!(!(first.leading() && second.leading()), "never both at once");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (leader_task, standby) = if first.leading() {
+        (first_task, &second)
+    } else {
+        (second_task, &first)
+    };
+    assert!(!standby.leading());
+
+    // The importing instance is gone: its connection closes, the other takes over.
+    leader_task.abort();
+    let _ = leader_task.await;
+    let takeover = std::time::Instant::now();
+    eventually(10, "the other takes over", async || standby.leading()).await;
+    assert!(
+        takeover.elapsed() < importing::STANDBY_RETRY * 3,
+        "taken over within seconds"
+    );
+    // New calls (other events, written over the same days' files) come in through it.
+    importer::demo::write_demo_files(dir.path(), 5, 2, chrono::Utc::now()).expect("demo files");
+    eventually(10, "the new leader imports", async || {
+        calls(&pool).await == 10
+    })
+    .await;
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -4,24 +4,18 @@
 mod common;
 
 use std::{
-    process::{Command, Stdio},
+    process::Command,
     time::{Duration, Instant},
 };
 
 use app::domain::Role;
 use axum::http::{StatusCode, header};
+use common::process::{free_port, spawn};
 use futures_util::StreamExt;
 use sqlx::PgPool;
 use tokio_tungstenite::tungstenite::{self, Message, client::IntoClientRequest};
 
 const GRACE_SECONDS: u64 = 2;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port()
-}
 
 async fn status(client: &reqwest::Client, url: &str) -> Option<(StatusCode, String)> {
     let response = client.get(url).send().await.ok()?;
@@ -34,25 +28,27 @@ async fn on_sigterm_the_server_drains_closes_live_connections_and_exits(pool: Pg
     let agent = common::login(&pool, Role::Agent).await;
     let data = tempfile::tempdir().expect("data dir");
     let address = format!("127.0.0.1:{}", free_port());
-    let server = Command::new(env!("CARGO_BIN_EXE_server"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", common::runtime_url(&pool).await)
-        .env("DATA_DIR", data.path())
-        .env("DATA_KEYS_FILE", common::data_keys_file())
-        .env("LEPTOS_SITE_ADDR", &address)
-        .env("LEPTOS_OUTPUT_NAME", "anrufe")
-        .env("SHUTDOWN_GRACE_SECONDS", GRACE_SECONDS.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server binary");
-    let mut server = Running(server);
+    let mut server = spawn(
+        Command::new(env!("CARGO_BIN_EXE_server"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", common::runtime_url(&pool).await)
+            .env("DATA_DIR", data.path())
+            .env("DATA_KEYS_FILE", common::data_keys_file())
+            .env("LEPTOS_SITE_ADDR", &address)
+            .env("LEPTOS_OUTPUT_NAME", "anrufe")
+            .env("SHUTDOWN_GRACE_SECONDS", GRACE_SECONDS.to_string()),
+        data.path().join("server.log"),
+    );
     let client = reqwest::Client::new();
     let ready = format!("http://{address}/readyz");
     let started = Instant::now();
     while status(&client, &ready).await.map(|(status, _)| status) != Some(StatusCode::OK) {
-        assert!(started.elapsed() < Duration::from_secs(30), "never ready");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "never ready:\n{}",
+            server.tail()
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let socket_request = || {
@@ -66,9 +62,7 @@ async fn on_sigterm_the_server_drains_closes_live_connections_and_exits(pool: Pg
         .await
         .expect("a live connection");
 
-    let pid = server.0.id().to_string();
-    let killed = Command::new("kill").args(["-TERM", &pid]).status();
-    assert!(killed.expect("kill").success());
+    server.terminate();
     let signalled = Instant::now();
 
     // Draining: not ready, still serving, no new live connections.
@@ -110,25 +104,6 @@ async fn on_sigterm_the_server_drains_closes_live_connections_and_exits(pool: Pg
         signalled.elapsed() >= Duration::from_secs(GRACE_SECONDS),
         "closed only after the grace period"
     );
-    let exit = loop {
-        if let Some(exit) = server.0.try_wait().expect("exit status") {
-            break exit;
-        }
-        assert!(
-            signalled.elapsed() < Duration::from_secs(15),
-            "still running"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    assert!(exit.success(), "{exit}");
-}
-
-/// The server process, killed if the test ends before it exits.
-struct Running(std::process::Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+    let exit = server.exit(Duration::from_secs(15)).await;
+    assert!(exit.success(), "{exit}\n{}", server.tail());
 }

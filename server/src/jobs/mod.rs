@@ -2,8 +2,11 @@
 //! span, under a PostgreSQL advisory lock (so two server instances never run the same job at
 //! once: the second skips), and each run is recorded in `job_runs` with what it did or why it
 //! failed. A job is a variant of [`Job`] and a module of its own; `main.rs` only starts them.
+//! The importer, which runs all the time rather than now and then, holds a lock of its own
+//! ([`importing`]).
 
 pub mod backup;
+pub mod importing;
 pub mod retention;
 mod sessions;
 pub mod suggestions;

@@ -1,8 +1,8 @@
 //! `/healthz` and `/readyz` for a load balancer or an orchestrator: JSON, without login, no data.
 //!
 //! `/healthz` says the process answers. `/readyz` says this instance can serve the practice: it
-//! is not stopping, the database answers, its schema has every migration this version knows, the importer (where
-//! this instance imports) has shown it works in the last minute, and the live listener receives
+//! is not stopping, the database answers, its schema has every migration this version knows, the
+//! importer (where this instance holds the importer's lock) has shown it works in the last minute, and the live listener receives
 //! PostgreSQL's notifications. 200 when all hold, else 503 naming what does not.
 
 use std::time::Duration;
@@ -17,7 +17,9 @@ use chrono::Utc;
 use serde::Serialize;
 use sqlx::PgPool;
 
-use crate::{live::LiveHub, ops::shutdown::Draining, state::AppState};
+use crate::{
+    jobs::importing::ImportState, live::LiveHub, ops::shutdown::Draining, state::AppState,
+};
 
 pub const HEALTH_PATH: &str = "/healthz";
 pub const READY_PATH: &str = "/readyz";
@@ -86,7 +88,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 
 pub async fn readiness(
     pool: &PgPool,
-    importer: Option<&importer::Heartbeat>,
+    importer: Option<&ImportState>,
     live: &LiveHub,
     draining: &Draining,
 ) -> Readiness {
@@ -156,11 +158,14 @@ async fn schema(pool: &PgPool) -> (Check, Check) {
     }
 }
 
-fn importing(heartbeat: Option<&importer::Heartbeat>) -> Check {
-    let Some(heartbeat) = heartbeat else {
+fn importing(importer: Option<&ImportState>) -> Check {
+    let Some(importer) = importer else {
         return Check::new(true, "this instance does not import");
     };
-    match heartbeat.last() {
+    if !importer.leading() {
+        return Check::new(true, "standing by: another instance imports");
+    }
+    match importer.heartbeat.last() {
         None => Check::new(false, "has not finished a pass yet"),
         Some(last) => {
             let ago = (Utc::now() - last).num_seconds();

@@ -53,6 +53,10 @@ pub fn describe() {
         "How long this scrape waited for a database connection: near 0 unless the pool is exhausted."
     );
     describe_gauge!(
+        "anrufe_import_leader",
+        "1 while this instance holds the importer's lock and imports, 0 while it stands by."
+    );
+    describe_gauge!(
         "anrufe_live_clients",
         "Browsers connected to this instance for live updates."
     );

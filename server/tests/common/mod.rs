@@ -10,6 +10,7 @@ pub mod callers;
 pub mod calls;
 pub mod llm;
 pub mod policy;
+pub mod process;
 pub mod requests;
 
 use std::num::NonZeroU32;
@@ -84,11 +85,15 @@ pub fn app_with_live(pool: PgPool, live: LiveHub) -> Router {
     })
 }
 
-/// The application with its own live hub that imports, showing `heartbeat` as its importer's.
-pub fn app_importing(pool: PgPool, live: LiveHub, heartbeat: importer::Heartbeat) -> Router {
+/// The application with its own live hub and an importer.
+pub fn app_importing(
+    pool: PgPool,
+    live: LiveHub,
+    importer: server::jobs::importing::ImportState,
+) -> Router {
     router(AppState {
         live,
-        importer: Some(heartbeat),
+        importer: Some(importer),
         ..state(pool)
     })
 }

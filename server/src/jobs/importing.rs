@@ -1,0 +1,102 @@
+//! The in-process importer runs on exactly one instance: the one holding the session-level
+//! advisory lock `anrufe-importer` on a database connection of its own. The others stand by and
+//! try again every [`STANDBY_RETRY`]; when the importing instance stops or dies, its connection
+//! closes, the lock is free and one of them takes over within seconds. A takeover loses and
+//! repeats nothing: a batch's rows and its file offset commit together.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
+
+use importer::{Heartbeat, Importer};
+use sqlx::{Connection, PgConnection, PgPool};
+use tokio::task::JoinHandle;
+
+/// How often an instance on standby asks for the lock.
+pub const STANDBY_RETRY: Duration = Duration::from_secs(2);
+/// How often the importing instance checks that its lock's connection is still there.
+const LOCK_CHECK: Duration = Duration::from_secs(5);
+/// How often a pass runs without a change in the directory.
+const PASS_INTERVAL: Duration = Duration::from_secs(1);
+
+const LOCK_KEY: &str = "anrufe-importer";
+
+/// What the readiness check and the metrics see of this instance's importer.
+#[derive(Clone, Debug)]
+pub struct ImportState {
+    pub heartbeat: Heartbeat,
+    leading: Arc<AtomicBool>,
+}
+
+impl ImportState {
+    /// Whether this instance holds the lock and imports.
+    pub fn leading(&self) -> bool {
+        self.leading.load(Ordering::Relaxed)
+    }
+
+    fn set_leading(&self, leading: bool) {
+        self.leading.store(leading, Ordering::Relaxed);
+        metrics::gauge!("anrufe_import_leader").set(if leading { 1.0 } else { 0.0 });
+    }
+}
+
+/// Imports with `importer` whenever this instance holds the lock, until the task is aborted.
+pub fn spawn(pool: PgPool, importer: Importer) -> (JoinHandle<()>, ImportState) {
+    let state = ImportState {
+        heartbeat: importer.heartbeat(),
+        leading: Arc::default(),
+    };
+    state.set_leading(false);
+    let shared = state.clone();
+    let task = tokio::spawn(async move {
+        loop {
+            match lead(&pool).await {
+                Ok(Some(mut lock)) => {
+                    shared.set_leading(true);
+                    tracing::info!("this instance imports the call files");
+                    tokio::select! {
+                        () = importer.follow(PASS_INTERVAL) => {}
+                        error = lost(&mut lock) => {
+                            tracing::warn!(%error, "lost the importer's lock; standing by");
+                        }
+                    }
+                    shared.set_leading(false);
+                }
+                Ok(None) => tracing::debug!("another instance imports the call files"),
+                Err(error) => tracing::warn!(%error, "could not ask for the importer's lock"),
+            }
+            tokio::time::sleep(STANDBY_RETRY).await;
+        }
+    });
+    (task, state)
+}
+
+/// A connection of its own holding the lock, or `None` when another instance holds it.
+async fn lead(pool: &PgPool) -> sqlx::Result<Option<PgConnection>> {
+    // Detached from the pool: the lock lives exactly as long as this connection.
+    let mut connection = pool.acquire().await?.detach();
+    let locked: bool = sqlx::query_scalar("select pg_try_advisory_lock(hashtext($1))")
+        .bind(LOCK_KEY)
+        .fetch_one(&mut connection)
+        .await?;
+    if locked {
+        Ok(Some(connection))
+    } else {
+        connection.close().await?;
+        Ok(None)
+    }
+}
+
+/// Returns once the lock's connection fails a check, with why.
+async fn lost(lock: &mut PgConnection) -> sqlx::Error {
+    loop {
+        tokio::time::sleep(LOCK_CHECK).await;
+        if let Err(error) = lock.ping().await {
+            return error;
+        }
+    }
+}
