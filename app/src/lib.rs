@@ -32,6 +32,7 @@ pub mod masking;
 mod pages;
 #[cfg(feature = "backend")]
 pub mod retention;
+pub mod rules;
 #[cfg(feature = "backend")]
 pub mod service;
 
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("tokens") view=admin::TokensView />
                         <Route path=StaticSegment("masking") view=admin::MaskingView />
                         <Route path=StaticSegment("retention") view=admin::RetentionView />
+                        <Route path=StaticSegment("rules") view=admin::RulesView />
                         <Route path=StaticSegment("compliance") view=admin::ComplianceView />
                         <Route path=StaticSegment("llm") view=admin::LlmView />
                         <Route path=StaticSegment("audit") view=admin::AuditView />

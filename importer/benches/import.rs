@@ -129,6 +129,7 @@ fn validation_rate(dir: &Path) -> anyhow::Result<f64> {
             1,
             app::compliance::policy::PolicyDocument::initial(),
         )?,
+        rules: Default::default(),
     };
     let (mut lines, mut seconds) = (0, 0.0);
     for entry in std::fs::read_dir(dir)? {

@@ -4,6 +4,7 @@
 use app::{
     compliance::{enforcer::Refusal, pii::Verdict, store::ActivePolicy},
     domain::{BERLIN, PhoneNumber, Priority},
+    rules::matcher::PriorityRules,
 };
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Serialize;
@@ -113,7 +114,12 @@ pub struct CallEvent {
     pub caller_name: Option<String>,
     pub date_of_birth: Option<NaiveDate>,
     pub topic: Option<String>,
+    /// The priority as stored: the event's own, or a priority rule's ([`Self::priority_rule`]).
     pub priority: Priority,
+    /// What the event said, if anything.
+    pub stated_priority: Option<Priority>,
+    /// The priority rule that set [`Self::priority`].
+    pub priority_rule: Option<i64>,
     pub source: String,
     pub warnings: Vec<Warning>,
     pub raw_payload: Value,
@@ -139,6 +145,8 @@ pub struct Policy {
     /// The active source policy: the sources that may deliver calls, the PII rules for the
     /// concern.
     pub compliance: ActivePolicy,
+    /// The enabled priority rules (`app::rules`).
+    pub rules: PriorityRules,
 }
 
 /// The rejection of a line of `len` bytes, longer than [`MAX_LINE_BYTES`].
@@ -217,7 +225,7 @@ fn validate_inner(line: &[u8], policy: &Policy) -> Result<Option<CallEvent>, Rej
     }
     let mut topic = optional_text(&object, "topic")?;
     let mut warnings = Vec::new();
-    let priority = priority(object.get("priority"), &mut warnings)?;
+    let stated_priority = priority(object.get("priority"), &mut warnings)?;
     let date_of_birth = date_of_birth(&object, policy.now, &mut warnings)?;
 
     if received_at < policy.retention_cutoff {
@@ -256,6 +264,9 @@ fn validate_inner(line: &[u8], policy: &Policy) -> Result<Option<CallEvent>, Rej
     let raw_payload = Value::Object(object);
     let event_id =
         event_id.unwrap_or_else(|| derived_event_id(received_at, &caller_number, &raw_payload));
+    let decision = policy
+        .rules
+        .decide(stated_priority, caller_number.as_deref(), topic.as_deref());
     let mut event = CallEvent {
         event_id,
         received_at,
@@ -263,7 +274,9 @@ fn validate_inner(line: &[u8], policy: &Policy) -> Result<Option<CallEvent>, Rej
         caller_name,
         date_of_birth,
         topic,
-        priority,
+        priority: decision.priority,
+        stated_priority,
+        priority_rule: decision.rule,
         source,
         warnings,
         raw_payload,
@@ -391,9 +404,13 @@ fn pii_warning(rule: String) -> Warning {
     }
 }
 
-fn priority(value: Option<&Value>, warnings: &mut Vec<Warning>) -> Result<Priority, Rejection> {
+/// The priority the event states; `None` when it states none (or one nobody knows).
+fn priority(
+    value: Option<&Value>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<Priority>, Rejection> {
     let word = match value {
-        None | Some(Value::Null) => return Ok(Priority::default()),
+        None | Some(Value::Null) => return Ok(None),
         Some(Value::String(text)) => text.clone(),
         Some(Value::Number(number)) => number.to_string(),
         Some(_) => {
@@ -403,14 +420,15 @@ fn priority(value: Option<&Value>, warnings: &mut Vec<Warning>) -> Result<Priori
             ));
         }
     };
-    Ok(Priority::from_word(&word).unwrap_or_else(|| {
+    let known = Priority::from_word(&word);
+    if known.is_none() {
         warnings.push(Warning {
             code: "unknown_priority",
             field: "priority",
-            detail: format!("unknown priority {word:?}; stored as normal"),
+            detail: format!("unknown priority {word:?}; taken as not given (normal, or a rule's)"),
         });
-        Priority::default()
-    }))
+    }
+    Ok(known)
 }
 
 fn date_of_birth(
@@ -469,7 +487,8 @@ fn content_hash(event: &CallEvent) -> [u8; 32] {
         &event.caller_name,
         event.date_of_birth,
         &event.topic,
-        event.priority.as_str(),
+        // The event's own, as the hashes stored so far have it: a rule changes no event.
+        event.stated_priority.unwrap_or_default().as_str(),
         &event.source,
         // As a JSON value, whose object keys are sorted, as the hashes stored so far have them.
         serde_json::to_value(&event.warnings).unwrap_or_default(),

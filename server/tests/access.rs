@@ -417,6 +417,7 @@ fn table() -> Vec<Case> {
         case(Method::GET, "/admin/tokens", Browser, "", ADMIN_PAGE),
         case(Method::GET, "/admin/masking", Browser, "", ADMIN_PAGE),
         case(Method::GET, "/admin/retention", Browser, "", ADMIN_PAGE),
+        case(Method::GET, "/admin/rules", Browser, "", ADMIN_PAGE),
         case(Method::GET, "/admin/compliance", Browser, "", ADMIN_PAGE),
         case(Method::GET, "/admin/llm", Browser, "", ADMIN_PAGE),
         case(Method::GET, "/admin/audit", Browser, "", ADMIN_PAGE),
@@ -531,6 +532,35 @@ fn table() -> Vec<Case> {
             "/api/admin/retention",
             ServerFn,
             "{}",
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/priority_rules",
+            ServerFn,
+            "{}",
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/add_priority_rule",
+            ServerFn,
+            r#"{"rule": {"kind": "vip_number", "value": "030 1234567", "label": "Sonnenhof", "priority": "high"}}"#,
+            ADMIN_ONLY,
+        ),
+        // The red flags are rules 1 to 12 of a fresh database.
+        case(
+            Method::POST,
+            "/api/admin/set_priority_rule_enabled",
+            ServerFn,
+            r#"{"id": 1, "enabled": false}"#,
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/remove_priority_rule",
+            ServerFn,
+            r#"{"id": 2}"#,
             ADMIN_ONLY,
         ),
         case(

@@ -228,6 +228,15 @@ async fn llm_help(pool: &PgPool, actor: Actor) {
     service::accept_suggestion(&runtime, actor, call, Version(1), suggestion)
         .await
         .expect("suggestion_accepted");
+    let rule = app::rules::NewRule {
+        kind: app::rules::RuleKind::Keyword,
+        value: "Rückruf".to_owned(),
+        label: "Rückruf".to_owned(),
+        priority: Priority::High,
+    };
+    app::rules::store::add(&runtime, actor, rule)
+        .await
+        .expect("priority_rules_changed");
 }
 
 /// Every step of the source policy: installed (`policy_approved` by the system), drafted,

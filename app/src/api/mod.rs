@@ -6,6 +6,7 @@ pub mod calls;
 pub mod compliance;
 pub mod dsgvo;
 pub mod llm;
+pub mod rules;
 pub mod users;
 
 /// Where the server mounts the REST API for other programs.

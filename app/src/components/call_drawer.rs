@@ -13,7 +13,7 @@ use crate::{
         suggestion::SuggestionBox,
     },
     domain::{CallDetail, CallListItem, CallStatus, PiiField, UserSummary, format_berlin},
-    i18n::{use_llm_texts, use_rights_texts, use_texts},
+    i18n::{use_llm_texts, use_rights_texts, use_rules_texts, use_texts},
     live::use_live,
 };
 
@@ -98,6 +98,7 @@ fn DrawerBody(
         notes,
         audit,
         raw_payload,
+        priority_rule,
         restriction,
     } = detail;
     let status_buttons = CallStatus::ALL
@@ -171,7 +172,13 @@ fn DrawerBody(
                 <dt>{t.col_date_of_birth}</dt>
                 <dd>{personal(&call, PiiField::DateOfBirth, call.date_of_birth.get().map_or_else(|| "—".to_owned(), |d| d.format("%d.%m.%Y").to_string()))}</dd>
                 <dt>{t.col_concern}</dt><dd>{call.topic.clone().unwrap_or_else(|| "—".into())}</dd>
-                <dt>{t.field_priority}</dt><dd>{t.priority(call.priority)}</dd>
+                <dt>{t.field_priority}</dt>
+                <dd>
+                    {t.priority(call.priority)}
+                    {priority_rule.map(|reason| view! {
+                        <span class="muted priority-reason">" · "{use_rules_texts().reason(&reason)}</span>
+                    })}
+                </dd>
                 <dt>{use_llm_texts().category}</dt><dd>{call.category.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>{t.field_source}</dt><dd>{call.source_name.clone()}</dd>
                 <dt>{t.col_status}</dt><dd>{t.status(call.status)}</dd>

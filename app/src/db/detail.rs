@@ -3,9 +3,12 @@
 use sqlx::{PgConnection, PgPool};
 
 use super::calls::Restricted;
-use crate::domain::{
-    ActorKind, AuditAction, CallId, CallStatus, FieldWarning, LegalHold, NoteEntry, Restriction,
-    StatusEntry, StoredAuditEntry, StoredDetail,
+use crate::{
+    domain::{
+        ActorKind, AuditAction, CallId, CallStatus, FieldWarning, LegalHold, NoteEntry,
+        Restriction, StatusEntry, StoredAuditEntry, StoredDetail,
+    },
+    rules::RuleKind,
 };
 
 /// The call with its warnings, history, notes, audit trail and raw payload, oldest first, as
@@ -24,8 +27,12 @@ pub async fn call_detail(
         r#"select c.event_id, c.created_at, c.warnings,
                   c.raw_payload,
                   c.restricted_at, u.name as "restricted_by?", c.restriction_reason,
-                  c.legal_hold_until, c.legal_hold_reason
-           from calls c left join users u on u.id = c.restricted_by where c.id = $1"#,
+                  c.legal_hold_until, c.legal_hold_reason,
+                  r.kind as "rule_kind?: RuleKind", r.label as "rule_label?"
+           from calls c
+           left join users u on u.id = c.restricted_by
+           left join priority_rules r on r.id = c.priority_rule_id
+           where c.id = $1"#,
         id,
     )
     .fetch_one(&mut *conn)
@@ -56,6 +63,7 @@ pub async fn call_detail(
             crate::at_rest::open_payload(&mut raw)?;
             serde_json::to_string_pretty(&raw).expect("a JSON value serialises")
         },
+        priority_rule: row.rule_kind.zip(row.rule_label),
         restriction: row
             .restricted_at
             .zip(row.restriction_reason)

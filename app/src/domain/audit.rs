@@ -101,10 +101,13 @@ pub enum AuditAction {
     SuggestionAccepted,
     /// An admin changed the LLM help's settings (automatic mode, categories).
     LlmSettingsChanged,
+    /// An admin added, switched or removed a priority rule; the diff names the rule (never a
+    /// VIP number) and how many open calls were re-evaluated.
+    PriorityRulesChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 36] = [
+    pub const ALL: [Self; 37] = [
         Self::Edit,
         Self::StatusChange,
         Self::Assign,
@@ -141,6 +144,7 @@ impl AuditAction {
         Self::LlmRequest,
         Self::SuggestionAccepted,
         Self::LlmSettingsChanged,
+        Self::PriorityRulesChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -181,6 +185,7 @@ impl AuditAction {
             Self::LlmRequest => "llm_request",
             Self::SuggestionAccepted => "suggestion_accepted",
             Self::LlmSettingsChanged => "llm_settings_changed",
+            Self::PriorityRulesChanged => "priority_rules_changed",
         }
     }
 }

@@ -29,6 +29,8 @@ pub struct CallDetail {
     /// masked, only the keys known to hold no personal data keep their values.
     #[cfg_attr(feature = "backend", schema(value_type = String))]
     pub raw_payload: Shown<String>,
+    /// The priority rule that set the call's priority, if one did.
+    pub priority_rule: Option<crate::rules::PriorityReason>,
     /// Why the call is restricted, for admins (agents never see a restricted call).
     pub restriction: Option<Restriction>,
 }
@@ -46,6 +48,8 @@ pub struct StoredDetail {
     pub notes: Vec<NoteEntry>,
     pub audit: Vec<StoredAuditEntry>,
     pub raw_payload: String,
+    /// The kind and label of the priority rule that set the call's priority.
+    pub priority_rule: Option<(crate::rules::RuleKind, String)>,
     pub restriction: Option<Restriction>,
 }
 

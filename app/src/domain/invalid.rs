@@ -103,4 +103,16 @@ pub enum Invalid {
     CategoryUnknown,
     /// A userIdent has 1 to 64 letters, digits, dots, dashes or underscores.
     UserIdentMalformed,
+    /// A priority rule's label has 1 to 100 characters.
+    RuleLabelLength,
+    /// A priority rule's value has 1 to 200 characters, a keyword at least one letter or digit.
+    RuleValueLength,
+    /// A VIP number that cannot be read as a phone number.
+    RuleNumberUnreadable,
+    /// A pattern that is not a regular expression (or one too large).
+    RulePatternInvalid,
+    /// There is a rule of this kind with this value already.
+    RuleDuplicate,
+    /// There is no priority rule with this id.
+    RuleUnknown,
 }

@@ -137,6 +137,18 @@ pub(super) fn de(reason: Invalid) -> String {
         Invalid::UserIdentMalformed => "Die userIdent hat 1 bis 64 Buchstaben, Ziffern, Punkte, \
                                         Binde- oder Unterstriche."
             .to_owned(),
+        Invalid::RuleLabelLength => "Die Bezeichnung der Regel braucht 1 bis 100 Zeichen.".to_owned(),
+        Invalid::RuleValueLength => "Der Wert der Regel braucht 1 bis 200 Zeichen, ein Stichwort \
+                                     mindestens einen Buchstaben oder eine Ziffer."
+            .to_owned(),
+        Invalid::RuleNumberUnreadable => "Das ist keine Telefonnummer (z. B. 030 1234567 oder \
+                                          +49 30 1234567)."
+            .to_owned(),
+        Invalid::RulePatternInvalid => "Das Muster ist kein gültiger regulärer Ausdruck (oder zu \
+                                        groß), z. B. eine offene Klammer."
+            .to_owned(),
+        Invalid::RuleDuplicate => "Diese Regel gibt es schon.".to_owned(),
+        Invalid::RuleUnknown => "Diese Regel gibt es nicht (mehr).".to_owned(),
     }
 }
 
@@ -264,6 +276,18 @@ pub(super) fn en(reason: Invalid) -> String {
         Invalid::UserIdentMalformed => "A userIdent has 1 to 64 letters, digits, dots, dashes \
                                         or underscores."
             .to_owned(),
+        Invalid::RuleLabelLength => "A rule's label needs 1 to 100 characters.".to_owned(),
+        Invalid::RuleValueLength => "A rule's value needs 1 to 200 characters, a keyword at least \
+                                     one letter or digit."
+            .to_owned(),
+        Invalid::RuleNumberUnreadable => {
+            "That is not a phone number (e.g. 030 1234567 or +49 30 1234567).".to_owned()
+        }
+        Invalid::RulePatternInvalid => "The pattern is not a valid regular expression (or too \
+                                        large), e.g. an unclosed bracket."
+            .to_owned(),
+        Invalid::RuleDuplicate => "This rule exists already.".to_owned(),
+        Invalid::RuleUnknown => "There is no such rule (any more).".to_owned(),
     }
 }
 

@@ -13,12 +13,14 @@ mod invalid;
 mod llm;
 mod retention;
 mod rights;
+mod rules;
 
 pub use backup::{BackupTexts, use_backup_texts};
 pub use compliance::{ComplianceTexts, use_compliance_texts};
 pub use llm::{LlmTexts, use_llm_texts};
 pub use retention::{RetentionTexts, use_retention_texts};
 pub use rights::{RightsTexts, use_rights_texts};
+pub use rules::{RulesTexts, use_rules_texts};
 
 use leptos::prelude::*;
 
@@ -710,6 +712,7 @@ static DE: Texts = Texts {
         AuditAction::LlmRequest => "KI-Vorschlag angefragt",
         AuditAction::SuggestionAccepted => "KI-Vorschlag übernommen",
         AuditAction::LlmSettingsChanged => "KI-Einstellungen geändert",
+        AuditAction::PriorityRulesChanged => "Prioritätsregeln geändert",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Import",
@@ -1023,6 +1026,7 @@ static EN: Texts = Texts {
         AuditAction::LlmRequest => "AI suggestion requested",
         AuditAction::SuggestionAccepted => "AI suggestion accepted",
         AuditAction::LlmSettingsChanged => "AI settings changed",
+        AuditAction::PriorityRulesChanged => "Priority rules changed",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Importer",

@@ -282,8 +282,9 @@ async fn apply(
             category,
         } => {
             sqlx::query!(
-                "update calls set priority = $2, category = $3, version = version + 1,
-                        updated_at = now() where id = $1",
+                "update calls set priority = $2, category = $3, priority_by_person = true,
+                        priority_rule_id = null, version = version + 1, updated_at = now()
+                  where id = $1",
                 call_id.0,
                 *priority as Priority,
                 category,

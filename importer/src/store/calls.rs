@@ -151,6 +151,8 @@ struct Columns {
     date_of_birth: Vec<Option<String>>,
     topic: Vec<Option<String>>,
     priority: Vec<String>,
+    stated_priority: Vec<Option<String>>,
+    priority_rule: Vec<Option<i64>>,
     source: Vec<String>,
     warnings: Vec<Value>,
     raw_payload: Vec<Value>,
@@ -172,6 +174,8 @@ impl Columns {
                 .push(e.date_of_birth.map(at_rest::seal_date).transpose()?);
             c.topic.push(e.topic.clone());
             c.priority.push(e.priority.as_str().to_owned());
+            (c.stated_priority).push(e.stated_priority.map(|p| p.as_str().to_owned()));
+            c.priority_rule.push(e.priority_rule);
             c.source.push(e.source.clone());
             c.warnings.push(json!(e.warnings));
             c.raw_payload.push(raw_payload);
@@ -191,13 +195,17 @@ async fn insert_new_calls(
     let c = Columns::sealed(events)?;
     sqlx::query_scalar!(
         "insert into calls (event_id, received_at, caller_number, caller_name, date_of_birth_sealed,
-                            topic, priority, source, warnings, raw_payload, content_hash)
+                            topic, priority, event_priority, priority_rule_id, source, warnings,
+                            raw_payload, content_hash)
          select event_id, received_at, caller_number, caller_name, date_of_birth, topic,
-                priority::call_priority, source, warnings, raw_payload, content_hash
+                priority::call_priority, event_priority::call_priority, priority_rule_id, source,
+                warnings, raw_payload, content_hash
          from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[],
-                     $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::bytea[])
+                     $7::text[], $8::text[], $9::bigint[], $10::text[], $11::jsonb[], $12::jsonb[],
+                     $13::bytea[])
               as u(event_id, received_at, caller_number, caller_name, date_of_birth, topic,
-                   priority, source, warnings, raw_payload, content_hash)
+                   priority, event_priority, priority_rule_id, source, warnings, raw_payload,
+                   content_hash)
          order by event_id
          on conflict (event_id) do nothing
          returning event_id",
@@ -208,6 +216,8 @@ async fn insert_new_calls(
         &c.date_of_birth as &[Option<String>],
         &c.topic as &[Option<String>],
         &c.priority,
+        &c.stated_priority as &[Option<String>],
+        &c.priority_rule as &[Option<i64>],
         &c.source,
         &c.warnings,
         &c.raw_payload,
@@ -231,13 +241,19 @@ async fn update_calls(tx: &mut PgConnection, changed: &[(i64, CallEvent)]) -> sq
              received_at = u.received_at, caller_number = u.caller_number,
              caller_name = u.caller_name, date_of_birth_sealed = u.date_of_birth,
              date_of_birth_clear = null, topic = u.topic,
-             priority = u.priority::call_priority, source = u.source, warnings = u.warnings,
+             priority = case when calls.priority_by_person then calls.priority
+                             else u.priority::call_priority end,
+             priority_rule_id = case when calls.priority_by_person then null
+                                     else u.priority_rule_id end,
+             event_priority = u.event_priority::call_priority,
+             source = u.source, warnings = u.warnings,
              raw_payload = u.raw_payload, content_hash = u.content_hash,
              version = calls.version + 1, updated_at = now()
          from unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[],
-                     $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::bytea[])
+                     $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::jsonb[],
+                     $12::jsonb[], $13::bytea[])
               as u(id, received_at, caller_number, caller_name, date_of_birth, topic, priority,
-                   source, warnings, raw_payload, content_hash)
+                   event_priority, priority_rule_id, source, warnings, raw_payload, content_hash)
          where calls.id = u.id",
         &ids,
         &c.received_at,
@@ -246,6 +262,8 @@ async fn update_calls(tx: &mut PgConnection, changed: &[(i64, CallEvent)]) -> sq
         &c.date_of_birth as &[Option<String>],
         &c.topic as &[Option<String>],
         &c.priority,
+        &c.stated_priority as &[Option<String>],
+        &c.priority_rule as &[Option<i64>],
         &c.source,
         &c.warnings,
         &c.raw_payload,

@@ -184,5 +184,6 @@ pub async fn policy(pool: &PgPool) -> Result<Policy, ImportError> {
         now: times.now,
         retention_cutoff: times.cutoff,
         compliance: compliance::store::active(pool).await?,
+        rules: app::rules::store::active(pool).await?,
     })
 }

@@ -16,6 +16,7 @@ fn policy_at(now: DateTime<Utc>) -> Policy {
         now,
         retention_cutoff: now - Duration::days(30),
         compliance: ActivePolicy::new(1, PolicyDocument::initial()).expect("the initial policy"),
+        rules: Default::default(),
     }
 }
 

@@ -9,6 +9,7 @@ use crate::domain::{
     AuditEntry, BulkOutcome, CallDetail, CallListItem, CallPage, FieldWarning, PhoneNumber,
     StoredAuditEntry, StoredCall, StoredDetail,
 };
+use crate::rules::{PriorityReason, RuleKind};
 
 /// Keys of a raw event that never hold personal data; a viewer who has any field masked sees
 /// the values of these keys (and of the personal fields shown to them in full) only.
@@ -113,6 +114,12 @@ impl Mask for StoredDetail {
 
     fn show(self, policy: &MaskingPolicy) -> CallDetail {
         let open = policy.is_open();
+        // A VIP number's label could name the caller whose number the viewer may not see.
+        let number_shown = policy.level(PiiField::CallerNumber) == MaskLevel::Visible;
+        let priority_rule = self.priority_rule.map(|(kind, label)| PriorityReason {
+            kind,
+            label: (kind != RuleKind::VipNumber || number_shown).then_some(label),
+        });
         let warnings = self
             .warnings
             .into_iter()
@@ -131,6 +138,7 @@ impl Mask for StoredDetail {
             } else {
                 json_text_shown(policy, &self.raw_payload, &RAW_KEYS_WITHOUT_PII, true)
             }),
+            priority_rule,
             restriction: self.restriction,
         }
     }

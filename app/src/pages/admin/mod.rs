@@ -1,5 +1,5 @@
-//! The admin area: users and roles, sessions, API tokens, masking, retention, compliance and the
-//! audit log. The server lets only admins reach these pages, and every server function behind
+//! The admin area: users and roles, sessions, API tokens, masking, retention, priority rules,
+//! compliance, the LLM help and the audit log. The server lets only admins reach these pages, and every server function behind
 //! them checks the role again.
 
 mod audit;
@@ -8,6 +8,7 @@ mod compliance;
 mod llm;
 mod masking;
 mod retention;
+mod rules;
 mod sessions;
 mod tokens;
 mod users;
@@ -24,6 +25,7 @@ pub use compliance::ComplianceView;
 pub use llm::LlmView;
 pub use masking::MaskingView;
 pub use retention::RetentionView;
+pub use rules::RulesView;
 pub use sessions::SessionsView;
 pub use tokens::TokensView;
 pub use users::UsersView;
@@ -32,7 +34,10 @@ use crate::{
     AppError,
     api::{admin::ADMIN_PATH, auth::current_user},
     components::AccountMenu,
-    i18n::{LanguageSwitch, use_compliance_texts, use_llm_texts, use_retention_texts, use_texts},
+    i18n::{
+        LanguageSwitch, use_compliance_texts, use_llm_texts, use_retention_texts, use_rules_texts,
+        use_texts,
+    },
 };
 
 /// The outcome of the last action, shown at the top of the admin area until the next one.
@@ -86,6 +91,7 @@ pub fn AdminLayout() -> impl IntoView {
         (format!("{ADMIN_PATH}/tokens"), t.admin_tokens),
         (format!("{ADMIN_PATH}/masking"), t.admin_masking),
         (format!("{ADMIN_PATH}/retention"), use_retention_texts().tab),
+        (format!("{ADMIN_PATH}/rules"), use_rules_texts().tab),
         (
             format!("{ADMIN_PATH}/compliance"),
             use_compliance_texts().tab,
