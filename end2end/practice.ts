@@ -13,6 +13,12 @@ export function appendCall(fields: Record<string, string>): void {
   appendFileSync(join(dir, `calls-${day}.jsonl`), `${JSON.stringify(fields)}\n`);
 }
 
+// A word of its own to find a call by: `word` and the time in letters (digits would be searched
+// as a phone number).
+export function uniqueWord(word: string): string {
+  return `${word}${[...`${Date.now()}`].map((digit) => 'abcdefghij'[Number(digit)]).join('')}`;
+}
+
 // Adds a second admin as `page`'s admin does in the admin area, and logs them in in a browser
 // context of their own (without the demo login the tests share).
 export async function secondAdmin(page: Page, browser: Browser, name = 'Zweite Admin'): Promise<Page> {

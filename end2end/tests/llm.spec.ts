@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { ADMIN, AGENT } from '../accounts';
 import { collectErrors } from '../console';
-import { appendCall, secondAdmin } from '../practice';
+import { appendCall, secondAdmin, uniqueWord } from '../practice';
 
 // The LLM help against the real small model of the test endpoint (scripts/test): an admin allows
 // it for the phone assistant's calls and a second admin approves; the front desk asks for a
@@ -34,9 +34,9 @@ test.describe('as the admin', () => {
     await other.getByRole('row').filter({ hasText: 'Entwurf' }).getByRole('button', { name: 'Freigeben' }).click();
     await expect(other.getByText(/Version \d+ ist freigegeben und aktiv\./)).toBeVisible();
 
-    // A surname of its own to find the call by (digits would be searched as a phone number).
-    // Redaction replaces it, so the model is asked the same in every run.
-    const stamp = `Vorschlag${[...`${Date.now()}`].map((digit) => 'abcdefghij'[Number(digit)]).join('')}`;
+    // A surname of its own to find the call by. Redaction replaces it, so the model is asked the
+    // same in every run.
+    const stamp = uniqueWord('Vorschlag');
     appendCall({
       event_id: `e2e-llm-${stamp}`,
       received_at: new Date().toISOString(),

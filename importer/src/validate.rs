@@ -425,7 +425,9 @@ fn priority(
         warnings.push(Warning {
             code: "unknown_priority",
             field: "priority",
-            detail: format!("unknown priority {word:?}; taken as not given (normal, or a rule's)"),
+            // The text is part of the content hash of stored calls: it stays as it was, though
+            // a priority rule may give such a call another priority than normal.
+            detail: format!("unknown priority {word:?}; stored as normal"),
         });
     }
     Ok(known)

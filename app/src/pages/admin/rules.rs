@@ -75,7 +75,7 @@ fn RuleTable(
                     <td>{(r.kind_name)(rule.kind)}</td>
                     <td class=if rule.kind == RuleKind::Keyword { "" } else { "mono" }>{rule.value}</td>
                     <td>{rule.label}</td>
-                    <td><span class=format!("priority priority-{}", rule.priority.as_str())>{t.priority(rule.priority)}</span></td>
+                    <td><span class=format!("badge priority-{}", rule.priority.as_str())>{t.priority(rule.priority)}</span></td>
                     <td>
                         <input type="checkbox" aria-label=toggle_label prop:checked=rule.enabled on:change=toggle />
                     </td>
