@@ -28,6 +28,8 @@ pub const LABEL_MAX_CHARS: usize = 100;
     feature = "backend",
     sqlx(type_name = "priority_rule_kind", rename_all = "snake_case")
 )]
+// The OpenAPI document has a `RuleKind` already: the source policy's PII rules'.
+#[cfg_attr(feature = "backend", schema(as = PriorityRuleKind))]
 pub enum RuleKind {
     /// The caller's number, in any notation; stored in E.164.
     VipNumber,

@@ -39,9 +39,16 @@ pub async fn healthz() -> Json<serde_json::Value> {
 /// What `/readyz` answers.
 #[derive(Debug, Serialize)]
 pub struct Readiness {
-    /// `ready` or `not_ready`.
-    pub status: &'static str,
+    pub status: ReadyStatus,
     pub checks: Checks,
+}
+
+/// `ready` when every check holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadyStatus {
+    Ready,
+    NotReady,
 }
 
 #[derive(Debug, Serialize)]
@@ -78,7 +85,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         &state.draining,
     )
     .await;
-    let status = if readiness.status == "ready" {
+    let status = if readiness.status == ReadyStatus::Ready {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
@@ -86,7 +93,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     (status, Json(readiness)).into_response()
 }
 
-pub async fn readiness(
+async fn readiness(
     pool: &PgPool,
     importer: Option<&ImportState>,
     live: &LiveHub,
@@ -121,7 +128,11 @@ pub async fn readiness(
     .iter()
     .all(|check| check.ok);
     Readiness {
-        status: if ready { "ready" } else { "not_ready" },
+        status: if ready {
+            ReadyStatus::Ready
+        } else {
+            ReadyStatus::NotReady
+        },
         checks,
     }
 }
