@@ -52,5 +52,6 @@ test('an admin adds a VIP number and the next call from it says which rule set i
   await expect(row.locator('.priority-high')).toBeVisible();
   await row.click();
   await expect(page.getByRole('dialog')).toContainText('hoch · durch Regel „Pflegeheim Sonnenhof“ (VIP-Nummer)');
-  expect(errors).toEqual([]);
+  // The refused pattern's answer (422) is the one error the browser reports.
+  expect(errors.filter((error) => !error.includes('422'))).toEqual([]);
 });

@@ -24,13 +24,17 @@ pub fn Protocol() -> impl IntoView {
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let days = RwSignal::new((None, None));
+    // Each „Anzeigen“ reads the logs again, also for the same days: new entries may have come.
+    let asked = RwSignal::new(0_u32);
     let day = |text: String| NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok();
     let show = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         days.set((day(from.get_untracked()), day(to.get_untracked())));
+        asked.update(|n| *n += 1);
     };
-    let changes = Resource::new(move || days.get(), |(from, to)| policy_changes(from, to));
-    let blocked = Resource::new(move || days.get(), |(from, to)| blocked_content(from, to));
+    let shown = move || (days.get(), asked.get());
+    let changes = Resource::new(shown, |((from, to), _)| policy_changes(from, to));
+    let blocked = Resource::new(shown, |((from, to), _)| blocked_content(from, to));
     view! {
         <form class="admin-form inline" on:submit=show>
             {date_field(from, c.from)}
