@@ -17,7 +17,7 @@ test('an admin adds a VIP number and the next call from it says which rule set i
   await expect(page.getByRole('heading', { name: 'Prioritätsregeln' })).toBeVisible();
   await expect(page.getByRole('row').filter({ hasText: 'Brustschmerz' })).toContainText('dringend');
 
-  const form = page.locator('form.admin-form');
+  const form = page.locator('form.admin-form', { has: page.getByLabel('Art') });
   await form.getByLabel('Art').selectOption({ label: 'Muster' });
   await form.getByLabel('Wert').fill('Brust(schmerz');
   await form.getByLabel('Bezeichnung').fill('Brust');

@@ -536,6 +536,27 @@ fn table() -> Vec<Case> {
         ),
         case(
             Method::POST,
+            "/api/desk_alerts",
+            ServerFn,
+            "{}",
+            [401, 200, 200, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/admin/escalation_settings",
+            ServerFn,
+            "{}",
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/save_escalation_settings",
+            ServerFn,
+            r#"{"settings": {"after_minutes": 15, "on_duty": null}}"#,
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
             "/api/admin/priority_rules",
             ServerFn,
             "{}",

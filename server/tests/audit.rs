@@ -237,6 +237,23 @@ async fn llm_help(pool: &PgPool, actor: Actor) {
     app::rules::store::add(&runtime, actor, rule)
         .await
         .expect("priority_rules_changed");
+    let settings = app::rules::EscalationSettings {
+        after_minutes: 5,
+        on_duty: None,
+    };
+    app::rules::escalation::save(&runtime, actor, settings)
+        .await
+        .expect("escalation_settings_changed");
+    let waiting = NewCall {
+        received_at: chrono::Utc::now() - chrono::Duration::minutes(6),
+        priority: "urgent",
+        ..NewCall::default()
+    };
+    insert_call(pool, waiting).await;
+    let done = app::rules::escalation::escalate_due(&runtime, chrono::Utc::now())
+        .await
+        .expect("escalated");
+    assert_eq!(done.escalated, 1);
 }
 
 /// Every step of the source policy: installed (`policy_approved` by the system), drafted,

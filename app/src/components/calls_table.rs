@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::{
     components::{Desk, masked::MaskedText},
     domain::{CallListItem, CallStatus, PiiField, Priority, format_berlin, format_berlin_relative},
-    i18n::{use_llm_texts, use_rights_texts, use_texts},
+    i18n::{use_escalation_texts, use_llm_texts, use_rights_texts, use_texts},
 };
 
 #[component]
@@ -75,6 +75,7 @@ pub fn CallsTable(
 fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let t = use_texts();
+    let e = use_escalation_texts();
     let id = call.id;
     let urgent = call.priority == Priority::Urgent;
     let done = call.status == CallStatus::Done;
@@ -125,6 +126,8 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
     view! {
         <tr
             class:urgent=urgent
+            class:pinned=call.awaits_someone()
+            class:escalated=call.escalated
             class:fresh=move || desk.fresh.with(|f| f.contains(&id))
             class:focused=move || desk.focused.get() == Some(id)
             class:selected=selected
@@ -158,6 +161,9 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
                 <span class=format!("badge priority-{}", call.priority.as_str())>
                     {t.priority(call.priority)}
                 </span>
+                {call.red_flag.then(|| view! {
+                    <span class="badge badge-red-flag" title=e.red_flag_title>{e.red_flag}</span>
+                })}
             </td>
             <td>
                 <span class=format!("badge status-{}", call.status.as_str().to_lowercase())>
@@ -165,6 +171,9 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
                 </span>
                 {call.restricted.then(|| view! {
                     <span class="badge badge-restricted">{use_rights_texts().badge}</span>
+                })}
+                {(call.escalated && !done).then(|| view! {
+                    <span class="badge badge-escalated">{e.escalated}</span>
                 })}
             </td>
             <td>{assignee(call.assignee_name.clone())}</td>

@@ -10,7 +10,7 @@ use crate::{
     AppError,
     api::calls::{assign_call, bulk_assign, bulk_set_status, set_call_status},
     domain::{BulkOutcome, CallListItem, CallStatus},
-    i18n::Texts,
+    i18n::{EscalationTexts, Texts, use_escalation_texts},
 };
 
 /// How long a toast (and its Undo) stays.
@@ -20,6 +20,7 @@ const TOAST_TIME: Duration = Duration::from_secs(10);
 pub struct Desk {
     /// The words of the page's language, for the messages of the actions.
     t: &'static Texts,
+    e: &'static EscalationTexts,
     /// Bumped after every own change, so the list and the drawer fetch again.
     pub reload: RwSignal<u64>,
     /// The rows on screen, for keyboard navigation and bulk actions.
@@ -53,6 +54,7 @@ impl Desk {
     pub fn new(t: &'static Texts) -> Self {
         Self {
             t,
+            e: use_escalation_texts(),
             reload: RwSignal::new(0),
             rows: RwSignal::new(Vec::new()),
             fresh: RwSignal::new(HashSet::new()),
@@ -160,7 +162,24 @@ impl Desk {
         })
     }
 
+    /// Sets the status of the selected calls. Marking red-flag calls done that nobody has
+    /// taken asks first.
     pub fn bulk_status(self, status: CallStatus) {
+        if status == CallStatus::Done {
+            let selection = self.selection.get_untracked();
+            let flagged = self.rows.with_untracked(|rows| {
+                rows.iter()
+                    .filter(|call| selection.contains(&call.id) && call.awaits_someone())
+                    .count()
+            });
+            if flagged > 0
+                && !window()
+                    .confirm_with_message(&(self.e.confirm_done)(flagged))
+                    .unwrap_or(false)
+            {
+                return;
+            }
+        }
         let targets = self.selected_targets();
         spawn_local(async move {
             let result = bulk_set_status(targets, status).await;

@@ -1,6 +1,7 @@
 //! Display components: data comes in through props and the page's [`Desk`].
 
 mod account;
+mod alerts;
 mod bulk_bar;
 mod call_drawer;
 mod caller_rights;
@@ -15,6 +16,7 @@ mod suggestion;
 mod toast;
 
 pub use account::{AccountMenu, go_to};
+pub use alerts::EscalationBanner;
 pub use bulk_bar::BulkBar;
 pub use call_drawer::{ASSIGN_SELECT_ID, CallDrawer, NOTE_INPUT_ID};
 pub use calls_table::CallsTable;

@@ -45,9 +45,12 @@ pub const PAGE_SIZE: usize = 50;
 const SELECT_ITEMS: &str = "select c.id, c.received_at, c.caller_name, c.caller_number, c.topic, \
      c.date_of_birth_sealed, c.source, coalesce(s.name, c.source) as source_name, c.priority, c.status, \
      c.assignee_id, u.name as assignee_name, c.updated_at, c.version, \
-     c.restricted_at is not null as restricted, c.category \
+     c.restricted_at is not null as restricted, c.category, \
+     coalesce(c.priority = 'urgent' and r.kind <> 'vip_number', false) as red_flag, \
+     c.escalated_at is not null as escalated \
      from calls c left join users u on u.id = c.assignee_id \
      left join policy_sources s on s.source = c.source \
+     left join priority_rules r on r.id = c.priority_rule_id \
      where c.received_at >= call_retention_cutoff()";
 
 #[derive(sqlx::FromRow)]
@@ -68,6 +71,8 @@ struct ItemRow {
     version: i32,
     restricted: bool,
     category: Option<String>,
+    red_flag: bool,
+    escalated: bool,
 }
 
 impl TryFrom<ItemRow> for StoredCall {
@@ -97,6 +102,8 @@ impl TryFrom<ItemRow> for StoredCall {
             restricted: row.restricted,
             category: row.category,
             suggestion: None,
+            red_flag: row.red_flag,
+            escalated: row.escalated,
         })
     }
 }
@@ -179,6 +186,34 @@ pub async fn item(
         .collect();
     with_hints(conn, &mut items).await?;
     Ok(items.pop())
+}
+
+/// Red-flag calls pinned on top of the desk at most.
+const PINNED_MAX: i64 = 10;
+
+/// The open red-flag calls nobody has taken yet, oldest first, at most [`PINNED_MAX`]: pinned on
+/// top of the desk. Restricted calls are never among them (nobody may take them).
+pub async fn red_flags(
+    conn: &mut PgConnection,
+    restricted: Restricted,
+) -> sqlx::Result<Vec<StoredCall>> {
+    let mut sql = QueryBuilder::new(SELECT_ITEMS);
+    sql.push(
+        " and c.status <> 'DONE' and c.assignee_id is null and c.restricted_at is null \
+         and c.priority = 'urgent' and r.kind <> 'vip_number'",
+    );
+    if restricted == Restricted::Hidden {
+        sql.push(HIDDEN_FROM_AGENTS);
+    }
+    sql.push(" order by c.received_at, c.id limit ")
+        .push_bind(PINNED_MAX);
+    let rows: Vec<ItemRow> = sql.build_query_as().fetch_all(&mut *conn).await?;
+    let mut items = rows
+        .into_iter()
+        .map(StoredCall::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    with_hints(conn, &mut items).await?;
+    Ok(items)
 }
 
 /// Fills in each call's newest LLM suggestion (one query for the page).

@@ -104,10 +104,15 @@ pub enum AuditAction {
     /// An admin added, switched or removed a priority rule; the diff names the rule (never a
     /// VIP number) and how many open calls were re-evaluated.
     PriorityRulesChanged,
+    /// An open urgent call waited longer than the escalation time: marked, and assigned to the
+    /// person on duty if nobody had it.
+    Escalated,
+    /// An admin changed the escalation time or the person on duty.
+    EscalationSettingsChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 37] = [
+    pub const ALL: [Self; 39] = [
         Self::Edit,
         Self::StatusChange,
         Self::Assign,
@@ -145,6 +150,8 @@ impl AuditAction {
         Self::SuggestionAccepted,
         Self::LlmSettingsChanged,
         Self::PriorityRulesChanged,
+        Self::Escalated,
+        Self::EscalationSettingsChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -186,6 +193,8 @@ impl AuditAction {
             Self::SuggestionAccepted => "suggestion_accepted",
             Self::LlmSettingsChanged => "llm_settings_changed",
             Self::PriorityRulesChanged => "priority_rules_changed",
+            Self::Escalated => "escalated",
+            Self::EscalationSettingsChanged => "escalation_settings_changed",
         }
     }
 }

@@ -144,12 +144,28 @@ pub struct CallListItem {
     /// The newest LLM suggestion's category and urgency, shown as a hint until accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<crate::llm::Hint>,
+    /// A clinical red flag: a word or pattern of the concern made the call urgent
+    /// (`crate::rules`). Pinned on top of the desk until someone takes it.
+    #[serde(default)]
+    pub red_flag: bool,
+    /// The call waited open and urgent longer than the escalation time (`crate::rules::escalation`).
+    #[serde(default)]
+    pub escalated: bool,
     /// Fields the server masked for the viewer's role; their values above are empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub masked: Vec<MaskedValue>,
 }
 
 impl CallListItem {
+    /// A red-flag call nobody has taken yet: pinned on top of the desk, and asked about before
+    /// a bulk „Erledigt“.
+    pub fn awaits_someone(&self) -> bool {
+        self.red_flag
+            && self.assignee_id.is_none()
+            && self.status != CallStatus::Done
+            && !self.restricted
+    }
+
     /// What the server left of `field` when it masked it for this user.
     pub fn mask_of(&self, field: PiiField) -> Option<&MaskedValue> {
         self.masked.iter().find(|masked| masked.field == field)
@@ -179,6 +195,8 @@ pub struct StoredCall {
     pub restricted: bool,
     pub category: Option<String>,
     pub suggestion: Option<crate::llm::Hint>,
+    pub red_flag: bool,
+    pub escalated: bool,
 }
 
 #[cfg(test)]

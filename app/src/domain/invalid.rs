@@ -17,6 +17,8 @@ pub mod limits {
     pub const BULK_MAX_CALLS: usize = 500;
     /// Calls one page of the list or the API may hold.
     pub const CALLS_PER_PAGE: RangeInclusive<usize> = 1..=200;
+    /// Minutes an urgent call may wait open before it is escalated.
+    pub const ESCALATION_MINUTES: RangeInclusive<i32> = 1..=1440;
     /// Characters of a person's name.
     pub const ACCOUNT_NAME_CHARS: RangeInclusive<usize> = 1..=200;
     /// Characters of a password.
@@ -115,4 +117,6 @@ pub enum Invalid {
     RuleDuplicate,
     /// There is no priority rule with this id.
     RuleUnknown,
+    /// The escalation time is a whole number of minutes within [`limits::ESCALATION_MINUTES`].
+    EscalationMinutes,
 }

@@ -236,6 +236,13 @@ pub struct CallPage<C = super::CallListItem> {
 }
 
 impl CallQuery {
+    /// Whether this view shows the red-flag calls nobody has taken on top: the unfiltered view
+    /// and the quick filter „Offen“, the agents' views of the day.
+    pub fn pins_red_flags(&self) -> bool {
+        let open = self.statuses.is_empty() || self.statuses == OPEN_STATUSES;
+        open && self.search.is_none() && self.range.is_none() && self.assignee.is_none()
+    }
+
     /// Why the search text cannot be searched for: longer than [`limits::SEARCH_MAX_CHARS`],
     /// or holding a NUL character (which no text column can hold). Such a query is refused,
     /// not cut, so nobody gets an answer to a question they did not ask.

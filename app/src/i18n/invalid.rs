@@ -149,6 +149,11 @@ pub(super) fn de(reason: Invalid) -> String {
             .to_owned(),
         Invalid::RuleDuplicate => "Diese Regel gibt es schon.".to_owned(),
         Invalid::RuleUnknown => "Diese Regel gibt es nicht (mehr).".to_owned(),
+        Invalid::EscalationMinutes => format!(
+            "Die Zeit bis zur Eskalation braucht ganze Minuten von {} bis {}.",
+            limits::ESCALATION_MINUTES.start(),
+            limits::ESCALATION_MINUTES.end()
+        ),
     }
 }
 
@@ -288,6 +293,11 @@ pub(super) fn en(reason: Invalid) -> String {
             .to_owned(),
         Invalid::RuleDuplicate => "This rule exists already.".to_owned(),
         Invalid::RuleUnknown => "There is no such rule (any more).".to_owned(),
+        Invalid::EscalationMinutes => format!(
+            "The time until escalation needs whole minutes from {} to {}.",
+            limits::ESCALATION_MINUTES.start(),
+            limits::ESCALATION_MINUTES.end()
+        ),
     }
 }
 

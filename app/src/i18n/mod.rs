@@ -9,6 +9,7 @@
 
 mod backup;
 mod compliance;
+mod escalation;
 mod invalid;
 mod llm;
 mod retention;
@@ -17,6 +18,7 @@ mod rules;
 
 pub use backup::{BackupTexts, use_backup_texts};
 pub use compliance::{ComplianceTexts, use_compliance_texts};
+pub use escalation::{EscalationTexts, use_escalation_texts};
 pub use llm::{LlmTexts, use_llm_texts};
 pub use retention::{RetentionTexts, use_retention_texts};
 pub use rights::{RightsTexts, use_rights_texts};
@@ -713,6 +715,8 @@ static DE: Texts = Texts {
         AuditAction::SuggestionAccepted => "KI-Vorschlag übernommen",
         AuditAction::LlmSettingsChanged => "KI-Einstellungen geändert",
         AuditAction::PriorityRulesChanged => "Prioritätsregeln geändert",
+        AuditAction::Escalated => "Eskaliert",
+        AuditAction::EscalationSettingsChanged => "Eskalation eingestellt",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Import",
@@ -1027,6 +1031,8 @@ static EN: Texts = Texts {
         AuditAction::SuggestionAccepted => "AI suggestion accepted",
         AuditAction::LlmSettingsChanged => "AI settings changed",
         AuditAction::PriorityRulesChanged => "Priority rules changed",
+        AuditAction::Escalated => "Escalated",
+        AuditAction::EscalationSettingsChanged => "Escalation settings changed",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Importer",

@@ -14,13 +14,14 @@ use crate::{
     api::{
         auth::{current_user, login_href},
         calls::list_calls,
+        rules::get_desk_alerts,
         users::assignable_users,
     },
     components::{
-        AccountMenu, BulkBar, CallDrawer, CallsTable, Desk, FilterBar, Pager, ToastArea, go_to,
-        use_shortcuts,
+        AccountMenu, BulkBar, CallDrawer, CallsTable, Desk, EscalationBanner, FilterBar, Pager,
+        ToastArea, go_to, use_shortcuts,
     },
-    domain::{CallPage, CallQuery, PageAt, Role, SearchField, Total},
+    domain::{CallListItem, CallPage, CallQuery, PageAt, Role, SearchField, Total},
     i18n::{LanguageSwitch, Texts, use_texts},
     live::provide_live,
 };
@@ -41,6 +42,11 @@ pub fn CallsPage() -> impl IntoView {
         move || (query.get(), at.get(), live.tick.get(), desk.reload.get()),
         |(query, at, _, _)| list_calls(query, at),
     );
+    let alerts = Resource::new(
+        move || (live.tick.get(), desk.reload.get()),
+        |_| get_desk_alerts(),
+    );
+    let alerts = Signal::derive(move || alerts.get().and_then(Result::ok));
     let me = Resource::new(|| (), |()| current_user());
     let my_id = Signal::derive(move || me.get().and_then(Result::ok).map(|user| user.id));
     let is_admin = Signal::derive(move || {
@@ -50,14 +56,20 @@ pub fn CallsPage() -> impl IntoView {
     });
     let users = LocalResource::new(assignable_users);
     let users = Signal::derive(move || users.get().and_then(Result::ok).unwrap_or_default());
-    let items = Signal::derive(move || {
-        calls
-            .get()
-            .and_then(Result::ok)
-            .map(|page| page.items)
-            .unwrap_or_default()
+    // The rows once the page is loaded: on the first page of the unfiltered or „Offen“ view,
+    // the red-flag calls nobody has taken come first.
+    let rows = Memo::new(move |_| {
+        let page = calls.get()?.ok()?;
+        let pinned = match alerts.get() {
+            Some(alerts) if at.get() == PageAt::First && query.with(CallQuery::pins_red_flags) => {
+                alerts.pinned
+            }
+            _ => Vec::new(),
+        };
+        Some(pinned_first(pinned, page.items))
     });
-    track_rows(desk, query, calls);
+    let items = Signal::derive(move || rows.get().unwrap_or_default());
+    track_rows(desk, query, rows);
     Effect::new(move |_| {
         if let Some(Err(AppError::Unauthenticated)) = calls.get() {
             login_again();
@@ -98,6 +110,7 @@ pub fn CallsPage() -> impl IntoView {
                 {move || me.get().and_then(Result::ok).map(|user| view! { <AccountMenu user /> })}
             </Suspense>
         </header>
+        <EscalationBanner alerts on_open=open />
         <FilterBar query me=my_id />
         <BulkBar users />
         <Transition fallback=move || view! { <p class="state">{t.loading_calls}</p> }>
@@ -129,17 +142,24 @@ fn login_again() {
     go_to(&login_href(&here));
 }
 
+/// `pinned`, then the calls of `items` not among them.
+fn pinned_first(pinned: Vec<CallListItem>, items: Vec<CallListItem>) -> Vec<CallListItem> {
+    let ids: HashSet<i64> = pinned.iter().map(|call| call.id).collect();
+    let rest = items.into_iter().filter(|call| !ids.contains(&call.id));
+    pinned.into_iter().chain(rest).collect()
+}
+
 /// Keeps the desk's rows in step with the list and marks calls that arrived live.
-fn track_rows(desk: Desk, query: Memo<CallQuery>, calls: Resource<Result<CallPage, AppError>>) {
+fn track_rows(desk: Desk, query: Memo<CallQuery>, rows: Memo<Option<Vec<CallListItem>>>) {
     Effect::new(move |previous: Option<CallQuery>| {
         let current = query.get();
-        if let Some(Ok(page)) = calls.get() {
+        if let Some(items) = rows.get() {
             let before: HashSet<i64> = desk
                 .rows
                 .with_untracked(|rows| rows.iter().map(|c| c.id).collect());
             let same_view = previous.as_ref() == Some(&current) && !before.is_empty();
             let fresh = if same_view {
-                page.items
+                items
                     .iter()
                     .map(|c| c.id)
                     .filter(|id| !before.contains(id))
@@ -148,7 +168,7 @@ fn track_rows(desk: Desk, query: Memo<CallQuery>, calls: Resource<Result<CallPag
                 HashSet::new()
             };
             desk.fresh.set(fresh);
-            desk.rows.set(page.items);
+            desk.rows.set(items);
         }
         current
     });

@@ -8,13 +8,16 @@
 //! the same transaction. The drawer says which rule set a call's priority ([`PriorityReason`]).
 
 #[cfg(feature = "backend")]
+pub mod escalation;
+#[cfg(feature = "backend")]
 pub mod matcher;
 #[cfg(feature = "backend")]
 pub mod store;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Priority;
+use crate::domain::{CallListItem, Priority};
 
 /// Characters of a rule's value (number, words or pattern) and of its label.
 pub const VALUE_MAX_CHARS: usize = 200;
@@ -92,4 +95,29 @@ pub struct RuleSaved {
 pub struct PriorityReason {
     pub kind: RuleKind,
     pub label: Option<String>,
+}
+
+/// When an open urgent call is escalated, and to whom it then goes if nobody has it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscalationSettings {
+    /// Minutes an urgent call may wait open (`crate::domain::limits::ESCALATION_MINUTES`).
+    pub after_minutes: i32,
+    /// The user on duty; `None`: nobody, the banner only.
+    pub on_duty: Option<i64>,
+}
+
+/// An escalated call still open, as the banner of the desk names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscalatedCall {
+    pub id: i64,
+    pub received_at: DateTime<Utc>,
+}
+
+/// What needs the desk's attention beyond the page it looks at: the red-flag calls nobody has
+/// taken (pinned on top), and the escalated ones (the banner).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeskAlerts<C = CallListItem> {
+    pub pinned: Vec<C>,
+    pub escalated: Vec<EscalatedCall>,
+    pub after_minutes: i32,
 }

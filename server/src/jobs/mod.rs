@@ -6,6 +6,7 @@
 //! ([`importing`]).
 
 pub mod backup;
+mod escalation;
 pub mod importing;
 pub mod retention;
 mod sessions;
@@ -51,6 +52,9 @@ pub enum Job {
     /// The LLM help's automatic mode: suggestions for new calls, every half minute while an
     /// admin has it switched on.
     Suggestions(Arc<app::llm::client::LlmClient>),
+    /// Escalates open urgent calls that waited longer than the escalation time
+    /// (`app::rules::escalation`), every half minute.
+    Escalation,
 }
 
 /// Why a job runs now.
@@ -90,6 +94,7 @@ impl Job {
             Self::Backup { .. } => BACKUP_JOB,
             Self::RestoreDrill(_) => DRILL_JOB,
             Self::Suggestions(_) => "suggestions",
+            Self::Escalation => "escalation",
         }
     }
 
@@ -98,7 +103,9 @@ impl Job {
             Self::Sessions(_) => Some(Schedule::Every(Duration::from_secs(60 * 60))),
             Self::Retention { at, .. } | Self::Backup { at, .. } => Some(Schedule::Daily(*at)),
             Self::RestoreDrill(_) => None,
-            Self::Suggestions(_) => Some(Schedule::Every(Duration::from_secs(30))),
+            Self::Suggestions(_) | Self::Escalation => {
+                Some(Schedule::Every(Duration::from_secs(30)))
+            }
         }
     }
 
@@ -116,6 +123,7 @@ impl Job {
             Self::Backup { backups, .. } => backup::create(backups).await,
             Self::RestoreDrill(drill) => backup::drill(drill).await,
             Self::Suggestions(client) => suggestions::run(pool, client).await,
+            Self::Escalation => escalation::run(pool).await,
         }
     }
 }

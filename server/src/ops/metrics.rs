@@ -56,6 +56,14 @@ pub fn describe() {
         "anrufe_import_leader",
         "1 while this instance holds the importer's lock and imports, 0 while it stands by."
     );
+    describe_counter!(
+        "anrufe_escalations_total",
+        "Open urgent calls escalated for waiting longer than the escalation time."
+    );
+    describe_gauge!(
+        "anrufe_escalated_open_calls",
+        "Escalated calls still open: urgent calls nobody has finished in time."
+    );
     describe_gauge!(
         "anrufe_live_clients",
         "Browsers connected to this instance for live updates."
@@ -72,7 +80,7 @@ pub async fn scrape(
     State(pool): State<PgPool>,
     State(live): State<LiveHub>,
 ) -> String {
-    pool_gauges(&pool).await;
+    database_gauges(&pool).await;
     gauge!("anrufe_live_clients").set(live.clients() as f64);
     gauge!("anrufe_live_listener_connected").set(if live.listening() { 1.0 } else { 0.0 });
     match app::retention::overview::past_retention(&pool).await {
@@ -93,12 +101,17 @@ pub async fn scrape(
     handle.render()
 }
 
-async fn pool_gauges(pool: &PgPool) {
+/// The pool's figures, and those read with one of its connections: how long getting it took
+/// (near 0 unless the pool is exhausted) and the escalated calls still open.
+async fn database_gauges(pool: &PgPool) {
     let started = Instant::now();
     match pool.acquire().await {
-        Ok(connection) => {
+        Ok(mut connection) => {
             gauge!("anrufe_db_pool_acquire_wait_seconds").set(started.elapsed().as_secs_f64());
-            drop(connection);
+            match app::rules::escalation::open_count(&mut connection).await {
+                Ok(open) => gauge!("anrufe_escalated_open_calls").set(open as f64),
+                Err(error) => tracing::warn!(%error, "could not count the escalated calls"),
+            }
         }
         Err(error) => tracing::warn!(%error, "could not get a database connection for the metrics"),
     }

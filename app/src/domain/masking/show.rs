@@ -84,6 +84,8 @@ impl Mask for StoredCall {
             restricted: self.restricted,
             category: self.category,
             suggestion: self.suggestion,
+            red_flag: self.red_flag,
+            escalated: self.escalated,
             masked,
         }
     }
@@ -188,6 +190,18 @@ impl<C: Mask> Mask for CallPage<C> {
             previous: self.previous,
             next: self.next,
             searched: self.searched,
+        }
+    }
+}
+
+impl<C: Mask> Mask for crate::rules::DeskAlerts<C> {
+    type Shown = crate::rules::DeskAlerts<C::Shown>;
+
+    fn show(self, policy: &MaskingPolicy) -> Self::Shown {
+        crate::rules::DeskAlerts {
+            pinned: self.pinned.show(policy),
+            escalated: self.escalated,
+            after_minutes: self.after_minutes,
         }
     }
 }

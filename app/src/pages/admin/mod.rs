@@ -5,6 +5,7 @@
 mod audit;
 mod backups;
 mod compliance;
+mod escalation;
 mod llm;
 mod masking;
 mod retention;

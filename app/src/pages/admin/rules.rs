@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{AdminTable, LoadFailed, use_notice};
+use super::{AdminTable, LoadFailed, escalation::EscalationSettingsView, use_notice};
 use crate::{
     api::rules::{
         add_priority_rule, priority_rules, remove_priority_rule, set_priority_rule_enabled,
@@ -34,6 +34,7 @@ pub fn RulesView() -> impl IntoView {
         </Transition>
         <h3>{r.add_heading}</h3>
         <AddRule refresh />
+        <EscalationSettingsView />
     }
 }
 
