@@ -11,7 +11,7 @@ pub struct EscalationTexts {
     pub escalated: &'static str,
     /// The banner: how many escalated calls are open, and the escalation time.
     pub banner: fn(usize, i32) -> String,
-    /// A call of the banner: „seit 14 Min.“.
+    /// A call of the banner, by the minutes it waits: „seit 14 Min.“, „seit 3 Std.“.
     pub waiting: fn(i64) -> String,
     pub open_call: &'static str,
     /// Beyond the calls the banner names: how many more, linking to the open calls.
@@ -61,7 +61,12 @@ const DE: EscalationTexts = EscalationTexts {
             n => format!("{n} dringende Anrufe warten seit über {time}."),
         }
     },
-    waiting: |minutes| format!("seit {minutes} Min."),
+    waiting: |minutes| match minutes {
+        0..60 => format!("seit {minutes} Min."),
+        60..1440 => format!("seit {} Std.", minutes / 60),
+        1440..2880 => "seit einem Tag".to_owned(),
+        _ => format!("seit {} Tagen", minutes / 1440),
+    },
     open_call: "Öffnen",
     more: |count| format!("und {count} weitere"),
     allow_notifications: "Benachrichtigungen einschalten",
@@ -108,7 +113,12 @@ const EN: EscalationTexts = EscalationTexts {
             n => format!("{n} urgent calls have been waiting for over {time}."),
         }
     },
-    waiting: |minutes| format!("{minutes} min"),
+    waiting: |minutes| match minutes {
+        0..60 => format!("{minutes} min"),
+        60..1440 => format!("{} h", minutes / 60),
+        1440..2880 => "1 day".to_owned(),
+        _ => format!("{} days", minutes / 1440),
+    },
     open_call: "Open",
     more: |count| format!("and {count} more"),
     allow_notifications: "Turn on notifications",

@@ -58,7 +58,7 @@ pub fn CallsPage() -> impl IntoView {
     let users = Signal::derive(move || users.get().and_then(Result::ok).unwrap_or_default());
     // The rows once the page is loaded: on the first page of the unfiltered or „Offen“ view,
     // the red-flag calls nobody has taken come first.
-    let rows = Memo::new(move |_| {
+    let rows = Signal::derive(move || {
         let page = calls.get()?.ok()?;
         let pinned = match alerts.get() {
             Some(alerts) if at.get() == PageAt::First && query.with(CallQuery::pins_red_flags) => {
@@ -110,7 +110,9 @@ pub fn CallsPage() -> impl IntoView {
                 {move || me.get().and_then(Result::ok).map(|user| view! { <AccountMenu user /> })}
             </Suspense>
         </header>
-        <EscalationBanner alerts on_open=open />
+        <Suspense>
+            <EscalationBanner alerts on_open=open />
+        </Suspense>
         <FilterBar query me=my_id />
         <BulkBar users />
         <Transition fallback=move || view! { <p class="state">{t.loading_calls}</p> }>
@@ -150,7 +152,7 @@ fn pinned_first(pinned: Vec<CallListItem>, items: Vec<CallListItem>) -> Vec<Call
 }
 
 /// Keeps the desk's rows in step with the list and marks calls that arrived live.
-fn track_rows(desk: Desk, query: Memo<CallQuery>, rows: Memo<Option<Vec<CallListItem>>>) {
+fn track_rows(desk: Desk, query: Memo<CallQuery>, rows: Signal<Option<Vec<CallListItem>>>) {
     Effect::new(move |previous: Option<CallQuery>| {
         let current = query.get();
         if let Some(items) = rows.get() {

@@ -86,7 +86,9 @@ impl PriorityRules {
                 priority,
                 rule: Some(id),
             },
-            (Some((id, priority)), Some(own)) if priority > own => Decision {
+            // At the event's own priority the rule is named too: a red flag stays one when the
+            // phone assistant already said „dringend“.
+            (Some((id, priority)), Some(own)) if priority >= own => Decision {
                 priority,
                 rule: Some(id),
             },
@@ -227,6 +229,21 @@ mod tests {
             decide(None, Some("+49307654321"), "Rückruf").rule,
             None,
             "another number"
+        );
+    }
+
+    #[test]
+    fn a_rule_at_the_events_own_priority_is_named_as_the_reason() {
+        assert_eq!(
+            decide(
+                Some(Priority::Urgent),
+                None,
+                "Starke Brustschmerzen seit heute früh"
+            ),
+            Decision {
+                priority: Priority::Urgent,
+                rule: Some(1)
+            }
         );
     }
 
