@@ -22,7 +22,7 @@ use sqlx::PgPool;
 use tokio::{
     fs::File,
     io::{AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, BufReader, SeekFrom},
-    sync::Notify,
+    sync::{Notify, OnceCell},
     task::JoinHandle,
 };
 
@@ -83,7 +83,10 @@ impl Importer {
     /// at a time.
     pub async fn run_once(&self) -> Result<Summary, ImportError> {
         let mut summary = Summary::default();
-        let policy = store::policy(&self.pool).await?;
+        let policy = PassPolicy {
+            pool: &self.pool,
+            read: OnceCell::new(),
+        };
         let files = self.call_files().await?;
         let progress = self.progress_bar(&files).await;
         let failed = AtomicBool::new(false);
@@ -118,7 +121,7 @@ impl Importer {
     async fn import_file_in_order(
         &self,
         path: PathBuf,
-        policy: &Policy,
+        policy: &PassPolicy<'_>,
         progress: &ProgressBar,
         failed: &AtomicBool,
     ) -> (Summary, Result<(), ImportError>) {
@@ -217,7 +220,7 @@ impl Importer {
     async fn import_file(
         &self,
         path: &Path,
-        policy: &Policy,
+        policy: &PassPolicy<'_>,
         progress: &ProgressBar,
         committer: &mut Committer,
         summary: &mut Summary,
@@ -266,7 +269,7 @@ impl Importer {
                 let outcome = if length - 1 > validate::MAX_LINE_BYTES as u64 {
                     Outcome::Rejected(validate::too_long(length - 1))
                 } else {
-                    validate::validate(&line, policy)
+                    validate::validate(&line, policy.get().await?)
                 };
                 match outcome {
                     Outcome::Call(event) => batch.push_call(*event),
@@ -293,6 +296,19 @@ impl Importer {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// What validation needs, read once per pass at its first line: a pass that finds nothing new,
+/// as most do, asks the database nothing for it.
+struct PassPolicy<'a> {
+    pool: &'a PgPool,
+    read: OnceCell<Policy>,
+}
+
+impl PassPolicy<'_> {
+    async fn get(&self) -> Result<&Policy, ImportError> {
+        self.read.get_or_try_init(|| store::policy(self.pool)).await
     }
 }
 

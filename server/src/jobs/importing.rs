@@ -1,6 +1,6 @@
 //! The in-process importer runs on exactly one instance: the one holding the session-level
 //! advisory lock `anrufe-importer` on a database connection of its own. The others stand by and
-//! try again every [`STANDBY_RETRY`]; when the importing instance stops or dies, its connection
+//! try again every [`STANDBY_RETRY`], on one connection kept for asking; when the importing instance stops or dies, its connection
 //! closes, the lock is free and one of them takes over within seconds. A takeover loses and
 //! repeats nothing: a batch's rows and its file offset commit together.
 
@@ -53,9 +53,12 @@ pub fn spawn(pool: PgPool, importer: Importer) -> (JoinHandle<()>, ImportState) 
     state.set_leading(false);
     let shared = state.clone();
     let task = tokio::spawn(async move {
+        // Detached from the pool: the lock lives exactly as long as this connection.
+        let mut asking: Option<PgConnection> = None;
         loop {
-            match lead(&pool).await {
-                Ok(Some(mut lock)) => {
+            match lead(&pool, &mut asking).await {
+                Ok(true) => {
+                    let mut lock = asking.take().expect("the connection that took the lock");
                     shared.set_leading(true);
                     tracing::info!("this instance imports the call files");
                     tokio::select! {
@@ -65,9 +68,14 @@ pub fn spawn(pool: PgPool, importer: Importer) -> (JoinHandle<()>, ImportState) 
                         }
                     }
                     shared.set_leading(false);
+                    // Closing it gives up the lock, if the connection is still there.
+                    drop(lock);
                 }
-                Ok(None) => tracing::debug!("another instance imports the call files"),
-                Err(error) => tracing::warn!(%error, "could not ask for the importer's lock"),
+                Ok(false) => tracing::debug!("another instance imports the call files"),
+                Err(error) => {
+                    tracing::warn!(%error, "could not ask for the importer's lock");
+                    asking = None;
+                }
             }
             tokio::time::sleep(STANDBY_RETRY).await;
         }
@@ -75,20 +83,17 @@ pub fn spawn(pool: PgPool, importer: Importer) -> (JoinHandle<()>, ImportState) 
     (task, state)
 }
 
-/// A connection of its own holding the lock, or `None` when another instance holds it.
-async fn lead(pool: &PgPool) -> sqlx::Result<Option<PgConnection>> {
-    // Detached from the pool: the lock lives exactly as long as this connection.
-    let mut connection = pool.acquire().await?.detach();
-    let locked: bool = sqlx::query_scalar("select pg_try_advisory_lock(hashtext($1))")
+/// Asks for the lock on the connection in `asking` (taken from the pool and detached when there
+/// is none); true when it now holds the lock, false when another instance does.
+async fn lead(pool: &PgPool, asking: &mut Option<PgConnection>) -> sqlx::Result<bool> {
+    let connection = match asking {
+        Some(connection) => connection,
+        None => asking.insert(pool.acquire().await?.detach()),
+    };
+    sqlx::query_scalar("select pg_try_advisory_lock(hashtext($1))")
         .bind(LOCK_KEY)
-        .fetch_one(&mut connection)
-        .await?;
-    if locked {
-        Ok(Some(connection))
-    } else {
-        connection.close().await?;
-        Ok(None)
-    }
+        .fetch_one(connection)
+        .await
 }
 
 /// Returns once the lock's connection fails a check, with why.

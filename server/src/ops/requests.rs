@@ -10,7 +10,7 @@
 
 use std::{
     sync::{
-        OnceLock,
+        Arc, OnceLock,
         atomic::{AtomicU64, Ordering},
     },
     time::Instant,
@@ -22,6 +22,7 @@ use axum::{
     middleware::Next,
     response::Response,
 };
+use metrics::Label;
 use rand::{RngCore, SeedableRng, rngs::StdRng};
 use tracing::Instrument;
 
@@ -42,11 +43,12 @@ pub async fn observe(request: Request, next: Next) -> Response {
     let id = request_id(request.headers());
     let area = Area::of(request.uri().path());
     let method = request.method().clone();
-    let route = request
+    // Shared by the span and both metrics' labels.
+    let route: Arc<str> = request
         .extensions()
         .get::<MatchedPath>()
         .map_or(UNMATCHED, MatchedPath::as_str)
-        .to_owned();
+        .into();
     let span = tracing::info_span!("request", request_id = %id, %method, %route);
     let mut response = next.run(request).instrument(span.clone()).await;
     let latency = started.elapsed();
@@ -67,19 +69,40 @@ pub async fn observe(request: Request, next: Next) -> Response {
     response
 }
 
-fn record(area: Area, method: &Method, route: &str, status: StatusCode, seconds: f64) {
+fn record(area: Area, method: &Method, route: &Arc<str>, status: StatusCode, seconds: f64) {
     let labels = [
-        ("area", area.label().to_owned()),
-        ("method", method.as_str().to_owned()),
-        ("route", route.to_owned()),
+        Label::from_static_parts("area", area.label()),
+        Label::from_static_parts("method", method_label(method)),
+        Label::new("route", Arc::clone(route)),
     ];
-    metrics::histogram!("anrufe_http_request_duration_seconds", &labels).record(seconds);
+    metrics::histogram!("anrufe_http_request_duration_seconds", labels.to_vec()).record(seconds);
+    let status = Label::new("status", status.as_str().to_owned());
     let [area, method, route] = labels;
     metrics::counter!(
         "anrufe_http_responses_total",
-        &[area, method, route, ("status", status.as_str().to_owned())]
+        vec![area, method, route, status]
     )
     .increment(1);
+}
+
+/// The method as a label: a standard one by its name, any other word a client sends as `OTHER`,
+/// so that no client can add label values at will.
+fn method_label(method: &Method) -> &'static str {
+    static STANDARD: [Method; 9] = [
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+        Method::HEAD,
+        Method::OPTIONS,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    STANDARD
+        .iter()
+        .find(|standard| *standard == method)
+        .map_or("OTHER", Method::as_str)
 }
 
 /// The caller's request id if it is 1 to 64 letters, digits, `.`, `_` or `-`; else a new one,
