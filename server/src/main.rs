@@ -20,7 +20,8 @@ use server::{
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let mut config = Config::parse();
-    server::ops::logging::init(config.log_format);
+    let traces = server::ops::traces::Traces::from_env()?;
+    server::ops::logging::init(config.log_format, traces.as_ref());
     // A restore goes into a database of its own, which must stay empty until then.
     if let Some(result) = server::cli::backup::standalone(&config).await {
         std::process::exit(if result? { 0 } else { 1 });
@@ -47,7 +48,11 @@ async fn main() -> anyhow::Result<()> {
         let fine = server::cli::run(&pool, &config, command).await?;
         std::process::exit(if fine { 0 } else { 1 });
     }
-    serve(config).await
+    let served = serve(config).await;
+    if let Some(traces) = traces {
+        traces.shutdown();
+    }
+    served
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

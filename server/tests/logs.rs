@@ -100,6 +100,7 @@ async fn json_log_lines_parse_name_the_request_and_its_user_and_no_caller(pool: 
         LogFormat::Json,
         EnvFilter::new("trace"),
         captured.clone(),
+        None,
     ));
 
     let bearer = (header::AUTHORIZATION, agent.bearer.as_str());
