@@ -23,12 +23,12 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use sqlx::{PgPool, postgres::PgListener};
-
-use crate::ops::shutdown::{CLOSE_RESTARTING, Draining};
 use tokio::sync::{
     broadcast::{self, error::RecvError},
     watch,
 };
+
+use crate::ops::shutdown::{CLOSE_RESTARTING, Draining};
 
 /// What tells a browser to fetch its view again without naming changed calls.
 pub const RESYNC: &str = r#"{"resync":true}"#;

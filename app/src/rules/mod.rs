@@ -53,10 +53,6 @@ impl RuleKind {
             Self::Pattern => "pattern",
         }
     }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == code)
-    }
 }
 
 /// One rule as the admin area lists it.

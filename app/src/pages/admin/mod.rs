@@ -149,3 +149,39 @@ fn LoadFailed(error: AppError) -> impl IntoView {
     let t = use_texts();
     view! { <p class="state state-error" role="alert">{t.error(&error)}</p> }
 }
+
+/// A `<select>` over `options` kept in `value`: each option's form value is `code(option)`, its
+/// text `text(option)`; the value `value` has at first is the one selected.
+#[component]
+fn ChoiceSelect<T, C, X>(
+    name: &'static str,
+    options: Vec<T>,
+    value: RwSignal<T>,
+    code: C,
+    text: X,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+    C: Fn(T) -> &'static str + Copy + Send + Sync + 'static,
+    X: Fn(T) -> &'static str + Send + Sync + 'static,
+{
+    let initial = value.get_untracked();
+    let choices = options.clone();
+    let on_change = move |ev: leptos::ev::Event| {
+        let chosen = event_target_value(&ev);
+        if let Some(option) = choices
+            .iter()
+            .copied()
+            .find(|option| code(*option) == chosen)
+        {
+            value.set(option);
+        }
+    };
+    view! {
+        <select name=name on:change=on_change>
+            {options.into_iter().map(|option| view! {
+                <option value=code(option) selected=option == initial>{text(option)}</option>
+            }).collect_view()}
+        </select>
+    }
+}

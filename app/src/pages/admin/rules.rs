@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{AdminTable, LoadFailed, escalation::EscalationSettingsView, use_notice};
+use super::{AdminTable, ChoiceSelect, LoadFailed, escalation::EscalationSettingsView, use_notice};
 use crate::{
     api::rules::{
         add_priority_rule, priority_rules, remove_priority_rule, set_priority_rule_enabled,
@@ -134,20 +134,13 @@ fn AddRule(refresh: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
         <form class="admin-form" on:submit=on_submit>
             <label>
                 {r.kind}
-                <select
+                <ChoiceSelect
                     name="kind"
-                    on:change=move |ev| {
-                        if let Some(chosen) = RuleKind::from_code(&event_target_value(&ev)) {
-                            kind.set(chosen);
-                        }
-                    }
-                >
-                    {RuleKind::ALL.map(|option| view! {
-                        <option value=option.as_str() selected=option == RuleKind::Keyword>
-                            {(r.kind_name)(option)}
-                        </option>
-                    })}
-                </select>
+                    options=RuleKind::ALL.to_vec()
+                    value=kind
+                    code=RuleKind::as_str
+                    text=r.kind_name
+                />
             </label>
             <label>
                 {r.value}
@@ -172,20 +165,13 @@ fn AddRule(refresh: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
             </label>
             <label>
                 {r.priority}
-                <select
+                <ChoiceSelect
                     name="priority"
-                    on:change=move |ev| {
-                        if let Some(chosen) = Priority::from_word(&event_target_value(&ev)) {
-                            priority.set(chosen);
-                        }
-                    }
-                >
-                    {Priority::ALL.into_iter().rev().map(|option| view! {
-                        <option value=option.as_str() selected=option == Priority::Urgent>
-                            {t.priority(option)}
-                        </option>
-                    }).collect_view()}
-                </select>
+                    options=Priority::ALL.into_iter().rev().collect()
+                    value=priority
+                    code=Priority::as_str
+                    text=move |option| t.priority(option)
+                />
             </label>
             <button type="submit">{r.add}</button>
         </form>
