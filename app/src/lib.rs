@@ -23,6 +23,7 @@ pub mod domain;
 pub mod dsgvo;
 mod error;
 pub mod i18n;
+pub mod kpi;
 pub mod live;
 pub mod llm;
 #[cfg(feature = "backend")]

@@ -536,6 +536,13 @@ fn table() -> Vec<Case> {
         ),
         case(
             Method::POST,
+            "/api/desk_tiles",
+            ServerFn,
+            "{}",
+            [401, 200, 200, 401],
+        ),
+        case(
+            Method::POST,
             "/api/desk_alerts",
             ServerFn,
             "{}",

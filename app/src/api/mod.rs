@@ -5,6 +5,7 @@ pub mod auth;
 pub mod calls;
 pub mod compliance;
 pub mod dsgvo;
+pub mod kpi;
 pub mod llm;
 pub mod rules;
 pub mod users;

@@ -13,6 +13,7 @@ mod masked;
 mod pager;
 mod restriction;
 mod suggestion;
+mod tiles;
 mod toast;
 
 pub use account::{AccountMenu, go_to};
@@ -24,4 +25,5 @@ pub use desk::Desk;
 pub use filter_bar::{FilterBar, SEARCH_INPUT_ID};
 pub use keyboard::{focus_element, use_shortcuts};
 pub use pager::Pager;
+pub use tiles::DeskTilesRow;
 pub use toast::ToastArea;

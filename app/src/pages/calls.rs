@@ -14,12 +14,13 @@ use crate::{
     api::{
         auth::{current_user, login_href},
         calls::list_calls,
+        kpi::get_desk_tiles,
         rules::get_desk_alerts,
         users::assignable_users,
     },
     components::{
-        AccountMenu, BulkBar, CallDrawer, CallsTable, Desk, EscalationBanner, FilterBar, Pager,
-        ToastArea, go_to, use_shortcuts,
+        AccountMenu, BulkBar, CallDrawer, CallsTable, Desk, DeskTilesRow, EscalationBanner,
+        FilterBar, Pager, ToastArea, go_to, use_shortcuts,
     },
     domain::{CallListItem, CallPage, CallQuery, PageAt, Role, SearchField, Total},
     i18n::{LanguageSwitch, Texts, use_texts},
@@ -47,6 +48,11 @@ pub fn CallsPage() -> impl IntoView {
         |_| get_desk_alerts(),
     );
     let alerts = Signal::derive(move || alerts.get().and_then(Result::ok));
+    let tiles = Resource::new(
+        move || (live.tick.get(), desk.reload.get()),
+        |_| get_desk_tiles(),
+    );
+    let tiles = Signal::derive(move || tiles.get().and_then(Result::ok));
     let me = Resource::new(|| (), |()| current_user());
     let my_id = Signal::derive(move || me.get().and_then(Result::ok).map(|user| user.id));
     let is_admin = Signal::derive(move || {
@@ -112,6 +118,7 @@ pub fn CallsPage() -> impl IntoView {
         </header>
         <Suspense>
             <EscalationBanner alerts on_open=open />
+            <DeskTilesRow tiles />
         </Suspense>
         <FilterBar query me=my_id />
         <BulkBar users />

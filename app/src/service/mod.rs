@@ -269,7 +269,9 @@ async fn apply(
     let (action, diff) = match change {
         Change::Status { status, comment } => {
             sqlx::query!(
-                "update calls set status = $2, version = version + 1, updated_at = now() where id = $1",
+                "update calls set status = $2, version = version + 1, updated_at = now(),
+                        done_at = case when $2::call_state = 'DONE' then now() end
+                  where id = $1",
                 call_id.0,
                 *status as CallStatus,
             )
