@@ -9,7 +9,7 @@ use app::{domain::Role, rules::escalation::escalate_due};
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use common::{
-    calls::{NewCall, insert_call, insert_user},
+    calls::{NewCall, insert_call, insert_user, restrict},
     requests::server_fn,
 };
 use serde_json::{Value, json};
@@ -73,13 +73,7 @@ async fn open_urgent_calls_escalate_once_after_the_set_time(pool: PgPool) {
     )
     .await;
     let restricted = insert_call(&pool, urgent_at(30)).await;
-    sqlx::query(
-        "update calls set restricted_at = now(), restriction_reason = 'Widerspruch' where id = $1",
-    )
-    .bind(restricted)
-    .execute(&pool)
-    .await
-    .expect("restricted");
+    restrict(&pool, restricted).await;
 
     let runtime = common::runtime(&pool);
     let now = Utc::now();

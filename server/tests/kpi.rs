@@ -14,7 +14,7 @@ use app::{
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use common::{
-    calls::{NewCall, insert_call},
+    calls::{NewCall, insert_call, restrict},
     requests::server_fn,
 };
 use serde_json::json;
@@ -34,13 +34,7 @@ async fn the_tiles_count_what_the_reader_may_see(pool: PgPool) {
     let waiting = insert_call(&pool, received(180, "NEW")).await;
     insert_call(&pool, received(30, "IN_PROGRESS")).await;
     let restricted = insert_call(&pool, received(300, "NEW")).await;
-    sqlx::query(
-        "update calls set restricted_at = now(), restriction_reason = 'Widerspruch' where id = $1",
-    )
-    .bind(restricted)
-    .execute(&pool)
-    .await
-    .expect("restricted");
+    restrict(&pool, restricted).await;
     // Done yesterday: not today's.
     let yesterday = insert_call(&pool, received(60 * 30, "DONE")).await;
     sqlx::query("update calls set done_at = now() - interval '1 day' where id = $1")

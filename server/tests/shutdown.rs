@@ -3,14 +3,11 @@
 
 mod common;
 
-use std::{
-    process::Command,
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use app::domain::Role;
 use axum::http::{StatusCode, header};
-use common::process::{free_port, spawn};
+use common::process::{free_port, serving, spawn};
 use futures_util::StreamExt;
 use sqlx::PgPool;
 use tokio_tungstenite::tungstenite::{self, Message, client::IntoClientRequest};
@@ -29,28 +26,14 @@ async fn on_sigterm_the_server_drains_closes_live_connections_and_exits(pool: Pg
     let data = tempfile::tempdir().expect("data dir");
     let address = format!("127.0.0.1:{}", free_port());
     let mut server = spawn(
-        Command::new(env!("CARGO_BIN_EXE_server"))
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", common::runtime_url(&pool).await)
-            .env("DATA_DIR", data.path())
-            .env("DATA_KEYS_FILE", common::data_keys_file())
-            .env("LEPTOS_SITE_ADDR", &address)
-            .env("LEPTOS_OUTPUT_NAME", "anrufe")
+        serving(&pool, data.path(), &address)
+            .await
             .env("SHUTDOWN_GRACE_SECONDS", GRACE_SECONDS.to_string()),
         data.path().join("server.log"),
     );
     let client = reqwest::Client::new();
+    server.ready(&client, &address).await;
     let ready = format!("http://{address}/readyz");
-    let started = Instant::now();
-    while status(&client, &ready).await.map(|(status, _)| status) != Some(StatusCode::OK) {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "never ready:\n{}",
-            server.tail()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     let socket_request = || {
         let mut request = format!("ws://{address}{}", app::live::LIVE_PATH)
             .into_client_request()

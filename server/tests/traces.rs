@@ -5,16 +5,15 @@
 mod common;
 
 use std::{
-    process::Command,
     sync::{Arc, Mutex},
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use app::domain::Role;
 use axum::{Router, body::Bytes, extract::State, http::StatusCode, routing::post};
 use common::{
     calls::personal_call,
-    process::{free_port, spawn},
+    process::{free_port, serving, spawn},
 };
 use sqlx::PgPool;
 
@@ -53,32 +52,14 @@ async fn spans_go_to_the_otlp_endpoint_without_personal_data(pool: PgPool) {
     let data = tempfile::tempdir().expect("data dir");
     let address = format!("127.0.0.1:{}", free_port());
     let mut server = spawn(
-        Command::new(env!("CARGO_BIN_EXE_server"))
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", common::runtime_url(&pool).await)
-            .env("DATA_DIR", data.path())
-            .env("DATA_KEYS_FILE", common::data_keys_file())
-            .env("LEPTOS_SITE_ADDR", &address)
-            .env("LEPTOS_OUTPUT_NAME", "anrufe")
+        serving(&pool, data.path(), &address)
+            .await
             .env("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint)
             .env("OTEL_BSP_SCHEDULE_DELAY", "100"),
         data.path().join("server.log"),
     );
     let client = reqwest::Client::new();
-    let started = Instant::now();
-    loop {
-        let ready = client.get(format!("http://{address}/readyz")).send().await;
-        if ready.is_ok_and(|response| response.status().is_success()) {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "never ready:\n{}",
-            server.tail()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    server.ready(&client, &address).await;
     let searched = client
         .get(format!("http://{address}/api/v1/calls?q=M%C3%BCller"))
         .bearer_auth(agent.bearer.trim_start_matches("Bearer "))

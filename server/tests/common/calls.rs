@@ -48,6 +48,17 @@ pub async fn insert_call(pool: &PgPool, call: NewCall<'_>) -> i64 {
     .expect("insert call")
 }
 
+/// Restricts a call (Sperrvermerk) straight in the database, with a reason.
+pub async fn restrict(pool: &PgPool, id: i64) {
+    sqlx::query(
+        "update calls set restricted_at = now(), restriction_reason = 'Widerspruch' where id = $1",
+    )
+    .bind(id)
+    .execute(pool)
+    .await
+    .expect("restricted");
+}
+
 /// Inserts an active user and returns the id.
 pub async fn insert_user(pool: &PgPool, name: &str, active: bool) -> i64 {
     sqlx::query_scalar(

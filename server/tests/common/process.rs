@@ -2,10 +2,12 @@
 //! ends before it does, and writes its output to a file the test can show when it fails.
 
 use std::{
-    path::PathBuf,
+    path::{Path, PathBuf},
     process::{Child, Command, ExitStatus},
     time::{Duration, Instant},
 };
+
+use sqlx::PgPool;
 
 /// A port nothing listens on right now.
 pub fn free_port() -> u16 {
@@ -13,6 +15,22 @@ pub fn free_port() -> u16 {
         .and_then(|listener| listener.local_addr())
         .expect("a free port")
         .port()
+}
+
+/// The `server` binary serving the test database of `pool` (as the runtime role) at `address`,
+/// its data in `data`, with nothing of the tests' environment but `PATH`; the test adds what it
+/// is about.
+pub async fn serving(pool: &PgPool, data: &Path, address: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", super::runtime_url(pool).await)
+        .env("DATA_DIR", data)
+        .env("DATA_KEYS_FILE", super::data_keys_file())
+        .env("LEPTOS_SITE_ADDR", address)
+        .env("LEPTOS_OUTPUT_NAME", "anrufe");
+    command
 }
 
 pub struct Running {
@@ -37,6 +55,24 @@ impl Running {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
         lines[lines.len().saturating_sub(15)..].join("\n")
+    }
+
+    /// Waits at most 30 s for `/readyz` at `address` to answer 200.
+    pub async fn ready(&self, client: &reqwest::Client, address: &str) {
+        let url = format!("http://{address}/readyz");
+        let started = Instant::now();
+        loop {
+            let answer = client.get(&url).send().await;
+            if answer.is_ok_and(|response| response.status().is_success()) {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "never ready:\n{}",
+                self.tail()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Sends SIGTERM, as systemd does to stop a service.
