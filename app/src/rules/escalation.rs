@@ -50,18 +50,15 @@ pub async fn save(
     }
     let old = sqlx::query_as!(
         EscalationSettings,
-        "select after_minutes, on_duty_user_id as on_duty from escalation_settings for update"
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query!(
         "update escalation_settings
-            set after_minutes = $1, on_duty_user_id = $2, updated_by = $3, updated_at = now()",
+            set after_minutes = $1, on_duty_user_id = $2, updated_by = $3, updated_at = now()
+           from (select after_minutes, on_duty_user_id from escalation_settings for update) old
+         returning old.after_minutes, old.on_duty_user_id as on_duty",
         new.after_minutes,
         new.on_duty,
         actor.user_id(),
     )
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
     let diff = json!({
         "after_minutes": { "old": old.after_minutes, "new": new.after_minutes },
@@ -95,17 +92,14 @@ pub struct Escalations {
 /// Restricted calls are left alone: nobody may change them.
 pub async fn escalate_due(pool: &PgPool, now: DateTime<Utc>) -> Result<Escalations, ActionError> {
     let mut conn = pool.acquire().await?;
-    let EscalationSettings {
-        after_minutes,
-        on_duty,
-    } = settings(&mut conn).await?;
-    let on_duty = match on_duty {
-        Some(user) => sqlx::query_scalar!("select id from users where id = $1 and is_active", user)
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(UserId),
-        None => None,
-    };
+    let settings = sqlx::query!(
+        r#"select s.after_minutes, u.id as "on_duty?"
+             from escalation_settings s
+             left join users u on u.id = s.on_duty_user_id and u.is_active"#
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let (after_minutes, on_duty) = (settings.after_minutes, settings.on_duty.map(UserId));
     let due = sqlx::query!(
         "select id, version, assignee_id from calls
           where priority = 'urgent' and status <> 'DONE' and escalated_at is null
