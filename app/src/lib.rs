@@ -31,6 +31,7 @@ pub mod log_line;
 #[cfg(feature = "backend")]
 pub mod masking;
 mod pages;
+pub mod repeat;
 #[cfg(feature = "backend")]
 pub mod retention;
 pub mod rules;

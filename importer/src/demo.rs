@@ -113,6 +113,10 @@ pub fn write_demo_files(
     Ok(written)
 }
 
+/// Every so many calls, the caller before rings again: a repeat caller, whom the desk shows as
+/// one row with the count.
+const REPEAT_EVERY: usize = 40;
+
 /// `count` demo call lines, oldest first, spread over the 72 hours before `now`.
 pub fn demo_lines(count: usize, seed: u64, now: DateTime<Utc>) -> Vec<(DateTime<Utc>, String)> {
     let mut rng = StdRng::seed_from_u64(seed);
@@ -121,11 +125,34 @@ pub fn demo_lines(count: usize, seed: u64, now: DateTime<Utc>) -> Vec<(DateTime<
         .map(|_| now - Duration::seconds(rng.random_range(0..span_seconds)))
         .collect();
     times.sort();
-    times
-        .into_iter()
-        .enumerate()
-        .map(|(index, at)| (at, demo_event(&mut rng, seed, index, at).to_string()))
-        .collect()
+    let mut lines = Vec::with_capacity(count);
+    let mut previous: Option<Value> = None;
+    for (index, at) in times.into_iter().enumerate() {
+        let mut event = demo_event(&mut rng, seed, index, at);
+        if index % REPEAT_EVERY == REPEAT_EVERY - 1
+            && let Some(before) = &previous
+        {
+            ring_again(&mut event, before);
+        }
+        lines.push((at, event.to_string()));
+        previous = Some(event);
+    }
+    lines
+}
+
+/// Makes `event` a second call of `before`'s caller.
+fn ring_again(event: &mut Value, before: &Value) {
+    for field in ["caller_number", "caller_name", "date_of_birth"] {
+        match before.get(field) {
+            Some(value) => event[field] = value.clone(),
+            None => {
+                if let Some(fields) = event.as_object_mut() {
+                    fields.remove(field);
+                }
+            }
+        }
+    }
+    event["topic"] = json!("Noch einmal wegen vorhin, bitte um Rückruf");
 }
 
 fn demo_event(rng: &mut StdRng, seed: u64, index: usize, at: DateTime<Utc>) -> Value {

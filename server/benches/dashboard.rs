@@ -275,8 +275,11 @@ async fn time_sql(pool: &PgPool, scenario: &Scenario) -> anyhow::Result<Figures>
         let started = Instant::now();
         let page = app::db::calls::list(
             pool,
-            &MaskingPolicy::OPEN,
-            app::db::calls::Restricted::Hidden,
+            app::db::calls::Reader {
+                policy: &MaskingPolicy::OPEN,
+                restricted: app::db::calls::Restricted::Hidden,
+                folding: app::repeat::store::Folding::of_desk(&scenario.query),
+            },
             &scenario.query,
             scenario.at,
             50,

@@ -169,8 +169,11 @@ async fn timings_of(pool: &PgPool, query: &CallQuery, rounds: usize) -> anyhow::
         let started = Instant::now();
         let page = app::db::calls::list(
             pool,
-            &MaskingPolicy::OPEN,
-            app::db::calls::Restricted::Hidden,
+            app::db::calls::Reader {
+                policy: &MaskingPolicy::OPEN,
+                restricted: app::db::calls::Restricted::Hidden,
+                folding: app::repeat::store::Folding::of_desk(query),
+            },
             query,
             PageAt::First,
             app::db::calls::PAGE_SIZE,

@@ -120,6 +120,20 @@ fn table() -> Vec<Case> {
         ),
         case(
             Method::POST,
+            "/api/close_repeats",
+            ServerFn,
+            r#"{"id": {id}, "version": 0}"#,
+            [401, 422, 422, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/restore_statuses",
+            ServerFn,
+            r#"{"steps": []}"#,
+            [401, 200, 200, 401],
+        ),
+        case(
+            Method::POST,
             "/api/bulk_set_status",
             ServerFn,
             r#"{"targets": [[{id}, 1]], "status": "IN_PROGRESS"}"#,
@@ -560,6 +574,20 @@ fn table() -> Vec<Case> {
             "/api/admin/save_escalation_settings",
             ServerFn,
             r#"{"settings": {"after_minutes": 15, "on_duty": null}}"#,
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/repeat_settings",
+            ServerFn,
+            "{}",
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/save_repeat_settings",
+            ServerFn,
+            r#"{"settings": {"window_minutes": 240}}"#,
             ADMIN_ONLY,
         ),
         case(

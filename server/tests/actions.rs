@@ -279,8 +279,11 @@ async fn notes_are_checked_stored_audited_and_searchable(pool: PgPool) {
     );
     let found = app::db::calls::list(
         &pool,
-        &app::domain::MaskingPolicy::OPEN,
-        app::db::calls::Restricted::Hidden,
+        app::db::calls::Reader {
+            policy: &app::domain::MaskingPolicy::OPEN,
+            restricted: app::db::calls::Restricted::Hidden,
+            folding: app::repeat::store::Folding::Each,
+        },
         &app::domain::CallQuery {
             search: Some("Laborwerte".into()),
             ..Default::default()

@@ -244,6 +244,10 @@ async fn llm_help(pool: &PgPool, actor: Actor) {
     app::rules::escalation::save(&runtime, actor, settings)
         .await
         .expect("escalation_settings_changed");
+    let window = app::repeat::RepeatSettings { window_minutes: 60 };
+    app::repeat::store::save(&runtime, actor, window)
+        .await
+        .expect("repeat_settings_changed");
     let waiting = NewCall {
         received_at: chrono::Utc::now() - chrono::Duration::minutes(6),
         priority: "urgent",

@@ -6,15 +6,23 @@ mod common;
 use std::collections::HashSet;
 
 use app::{
-    db::calls::{PAGE_SIZE, Restricted, list},
+    db::calls::{PAGE_SIZE, Reader, Restricted, list},
     domain::{
         CallPage, CallQuery, CallSort, CallStatus, MaskingPolicy, OPEN_STATUSES, PageAt,
         StoredCall, TimeRange,
     },
+    repeat::store::Folding,
 };
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use common::calls::{NewCall, insert_call};
 use sqlx::PgPool;
+
+/// An agent who sees every field, reading each call (the query layer, not the desk's fold).
+const READER: Reader = Reader {
+    policy: &MaskingPolicy::OPEN,
+    restricted: Restricted::Hidden,
+    folding: Folding::Each,
+};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
@@ -23,17 +31,9 @@ fn now() -> DateTime<Utc> {
 }
 
 async fn ids(pool: &PgPool, query: CallQuery) -> Vec<i64> {
-    let page = list(
-        pool,
-        &MaskingPolicy::OPEN,
-        Restricted::Hidden,
-        &query,
-        PageAt::First,
-        PAGE_SIZE,
-        now(),
-    )
-    .await
-    .expect("list");
+    let page = list(pool, READER, &query, PageAt::First, PAGE_SIZE, now())
+        .await
+        .expect("list");
     page.items.iter().map(|call| call.id).collect()
 }
 
@@ -352,17 +352,9 @@ async fn walk(pool: &PgPool, query: &CallQuery, forwards: bool) -> Vec<i64> {
         PageAt::Last
     };
     loop {
-        let page: CallPage<StoredCall> = list(
-            pool,
-            &MaskingPolicy::OPEN,
-            Restricted::Hidden,
-            query,
-            at,
-            PAGE_SIZE,
-            now(),
-        )
-        .await
-        .expect("page");
+        let page: CallPage<StoredCall> = list(pool, READER, query, at, PAGE_SIZE, now())
+            .await
+            .expect("page");
         let ids: Vec<i64> = page.items.iter().map(|c| c.id).collect();
         assert!(ids.len() <= PAGE_SIZE);
         if forwards {
@@ -407,28 +399,12 @@ async fn the_first_and_last_pages_know_they_are_at_the_edge(pool: PgPool) {
     insert_pages(&pool).await;
     let query = CallQuery::default();
 
-    let first = list(
-        &pool,
-        &MaskingPolicy::OPEN,
-        Restricted::Hidden,
-        &query,
-        PageAt::First,
-        PAGE_SIZE,
-        now(),
-    )
-    .await
-    .expect("first");
-    let last = list(
-        &pool,
-        &MaskingPolicy::OPEN,
-        Restricted::Hidden,
-        &query,
-        PageAt::Last,
-        PAGE_SIZE,
-        now(),
-    )
-    .await
-    .expect("last");
+    let first = list(&pool, READER, &query, PageAt::First, PAGE_SIZE, now())
+        .await
+        .expect("first");
+    let last = list(&pool, READER, &query, PageAt::Last, PAGE_SIZE, now())
+        .await
+        .expect("last");
 
     assert!(first.previous.is_none() && first.next.is_some());
     assert!(last.next.is_none() && last.previous.is_some());
@@ -442,8 +418,7 @@ async fn the_first_and_last_pages_know_they_are_at_the_edge(pool: PgPool) {
 
     let empty = list(
         &pool,
-        &MaskingPolicy::OPEN,
-        Restricted::Hidden,
+        READER,
         &search("niemand"),
         PageAt::First,
         PAGE_SIZE,
@@ -471,8 +446,7 @@ async fn totals_above_ten_thousand_are_marked_as_estimates(pool: PgPool) {
 
     let page = list(
         &pool,
-        &MaskingPolicy::OPEN,
-        Restricted::Hidden,
+        READER,
         &CallQuery::default(),
         PageAt::First,
         PAGE_SIZE,

@@ -6,8 +6,9 @@ use crate::{
     AppError,
     domain::{
         BulkOutcome, CallDetail, CallListItem, CallPage, CallQuery, CallStatus, NoteEntry, PageAt,
-        PiiField,
+        PiiField, StatusBefore,
     },
+    repeat::RepeatsClosed,
 };
 
 /// One page of the calls that match `query`.
@@ -18,10 +19,14 @@ pub async fn list_calls(query: CallQuery, at: PageAt) -> Result<CallPage, AppErr
     if let Some(reason) = query.search_problem() {
         return super::answer(Err(AppError::invalid("search", reason)));
     }
+    let reader = crate::db::calls::Reader {
+        policy: &viewer.policy,
+        restricted: viewer.restricted(),
+        folding: crate::repeat::store::Folding::of_desk(&query),
+    };
     let page = crate::db::calls::list(
         &pool,
-        &viewer.policy,
-        viewer.restricted(),
+        reader,
         &query,
         at,
         crate::db::calls::PAGE_SIZE,
@@ -120,6 +125,27 @@ pub async fn bulk_set_status(
     let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
     let targets = targets_of(&targets);
     viewer.show(crate::service::bulk_set_status(&pool, viewer.actor(), &targets, status).await)
+}
+
+/// Marks done the row of a run of repeat calls, last seen at `version`, with every call it
+/// stands for (`crate::repeat`).
+#[server(endpoint = "close_repeats", input = Json)]
+pub async fn close_repeats(id: i64, version: i32) -> Result<RepeatsClosed, AppError> {
+    use crate::domain::{CallId, Version};
+
+    let pool = super::pool()?;
+    let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
+    let closed =
+        crate::service::close_repeats(&pool, viewer.actor(), CallId(id), Version(version)).await;
+    viewer.show_change(closed)
+}
+
+/// Puts calls back to the statuses they had (Undo), each as long as nobody changed it since.
+#[server(endpoint = "restore_statuses", input = Json)]
+pub async fn restore_statuses(steps: Vec<StatusBefore>) -> Result<BulkOutcome, AppError> {
+    let pool = super::pool()?;
+    let viewer = super::Viewer::of(&pool, crate::domain::Role::Agent).await?;
+    viewer.show(crate::service::restore_statuses(&pool, viewer.actor(), &steps).await)
 }
 
 /// Assigns the selected calls, each last seen at its version.

@@ -7,6 +7,7 @@ pub mod compliance;
 pub mod dsgvo;
 pub mod kpi;
 pub mod llm;
+pub mod repeat;
 pub mod rules;
 pub mod users;
 

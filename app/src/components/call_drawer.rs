@@ -13,8 +13,9 @@ use crate::{
         suggestion::SuggestionBox,
     },
     domain::{CallDetail, CallListItem, CallStatus, PiiField, UserSummary, format_berlin},
-    i18n::{use_llm_texts, use_rights_texts, use_rules_texts, use_texts},
+    i18n::{use_llm_texts, use_repeat_texts, use_rights_texts, use_rules_texts, use_texts},
     live::use_live,
+    repeat::RepeatedCall,
 };
 
 /// Set while the drawer's call is being erased: the drawer stops fetching it.
@@ -37,6 +38,8 @@ pub fn CallDrawer(
     users: Signal<Vec<UserSummary>>,
     /// Whether the viewer is an admin, who may also export and erase the call.
     is_admin: Signal<bool>,
+    /// Shows another call in the drawer (one of a run of repeat calls).
+    on_open: Callback<i64>,
     on_close: Callback<()>,
 ) -> impl IntoView {
     let desk = expect_context::<Desk>();
@@ -69,7 +72,9 @@ pub fn CallDrawer(
             </header>
             <Transition fallback=move || view! { <p class="state">{t.loading}</p> }>
                 {move || detail.get().map(|result| match result {
-                    Ok(detail) => view! { <DrawerBody detail users is_admin on_close /> }.into_any(),
+                    Ok(detail) => {
+                        view! { <DrawerBody detail users is_admin on_open on_close /> }.into_any()
+                    }
                     Err(error) => view! {
                         <p class="state state-error" role="alert">{t.error(&error)}</p>
                     }.into_any(),
@@ -84,6 +89,7 @@ fn DrawerBody(
     detail: CallDetail,
     users: Signal<Vec<UserSummary>>,
     is_admin: Signal<bool>,
+    on_open: Callback<i64>,
     on_close: Callback<()>,
 ) -> impl IntoView {
     let desk = expect_context::<Desk>();
@@ -100,6 +106,7 @@ fn DrawerBody(
         raw_payload,
         priority_rule,
         restriction,
+        repeats,
     } = detail;
     let status_buttons = CallStatus::ALL
         .into_iter()
@@ -187,6 +194,7 @@ fn DrawerBody(
                 <dt>{t.field_imported}</dt><dd>{format_berlin(imported_at)}</dd>
             </dl>
         </section>
+        {(!repeats.is_empty()).then(|| view! { <RepeatList repeats on_open /> })}
         {(!warnings.get().is_empty()).then(|| view! {
             <section class="warnings" aria-labelledby="drawer-warnings">
                 <h3 id="drawer-warnings">{t.import_warnings}</h3>
@@ -259,6 +267,32 @@ fn personal(call: &CallListItem, field: PiiField, shown: String) -> AnyView {
     match call.mask_of(field) {
         Some(value) => view! { <RevealField call_id=call.id value=value.clone() /> }.into_any(),
         None => shown.into_any(),
+    }
+}
+
+/// The other open calls of the run this call belongs to (`crate::repeat`), each opening in the
+/// drawer.
+#[component]
+fn RepeatList(repeats: Vec<RepeatedCall>, on_open: Callback<i64>) -> impl IntoView {
+    let t = use_texts();
+    let rt = use_repeat_texts();
+    view! {
+        <section class="repeats" aria-labelledby="drawer-repeats">
+            <h3 id="drawer-repeats">{rt.others}</h3>
+            <ul class="timeline">
+                {repeats.into_iter().map(|other| view! {
+                    <li>
+                        <button type="button" class="button-small" on:click=move |_| on_open.run(other.id)>
+                            {format_berlin(other.received_at)}
+                        </button>
+                        " · " {other.topic.unwrap_or_else(|| "—".into())}
+                        <span class="muted">
+                            " · " {t.priority(other.priority)} " · " {t.status(other.status)}
+                        </span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::{
     components::{Desk, masked::MaskedText},
     domain::{CallListItem, CallStatus, PiiField, Priority, format_berlin, format_berlin_relative},
-    i18n::{use_escalation_texts, use_llm_texts, use_rights_texts, use_texts},
+    i18n::{use_escalation_texts, use_llm_texts, use_repeat_texts, use_rights_texts, use_texts},
 };
 
 #[component]
@@ -60,7 +60,9 @@ pub fn CallsTable(
                 <tbody>
                     <For
                         each=move || items.get()
-                        key=|call| (call.id, call.version, call.updated_at, call.suggestion.clone())
+                        key=|call| {
+                            (call.id, call.version, call.updated_at, call.repeats, call.suggestion.clone())
+                        }
                         let(call)
                     >
                         <CallRow call on_open />
@@ -76,6 +78,7 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let t = use_texts();
     let e = use_escalation_texts();
+    let r = use_repeat_texts();
     let id = call.id;
     let urgent = call.priority == Priority::Urgent;
     let done = call.status == CallStatus::Done;
@@ -149,7 +152,14 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
             <td class="nowrap" title=format_berlin(call.received_at)>
                 {relative(call.received_at)}
             </td>
-            <td class="caller">{caller}</td>
+            <td class="caller">
+                {caller}
+                {(call.repeats > 1).then(|| view! {
+                    <span class="badge badge-repeats" title=(r.badge_title)(call.repeats)>
+                        {(r.badge)(call.repeats)}
+                    </span>
+                })}
+            </td>
             <td class="topic">
                 {call.topic.clone().unwrap_or_default()}
                 {call.category.clone().map(|category| view! { <span class="category">{category}</span> })}

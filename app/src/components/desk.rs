@@ -8,9 +8,11 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     AppError,
-    api::calls::{assign_call, bulk_assign, bulk_set_status, set_call_status},
-    domain::{BulkOutcome, CallListItem, CallStatus},
-    i18n::{EscalationTexts, Texts, use_escalation_texts},
+    api::calls::{
+        assign_call, bulk_assign, bulk_set_status, close_repeats, restore_statuses, set_call_status,
+    },
+    domain::{BulkOutcome, CallListItem, CallStatus, StatusBefore},
+    i18n::{EscalationTexts, RepeatTexts, Texts, use_escalation_texts, use_repeat_texts},
 };
 
 /// How long a toast (and its Undo) stays.
@@ -21,6 +23,7 @@ pub struct Desk {
     /// The words of the page's language, for the messages of the actions.
     t: &'static Texts,
     e: &'static EscalationTexts,
+    r: &'static RepeatTexts,
     /// Bumped after every own change, so the list and the drawer fetch again.
     pub reload: RwSignal<u64>,
     /// The rows on screen, for keyboard navigation and bulk actions.
@@ -39,15 +42,8 @@ pub struct Toast {
     serial: u64,
     pub message: String,
     pub error: bool,
-    pub undo: Option<Undo>,
-}
-
-/// Puts a call back to the status it had before.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Undo {
-    pub call_id: i64,
-    pub version: i32,
-    pub status: CallStatus,
+    /// What Undo puts back: the calls the action changed, each with the status it had.
+    pub undo: Option<Vec<StatusBefore>>,
 }
 
 impl Desk {
@@ -55,6 +51,7 @@ impl Desk {
         Self {
             t,
             e: use_escalation_texts(),
+            r: use_repeat_texts(),
             reload: RwSignal::new(0),
             rows: RwSignal::new(Vec::new()),
             fresh: RwSignal::new(HashSet::new()),
@@ -69,7 +66,7 @@ impl Desk {
         self.reload.update(|n| *n += 1);
     }
 
-    pub fn notify(self, message: impl Into<String>, undo: Option<Undo>) {
+    pub fn notify(self, message: impl Into<String>, undo: Option<Vec<StatusBefore>>) {
         self.show(message.into(), false, undo);
     }
 
@@ -79,7 +76,7 @@ impl Desk {
         self.show(self.t.error(error), true, None);
     }
 
-    fn show(self, message: String, error: bool, undo: Option<Undo>) {
+    fn show(self, message: String, error: bool, undo: Option<Vec<StatusBefore>>) {
         let serial = self
             .toast
             .with_untracked(|t| t.as_ref().map_or(0, |t| t.serial))
@@ -101,8 +98,12 @@ impl Desk {
         );
     }
 
-    /// Sets a call's status; offers Undo back to the status it had.
+    /// Sets a call's status; offers Undo back to the status it had. „Erledigt“ on the row of a
+    /// run of repeat calls closes every call of the run.
     pub fn set_status(self, call: &CallListItem, status: CallStatus) {
+        if status == CallStatus::Done && call.repeats > 1 {
+            return self.close_repeats(call);
+        }
         let (id, version, before) = (call.id, call.version, call.status);
         let t = self.t;
         spawn_local(async move {
@@ -111,12 +112,12 @@ impl Desk {
                     self.notify((t.already_status)(t.status(status)), None);
                 }
                 Ok(updated) => {
-                    let undo = Undo {
+                    let undo = StatusBefore {
                         call_id: id,
                         version: updated.version,
                         status: before,
                     };
-                    self.notify((t.status_set)(t.status(status)), Some(undo));
+                    self.notify((t.status_set)(t.status(status)), Some(vec![undo]));
                 }
                 Err(error) => self.fail(&error),
             }
@@ -124,11 +125,29 @@ impl Desk {
         });
     }
 
-    pub fn undo(self, undo: Undo) {
+    fn close_repeats(self, call: &CallListItem) {
+        let (id, version) = (call.id, call.version);
         spawn_local(async move {
-            match set_call_status(undo.call_id, undo.version, undo.status, None).await {
-                Ok(_) => self.notify(self.t.undone, None),
+            match close_repeats(id, version).await {
+                Ok(done) => {
+                    let message = (self.r.closed)(done.closed.len());
+                    let undo = (!done.closed.is_empty()).then_some(done.closed);
+                    self.notify(message, undo);
+                }
                 Err(error) => self.fail(&error),
+            }
+            self.refresh();
+        });
+    }
+
+    /// Puts the calls of the last action back, each unless someone changed it since.
+    pub fn undo(self, steps: Vec<StatusBefore>) {
+        spawn_local(async move {
+            match restore_statuses(steps).await {
+                Ok(outcome) if outcome.conflicts.is_empty() && outcome.missing.is_empty() => {
+                    self.notify(self.t.undone, None);
+                }
+                result => return self.bulk_done(result),
             }
             self.refresh();
         });

@@ -18,7 +18,7 @@ pub fn ToastArea() -> impl IntoView {
                         {undo.map(|undo| view! {
                             <button type="button" class="button-quiet" on:click=move |_| {
                                 desk.toast.set(None);
-                                desk.undo(undo);
+                                desk.undo(undo.clone());
                             }>{t.undo}</button>
                         })}
                         <button type="button" class="button-quiet" aria-label=t.dismiss

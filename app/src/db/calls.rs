@@ -14,6 +14,7 @@ use crate::{
         CallPage, CallQuery, CallSort, CallStatus, Cursor, MaskingPolicy, PageAt, PhoneNumber,
         Priority, Role, SearchField, SearchTerm, StoredCall, Total, limits,
     },
+    repeat::store::Folding,
 };
 
 /// Whether a reader sees restricted calls (Sperrvermerk) and calls of sources the source policy
@@ -47,7 +48,7 @@ const SELECT_ITEMS: &str = "select c.id, c.received_at, c.caller_name, c.caller_
      c.assignee_id, u.name as assignee_name, c.updated_at, c.version, \
      c.restricted_at is not null as restricted, c.category, \
      coalesce(c.priority = 'urgent' and r.kind <> 'vip_number', false) as red_flag, \
-     c.escalated_at is not null as escalated \
+     c.escalated_at is not null as escalated, c.repeats \
      from calls c left join users u on u.id = c.assignee_id \
      left join policy_sources s on s.source = c.source \
      left join priority_rules r on r.id = c.priority_rule_id \
@@ -73,6 +74,7 @@ struct ItemRow {
     category: Option<String>,
     red_flag: bool,
     escalated: bool,
+    repeats: i32,
 }
 
 impl TryFrom<ItemRow> for StoredCall {
@@ -104,17 +106,25 @@ impl TryFrom<ItemRow> for StoredCall {
             suggestion: None,
             red_flag: row.red_flag,
             escalated: row.escalated,
+            repeats: row.repeats,
         })
     }
 }
 
+/// How one list request reads the calls: who reads, and whether runs of repeat calls fold.
+#[derive(Clone, Copy, Debug)]
+pub struct Reader<'a> {
+    pub policy: &'a MaskingPolicy,
+    pub restricted: Restricted,
+    pub folding: Folding,
+}
+
 /// One page of at most `page_size` (within [`limits::CALLS_PER_PAGE`]) calls matching `query`, in
-/// its sort order, with the total. A search looks only in the fields `policy` shows in full
-/// (see [`SearchTerm::fields`]). `now` resolves relative ranges such as „Heute“.
+/// its sort order, with the total. A search looks only in the fields the reader's policy shows
+/// in full (see [`SearchTerm::fields`]). `now` resolves relative ranges such as „Heute“.
 pub async fn list(
     pool: &PgPool,
-    policy: &MaskingPolicy,
-    restricted: Restricted,
+    reader: Reader<'_>,
     query: &CallQuery,
     at: PageAt,
     page_size: usize,
@@ -125,7 +135,7 @@ pub async fn list(
         *limits::CALLS_PER_PAGE.end(),
     );
     let backwards = matches!(at, PageAt::Before(_) | PageAt::Last);
-    let filters = Filters::new(query, policy, restricted, now);
+    let filters = Filters::new(query, reader, now);
     let mut sql = QueryBuilder::new(SELECT_ITEMS);
     filters.push(&mut sql);
     match at {
@@ -146,6 +156,9 @@ pub async fn list(
         .into_iter()
         .map(StoredCall::try_from)
         .collect::<Result<Vec<_>, _>>()?;
+    if reader.folding == Folding::Each {
+        items.iter_mut().for_each(|call| call.repeats = 1);
+    }
     let mut conn = pool.acquire().await?;
     with_hints(&mut conn, &mut items).await?;
     let first = items.first().map(cursor_of);
@@ -297,28 +310,25 @@ struct Filters<'a> {
     query: &'a CallQuery,
     search: Option<(SearchTerm, Vec<SearchField>)>,
     restricted: Restricted,
+    folding: Folding,
     now: DateTime<Utc>,
 }
 
 impl<'a> Filters<'a> {
-    fn new(
-        query: &'a CallQuery,
-        policy: &MaskingPolicy,
-        restricted: Restricted,
-        now: DateTime<Utc>,
-    ) -> Self {
+    fn new(query: &'a CallQuery, reader: Reader<'_>, now: DateTime<Utc>) -> Self {
         let search = query
             .search
             .as_deref()
             .and_then(SearchTerm::parse)
             .map(|term| {
-                let fields = term.fields(policy);
+                let fields = term.fields(reader.policy);
                 (term, fields)
             });
         Self {
             query,
             search,
-            restricted,
+            restricted: reader.restricted,
+            folding: reader.folding,
             now,
         }
     }
@@ -334,6 +344,9 @@ impl<'a> Filters<'a> {
         let query = self.query;
         if self.restricted == Restricted::Hidden {
             sql.push(HIDDEN_FROM_AGENTS);
+        }
+        if self.folding == Folding::Runs {
+            sql.push(" and c.folded_into is null");
         }
         if !query.statuses.is_empty() {
             let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();

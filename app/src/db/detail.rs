@@ -50,6 +50,7 @@ pub async fn call_detail(
     )
     .fetch_all(&mut *conn)
     .await?;
+    let repeats = crate::repeat::store::run(&mut conn, CallId(id)).await?;
     Ok(Some(StoredDetail {
         call,
         event_id: row.event_id,
@@ -76,6 +77,7 @@ pub async fn call_detail(
                     .zip(row.legal_hold_reason)
                     .map(|(until, reason)| LegalHold { until, reason }),
             }),
+        repeats,
     }))
 }
 

@@ -109,10 +109,13 @@ pub enum AuditAction {
     Escalated,
     /// An admin changed the escalation time or the person on duty.
     EscalationSettingsChanged,
+    /// An admin changed the repeat callers' window; the diff says how many open calls it
+    /// folded or unfolded.
+    RepeatSettingsChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 39] = [
+    pub const ALL: [Self; 40] = [
         Self::Edit,
         Self::StatusChange,
         Self::Assign,
@@ -152,6 +155,7 @@ impl AuditAction {
         Self::PriorityRulesChanged,
         Self::Escalated,
         Self::EscalationSettingsChanged,
+        Self::RepeatSettingsChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -195,6 +199,7 @@ impl AuditAction {
             Self::PriorityRulesChanged => "priority_rules_changed",
             Self::Escalated => "escalated",
             Self::EscalationSettingsChanged => "escalation_settings_changed",
+            Self::RepeatSettingsChanged => "repeat_settings_changed",
         }
     }
 }

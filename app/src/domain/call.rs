@@ -151,6 +151,10 @@ pub struct CallListItem {
     /// The call waited open and urgent longer than the escalation time (`crate::rules::escalation`).
     #[serde(default)]
     pub escalated: bool,
+    /// How many open calls from this number the row stands for (`crate::repeat`): more than 1
+    /// only for the newest call of a run of repeat calls, in a view that folds them.
+    #[serde(default = "one")]
+    pub repeats: i32,
     /// Fields the server masked for the viewer's role; their values above are empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub masked: Vec<MaskedValue>,
@@ -197,6 +201,11 @@ pub struct StoredCall {
     pub suggestion: Option<crate::llm::Hint>,
     pub red_flag: bool,
     pub escalated: bool,
+    pub repeats: i32,
+}
+
+fn one() -> i32 {
+    1
 }
 
 #[cfg(test)]

@@ -33,6 +33,9 @@ pub struct CallDetail {
     pub priority_rule: Option<crate::rules::PriorityReason>,
     /// Why the call is restricted, for admins (agents never see a restricted call).
     pub restriction: Option<Restriction>,
+    /// The other open calls from this number it folds with (`crate::repeat`), newest first.
+    #[serde(default)]
+    pub repeats: Vec<crate::repeat::RepeatedCall>,
 }
 
 /// Everything about one call as stored, in clear; [`super::Mask::show`] makes the
@@ -51,6 +54,7 @@ pub struct StoredDetail {
     /// The kind and label of the priority rule that set the call's priority.
     pub priority_rule: Option<(crate::rules::RuleKind, String)>,
     pub restriction: Option<Restriction>,
+    pub repeats: Vec<crate::repeat::RepeatedCall>,
 }
 
 /// A soft validation problem, as the importer records it in `calls.warnings`.
@@ -110,6 +114,15 @@ pub struct StoredAuditEntry {
 pub struct UserSummary {
     pub id: i64,
     pub name: String,
+}
+
+/// A call's status before a change, with the version the change gave the call: what Undo puts
+/// back (`crate::service::restore_statuses`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusBefore {
+    pub call_id: i64,
+    pub version: i32,
+    pub status: CallStatus,
 }
 
 /// What a change of many calls did to each of them: the service fills it with

@@ -19,6 +19,9 @@ pub mod limits {
     pub const CALLS_PER_PAGE: RangeInclusive<usize> = 1..=200;
     /// Minutes an urgent call may wait open before it is escalated.
     pub const ESCALATION_MINUTES: RangeInclusive<i32> = 1..=1440;
+    /// Minutes from one call of a repeat caller to the next that fold them into one row
+    /// (0 folds nothing).
+    pub const REPEAT_WINDOW_MINUTES: RangeInclusive<i32> = 0..=1440;
     /// Characters of a person's name.
     pub const ACCOUNT_NAME_CHARS: RangeInclusive<usize> = 1..=200;
     /// Characters of a password.
@@ -119,4 +122,7 @@ pub enum Invalid {
     RuleUnknown,
     /// The escalation time is a whole number of minutes within [`limits::ESCALATION_MINUTES`].
     EscalationMinutes,
+    /// The repeat callers' window is a whole number of minutes within
+    /// [`limits::REPEAT_WINDOW_MINUTES`].
+    RepeatWindow,
 }

@@ -29,7 +29,8 @@ pub use call::StoredCall;
 pub use call::{CallListItem, CallStatus, ParseEnumError, Priority};
 pub use call_file::is_call_file;
 pub use detail::{
-    AuditEntry, BulkOutcome, CallDetail, FieldWarning, NoteEntry, StatusEntry, UserSummary,
+    AuditEntry, BulkOutcome, CallDetail, FieldWarning, NoteEntry, StatusBefore, StatusEntry,
+    UserSummary,
 };
 #[cfg(feature = "backend")]
 pub use detail::{StoredAuditEntry, StoredDetail};

@@ -236,9 +236,10 @@ pub struct CallPage<C = super::CallListItem> {
 }
 
 impl CallQuery {
-    /// Whether this view shows the red-flag calls nobody has taken on top: the unfiltered view
-    /// and the quick filter „Offen“, the agents' views of the day.
-    pub fn pins_red_flags(&self) -> bool {
+    /// Whether this is one of the agents' views of the day — the unfiltered view and the quick
+    /// filter „Offen“ — which pin the red-flag calls nobody has taken on top and fold repeat
+    /// callers (`crate::repeat`). A filtered or searched view shows exactly what was asked for.
+    pub fn is_everyday(&self) -> bool {
         let open = self.statuses.is_empty() || self.statuses == OPEN_STATUSES;
         open && self.search.is_none() && self.range.is_none() && self.assignee.is_none()
     }

@@ -154,6 +154,11 @@ pub(super) fn de(reason: Invalid) -> String {
             limits::ESCALATION_MINUTES.start(),
             limits::ESCALATION_MINUTES.end()
         ),
+        Invalid::RepeatWindow => format!(
+            "Das Zeitfenster für wiederholte Anrufe braucht ganze Minuten von {} bis {} (0 fasst nichts zusammen).",
+            limits::REPEAT_WINDOW_MINUTES.start(),
+            limits::REPEAT_WINDOW_MINUTES.end()
+        ),
     }
 }
 
@@ -297,6 +302,11 @@ pub(super) fn en(reason: Invalid) -> String {
             "The time until escalation needs whole minutes from {} to {}.",
             limits::ESCALATION_MINUTES.start(),
             limits::ESCALATION_MINUTES.end()
+        ),
+        Invalid::RepeatWindow => format!(
+            "The window for repeat calls needs whole minutes from {} to {} (0 folds nothing).",
+            limits::REPEAT_WINDOW_MINUTES.start(),
+            limits::REPEAT_WINDOW_MINUTES.end()
         ),
     }
 }

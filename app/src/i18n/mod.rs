@@ -13,6 +13,7 @@ mod escalation;
 mod invalid;
 mod kpi;
 mod llm;
+mod repeat;
 mod retention;
 mod rights;
 mod rules;
@@ -22,6 +23,7 @@ pub use compliance::{ComplianceTexts, use_compliance_texts};
 pub use escalation::{EscalationTexts, use_escalation_texts};
 pub use kpi::{KpiTexts, use_kpi_texts};
 pub use llm::{LlmTexts, use_llm_texts};
+pub use repeat::{RepeatTexts, use_repeat_texts};
 pub use retention::{RetentionTexts, use_retention_texts};
 pub use rights::{RightsTexts, use_rights_texts};
 pub use rules::{RulesTexts, use_rules_texts};
@@ -719,6 +721,7 @@ static DE: Texts = Texts {
         AuditAction::PriorityRulesChanged => "Prioritätsregeln geändert",
         AuditAction::Escalated => "Eskaliert",
         AuditAction::EscalationSettingsChanged => "Eskalation eingestellt",
+        AuditAction::RepeatSettingsChanged => "Wiederholte Anrufe eingestellt",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Import",
@@ -1035,6 +1038,7 @@ static EN: Texts = Texts {
         AuditAction::PriorityRulesChanged => "Priority rules changed",
         AuditAction::Escalated => "Escalated",
         AuditAction::EscalationSettingsChanged => "Escalation settings changed",
+        AuditAction::RepeatSettingsChanged => "Repeat calls set",
     },
     actor_kind_label: |kind| match kind {
         ActorKind::Importer => "Importer",

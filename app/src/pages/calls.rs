@@ -67,7 +67,7 @@ pub fn CallsPage() -> impl IntoView {
     let rows = Signal::derive(move || {
         let page = calls.get()?.ok()?;
         let pinned = match alerts.get() {
-            Some(alerts) if at.get() == PageAt::First && query.with(CallQuery::pins_red_flags) => {
+            Some(alerts) if at.get() == PageAt::First && query.with(CallQuery::is_everyday) => {
                 alerts.pinned
             }
             _ => Vec::new(),
@@ -134,7 +134,7 @@ pub fn CallsPage() -> impl IntoView {
                 view! { <Pager query=query.get_untracked() page /> }
             })}
         </Transition>
-        {move || open_call.get().map(|id| view! { <CallDrawer id users is_admin on_close=close /> })}
+        {move || open_call.get().map(|id| view! { <CallDrawer id users is_admin on_open=open on_close=close /> })}
         <ToastArea />
     }
 }

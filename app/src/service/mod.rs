@@ -5,12 +5,16 @@
 //! queues one `NOTIFY` for the live table. A stale version is a conflict that carries the
 //! current row, so nothing is overwritten unseen.
 
+mod checks;
 mod note;
+mod repeats;
 
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 
+use checks::{accepted, check_assignable, may_change};
 pub use note::add_note;
+pub use repeats::{close_repeats, restore_statuses};
 
 use crate::{
     audit::{self, Actor},
@@ -19,7 +23,6 @@ use crate::{
         AuditAction, BulkOutcome, CallId, CallStatus, Invalid, Priority, StoredCall, UserId,
         Version, limits,
     },
-    llm::{ledger, settings},
 };
 
 /// Why an action was not taken.
@@ -171,7 +174,7 @@ pub async fn bulk_set_status(
         status,
         comment: None,
     };
-    bulk(pool, actor, targets, change).await
+    bulk(pool, actor, each(targets, change)).await
 }
 
 /// Assigns many calls in one transaction, like [`bulk_set_status`].
@@ -181,7 +184,7 @@ pub async fn bulk_assign(
     targets: &[(CallId, Version)],
     assignee: Option<UserId>,
 ) -> Result<BulkOutcome<StoredCall>, ActionError> {
-    bulk(pool, actor, targets, Change::Assignee(assignee)).await
+    bulk(pool, actor, each(targets, Change::Assignee(assignee))).await
 }
 
 async fn single(
@@ -205,18 +208,19 @@ async fn single(
     }
 }
 
+/// Makes each change to its call in one transaction; a conflict or a missing call leaves that
+/// call alone and is reported, any other error undoes them all.
 async fn bulk(
     pool: &PgPool,
     actor: Actor,
-    targets: &[(CallId, Version)],
-    change: Change,
+    changes: Vec<(CallId, Version, Change)>,
 ) -> Result<BulkOutcome<StoredCall>, ActionError> {
-    if targets.len() > limits::BULK_MAX_CALLS {
+    if changes.len() > limits::BULK_MAX_CALLS {
         return Err(invalid("targets", Invalid::TooManyCalls));
     }
     let mut tx = pool.begin().await?;
     let mut outcome = BulkOutcome::default();
-    for &(call_id, version) in targets {
+    for (call_id, version, change) in changes {
         match apply(&mut tx, actor, call_id, version, &change).await {
             Ok(Applied::Changed(call)) => outcome.changed.push(call),
             Ok(Applied::Unchanged(call)) => outcome.unchanged.push(call.id),
@@ -229,6 +233,14 @@ async fn bulk(
     db::notify_changed(&mut tx, &ids).await?;
     tx.commit().await?;
     Ok(outcome)
+}
+
+/// The same change for each target.
+fn each(targets: &[(CallId, Version)], change: Change) -> Vec<(CallId, Version, Change)> {
+    targets
+        .iter()
+        .map(|&(call_id, version)| (call_id, version, change.clone()))
+        .collect()
 }
 
 /// Locks the call, checks the version and writes the change with its history and audit.
@@ -350,65 +362,10 @@ async fn apply(
     Ok(Applied::Changed(fetch(tx, call_id).await?))
 }
 
-/// The priority and category suggestion `id` of the call gives, if its category is still on the
-/// practice's list.
-async fn accepted(
-    conn: &mut PgConnection,
-    call_id: CallId,
-    id: i64,
-) -> Result<(Priority, String), ActionError> {
-    let suggestion = ledger::suggestion(conn, call_id, id)
-        .await?
-        .ok_or_else(|| invalid("suggestion_id", Invalid::SuggestionUnknown))?;
-    let categories = settings::read(conn).await?.categories;
-    if !categories.contains(&suggestion.category) {
-        return Err(invalid("suggestion_id", Invalid::CategoryUnknown));
-    }
-    Ok((suggestion.urgency, suggestion.category))
-}
-
-async fn check_assignable(tx: &mut PgConnection, user: UserId) -> Result<(), ActionError> {
-    let active = sqlx::query_scalar!("select is_active from users where id = $1", user.0)
-        .fetch_optional(&mut *tx)
-        .await?;
-    match active {
-        Some(true) => Ok(()),
-        Some(false) => Err(invalid("assignee_id", Invalid::AssigneeInactive)),
-        None => Err(invalid("assignee_id", Invalid::AssigneeUnknown)),
-    }
-}
-
 async fn fetch(tx: &mut PgConnection, call_id: CallId) -> Result<StoredCall, ActionError> {
     db::calls::item(tx, call_id.0, Restricted::Shown)
         .await?
         .ok_or(ActionError::NotFound(call_id))
-}
-
-/// Whether `actor` may change the call. Nobody changes a restricted call: admins learn why.
-/// For agents, a restricted call and one whose source the policy does not let them look up do
-/// not exist, as everywhere else; admins (and the server's escalation) change the latter.
-async fn may_change(
-    conn: &mut PgConnection,
-    actor: Actor,
-    call_id: CallId,
-    restricted: bool,
-    looked_up: bool,
-) -> Result<(), ActionError> {
-    if !restricted && (looked_up || matches!(actor, Actor::System)) {
-        return Ok(());
-    }
-    let admin = sqlx::query_scalar!(
-        r#"select role = 'ADMIN' as "admin!" from users where id = $1"#,
-        actor.user_id()
-    )
-    .fetch_optional(conn)
-    .await?
-    .unwrap_or(false);
-    match (admin, restricted) {
-        (true, true) => Err(invalid("id", Invalid::CallRestricted)),
-        (true, false) => Ok(()),
-        (false, _) => Err(ActionError::NotFound(call_id)),
-    }
 }
 
 fn invalid(field: &'static str, reason: Invalid) -> ActionError {

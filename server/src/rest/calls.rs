@@ -165,17 +165,14 @@ async fn list_calls(
     let (query, at, page_size) = params.parse()?;
     let masking = caller.masking(&pool).await?;
     let restricted = db::calls::Restricted::for_role(caller.0.role);
-    let page = db::calls::list(
-        &pool,
-        &masking,
+    let reader = db::calls::Reader {
+        policy: &masking,
         restricted,
-        &query,
-        at,
-        page_size,
-        chrono::Utc::now(),
-    )
-    .await?
-    .show(&masking);
+        folding: app::repeat::store::Folding::Each,
+    };
+    let page = db::calls::list(&pool, reader, &query, at, page_size, chrono::Utc::now())
+        .await?
+        .show(&masking);
     Ok(Json(CallList {
         items: page.items,
         total: page.total.count,

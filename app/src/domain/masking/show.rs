@@ -86,6 +86,7 @@ impl Mask for StoredCall {
             suggestion: self.suggestion,
             red_flag: self.red_flag,
             escalated: self.escalated,
+            repeats: self.repeats,
             masked,
         }
     }
@@ -142,6 +143,7 @@ impl Mask for StoredDetail {
             }),
             priority_rule,
             restriction: self.restriction,
+            repeats: self.repeats,
         }
     }
 }
@@ -203,6 +205,15 @@ impl<C: Mask> Mask for crate::rules::DeskAlerts<C> {
             escalated: self.escalated,
             after_minutes: self.after_minutes,
         }
+    }
+}
+
+/// Closing a run of repeat calls answers only ids, versions and statuses.
+impl Mask for crate::repeat::RepeatsClosed {
+    type Shown = Self;
+
+    fn show(self, _policy: &MaskingPolicy) -> Self {
+        self
     }
 }
 

@@ -8,6 +8,7 @@ mod compliance;
 mod escalation;
 mod llm;
 mod masking;
+mod repeat;
 mod retention;
 mod rules;
 mod sessions;

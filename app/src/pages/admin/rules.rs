@@ -3,7 +3,10 @@
 
 use leptos::prelude::*;
 
-use super::{AdminTable, ChoiceSelect, LoadFailed, escalation::EscalationSettingsView, use_notice};
+use super::{
+    AdminTable, ChoiceSelect, LoadFailed, escalation::EscalationSettingsView,
+    repeat::RepeatSettingsView, use_notice,
+};
 use crate::{
     api::rules::{
         add_priority_rule, priority_rules, remove_priority_rule, set_priority_rule_enabled,
@@ -35,6 +38,7 @@ pub fn RulesView() -> impl IntoView {
         <h3>{r.add_heading}</h3>
         <AddRule refresh />
         <EscalationSettingsView />
+        <RepeatSettingsView />
     }
 }
 

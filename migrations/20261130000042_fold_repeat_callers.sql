@@ -1,0 +1,110 @@
+-- Repeat callers (issue 20): the open calls from one number and source, each within the window
+-- of the one before, show on the desk as one row — the newest, with how many they are
+-- (`app/src/repeat`). The triggers below keep the fold for every change that can alter it
+-- (a new call, a status, a restriction, an erasure, the purge), so no path can forget it.
+create table repeat_settings (
+    singleton boolean primary key default true constraint repeat_settings_singleton check (singleton),
+    -- 0 folds nothing.
+    window_minutes integer not null default 240
+        constraint repeat_settings_window check (window_minutes between 0 and 1440),
+    updated_by bigint constraint repeat_settings_updated_by_fkey references users (id) on delete set null,
+    updated_at timestamptz not null default now()
+);
+insert into repeat_settings default values;
+
+alter table calls
+    -- The newest open call of the run this open call shows under; null for a row of its own.
+    add column folded_into bigint,
+    -- On a run's newest call, how many calls the run has (itself included); 1 otherwise.
+    add column repeats integer not null default 1;
+create index calls_folded_into_idx on calls (folded_into) where folded_into is not null;
+
+-- Folds again the open calls of the given numbers (each with the source at the same place);
+-- answers how many calls it changed.
+create function refold_calls(numbers text[], sources text[]) returns integer
+language sql as $$
+    with keys as (
+        select distinct k.n, k.s from unnest(numbers, sources) as k(n, s) where k.n is not null
+    ),
+    open_calls as (
+        select c.id, c.caller_number, c.source, c.received_at,
+               c.received_at - lag(c.received_at) over (
+                   partition by c.caller_number, c.source order by c.received_at, c.id
+               ) as gap
+          from calls c join keys on c.caller_number = keys.n and c.source = keys.s
+         where c.status <> 'DONE' and c.restricted_at is null
+           and c.received_at >= call_retention_cutoff()
+    ),
+    starts as (
+        select o.*, sum(case when o.gap is null or s.window_minutes = 0
+                                  or o.gap > make_interval(mins => s.window_minutes)
+                             then 1 else 0 end)
+                    over (partition by o.caller_number, o.source order by o.received_at, o.id) as run
+          from open_calls o cross join repeat_settings s
+    ),
+    runs as (
+        select id,
+               first_value(id) over (partition by caller_number, source, run
+                                     order by received_at desc, id desc) as newest,
+               count(*) over (partition by caller_number, source, run) as n
+          from starts
+    ),
+    wanted as (
+        select id, nullif(newest, id) as folded_into,
+               case when newest = id then n::integer else 1 end as repeats
+          from runs
+        union all
+        select c.id, null, 1
+          from calls c join keys on c.caller_number = keys.n and c.source = keys.s
+         where (c.folded_into is not null or c.repeats <> 1)
+           and c.id not in (select id from runs)
+    ),
+    changed as (
+        update calls c set folded_into = w.folded_into, repeats = w.repeats
+          from wanted w
+         where c.id = w.id
+           and (c.folded_into is distinct from w.folded_into or c.repeats <> w.repeats)
+        returning 1
+    )
+    select count(*)::integer from changed;
+$$;
+
+-- Refolds the numbers of the calls a statement inserted, deleted or changed in a way that can
+-- alter a fold. The fold's own update changes none of those columns, so it refolds nothing.
+create function calls_refold() returns trigger language plpgsql as $$
+declare
+    numbers text[];
+    sources text[];
+begin
+    if tg_op = 'INSERT' then
+        select array_agg(caller_number), array_agg(source) into numbers, sources
+          from new_calls where caller_number is not null;
+    elsif tg_op = 'DELETE' then
+        select array_agg(caller_number), array_agg(source) into numbers, sources
+          from old_calls where caller_number is not null;
+    else
+        select array_agg(k.n), array_agg(k.s) into numbers, sources
+          from old_calls o join new_calls c using (id),
+               lateral (values (o.caller_number, o.source), (c.caller_number, c.source)) as k(n, s)
+         where k.n is not null
+           and (o.status, o.caller_number, o.source, o.restricted_at, o.received_at)
+               is distinct from (c.status, c.caller_number, c.source, c.restricted_at, c.received_at);
+    end if;
+    if numbers is not null then
+        perform refold_calls(numbers, sources);
+    end if;
+    return null;
+end
+$$;
+
+create trigger calls_refold_insert after insert on calls
+    referencing new table as new_calls for each statement execute function calls_refold();
+create trigger calls_refold_delete after delete on calls
+    referencing old table as old_calls for each statement execute function calls_refold();
+create trigger calls_refold_update after update on calls
+    referencing old table as old_calls new table as new_calls
+    for each statement execute function calls_refold();
+
+select refold_calls(array_agg(caller_number), array_agg(source))
+  from (select distinct caller_number, source from calls
+         where status <> 'DONE' and caller_number is not null) k;
