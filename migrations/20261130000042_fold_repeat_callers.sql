@@ -17,12 +17,21 @@ alter table calls
     add column folded_into bigint,
     -- On a run's newest call, how many calls the run has (itself included); 1 otherwise.
     add column repeats integer not null default 1;
+-- The run a call shows under (the drawer, closing a run).
 create index calls_folded_into_idx on calls (folded_into) where folded_into is not null;
+-- Folding looks calls up by number: the open ones, and those still marked from a fold.
+create index calls_open_number_idx on calls (caller_number, source, received_at)
+    where status <> 'DONE' and restricted_at is null;
+create index calls_fold_marked_idx on calls (caller_number)
+    where folded_into is not null or repeats <> 1;
 
--- Folds again the open calls of the given numbers (each with the source at the same place);
--- answers how many calls it changed.
+-- Folds again the calls of the given numbers (each with the source at the same place): the open
+-- ones into runs, the others out of any; answers how many calls it changed.
 create function refold_calls(numbers text[], sources text[]) returns integer
-language sql as $$
+language plpgsql as $$
+declare
+    changed integer;
+begin
     with keys as (
         select distinct k.n, k.s from unnest(numbers, sources) as k(n, s) where k.n is not null
     ),
@@ -49,33 +58,41 @@ language sql as $$
                count(*) over (partition by caller_number, source, run) as n
           from starts
     ),
-    wanted as (
-        select id, nullif(newest, id) as folded_into,
-               case when newest = id then n::integer else 1 end as repeats
-          from runs
-        union all
-        select c.id, null, 1
-          from calls c join keys on c.caller_number = keys.n and c.source = keys.s
-         where (c.folded_into is not null or c.repeats <> 1)
-           and c.id not in (select id from runs)
+    unfolded as (
+        update calls c set folded_into = null, repeats = 1
+          from keys
+         where c.caller_number = keys.n and c.source = keys.s
+           and (c.folded_into is not null or c.repeats <> 1)
+           and not (c.status <> 'DONE' and c.restricted_at is null
+                    and c.received_at >= call_retention_cutoff())
+        returning 1
     ),
-    changed as (
-        update calls c set folded_into = w.folded_into, repeats = w.repeats
-          from wanted w
-         where c.id = w.id
-           and (c.folded_into is distinct from w.folded_into or c.repeats <> w.repeats)
+    folded as (
+        update calls c
+           set folded_into = nullif(r.newest, r.id),
+               repeats = case when r.newest = r.id then r.n::integer else 1 end
+          from runs r
+         where c.id = r.id
+           and (c.folded_into is distinct from nullif(r.newest, r.id)
+                or c.repeats <> case when r.newest = r.id then r.n::integer else 1 end)
         returning 1
     )
-    select count(*)::integer from changed;
+    select (select count(*) from unfolded) + (select count(*) from folded) into changed;
+    return changed;
+end
 $$;
 
--- Refolds the numbers of the calls a statement inserted, deleted or changed in a way that can
--- alter a fold. The fold's own update changes none of those columns, so it refolds nothing.
+-- Refolds the numbers of the calls a statement inserted, changed or deleted, once per
+-- statement. The fold's own update runs inside this trigger and is left alone (a trigger
+-- depth above 1), which is also what ends the recursion.
 create function calls_refold() returns trigger language plpgsql as $$
 declare
     numbers text[];
     sources text[];
 begin
+    if pg_trigger_depth() > 1 then
+        return null;
+    end if;
     if tg_op = 'INSERT' then
         select array_agg(caller_number), array_agg(source) into numbers, sources
           from new_calls where caller_number is not null;
@@ -83,12 +100,11 @@ begin
         select array_agg(caller_number), array_agg(source) into numbers, sources
           from old_calls where caller_number is not null;
     else
-        select array_agg(k.n), array_agg(k.s) into numbers, sources
-          from old_calls o join new_calls c using (id),
-               lateral (values (o.caller_number, o.source), (c.caller_number, c.source)) as k(n, s)
-         where k.n is not null
-           and (o.status, o.caller_number, o.source, o.restricted_at, o.received_at)
-               is distinct from (c.status, c.caller_number, c.source, c.restricted_at, c.received_at);
+        select array_agg(k.caller_number), array_agg(k.source) into numbers, sources
+          from (select caller_number, source from old_calls
+                union
+                select caller_number, source from new_calls) k
+         where k.caller_number is not null;
     end if;
     if numbers is not null then
         perform refold_calls(numbers, sources);
@@ -99,11 +115,11 @@ $$;
 
 create trigger calls_refold_insert after insert on calls
     referencing new table as new_calls for each statement execute function calls_refold();
-create trigger calls_refold_delete after delete on calls
-    referencing old table as old_calls for each statement execute function calls_refold();
 create trigger calls_refold_update after update on calls
     referencing old table as old_calls new table as new_calls
     for each statement execute function calls_refold();
+create trigger calls_refold_delete after delete on calls
+    referencing old table as old_calls for each statement execute function calls_refold();
 
 select refold_calls(array_agg(caller_number), array_agg(source))
   from (select distinct caller_number, source from calls
