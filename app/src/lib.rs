@@ -96,6 +96,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("masking") view=admin::MaskingView />
                         <Route path=StaticSegment("retention") view=admin::RetentionView />
                         <Route path=StaticSegment("rules") view=admin::RulesView />
+                        <Route path=StaticSegment("report") view=admin::ReportView />
                         <Route path=StaticSegment("compliance") view=admin::ComplianceView />
                         <Route path=StaticSegment("llm") view=admin::LlmView />
                         <Route path=StaticSegment("audit") view=admin::AuditView />

@@ -1,6 +1,8 @@
-//! How fast the desk's tiles (`app::kpi::tiles`) answer at BENCH_CALLS calls (default
-//! 1 000 000; the target is 50 ms), next to the same figures computed the usual way — from the
-//! status history, with `status <> 'DONE'` — on the same data in the same run.
+//! How fast the desk's tiles (`app::kpi::tiles`) and the admins' evaluation
+//! (`app::kpi::report`) answer at BENCH_CALLS calls (default 1 000 000; the target is 50 ms),
+//! next to the same figures computed the usual way — the tiles from the status history with
+//! `status <> 'DONE'`, the evaluation straight from the calls — on the same data in the same
+//! run; and how long the `kpi` job's recount takes.
 //!
 //! `DATABASE_URL=postgres://…/postgres cargo bench -p server --bench kpi`. It creates the
 //! database `anrufe_bench_kpi` on that server, fills it with calls of the last 25 days (done
@@ -17,7 +19,11 @@ mod support;
 use std::time::Instant;
 
 use anyhow::Context;
-use app::{db::calls::Restricted, domain::TimeRange, kpi::tiles};
+use app::{
+    db::calls::Restricted,
+    domain::TimeRange,
+    kpi::{report, tiles},
+};
 use chrono::Utc;
 use sqlx::{Connection, PgConnection, PgPool};
 use support::figures;
@@ -71,6 +77,36 @@ async fn main() -> anyhow::Result<()> {
         "{:<32} {:>9.2} {:>9.2}",
         "naive (status history)", at.p50, at.p95
     );
+
+    let started = Instant::now();
+    let counted = report::recount(&pool, Utc::now()).await?;
+    println!(
+        "recount by the kpi job: {:.0} ms ({counted:?})",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    let mut millis = Vec::with_capacity(SAMPLES);
+    for round in 0..WARM_UP + SAMPLES {
+        let started = Instant::now();
+        report::read(&mut conn, Utc::now()).await?;
+        if round >= WARM_UP {
+            millis.push(started.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    let at = figures(millis);
+    let verdict = if at.p95 <= TARGET_MS {
+        "within"
+    } else {
+        "OVER"
+    };
+    println!(
+        "{:<32} {:>9.2} {:>9.2}   {verdict} the {TARGET_MS} ms target",
+        "evaluation, 30 days", at.p50, at.p95
+    );
+    let at = figures(naive_report(&pool).await?);
+    println!(
+        "{:<32} {:>9.2} {:>9.2}",
+        "naive (from the calls)", at.p50, at.p95
+    );
     drop(conn);
     pool.close().await;
     support::drop_database(&server, DATABASE).await
@@ -122,6 +158,27 @@ async fn naive(pool: &PgPool) -> anyhow::Result<Vec<f64>> {
         )
         .bind(today)
         .fetch_one(pool)
+        .await?;
+        millis.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    Ok(millis)
+}
+
+/// The evaluation's daily figures straight from the calls of the last 30 days.
+async fn naive_report(pool: &PgPool) -> anyhow::Result<Vec<f64>> {
+    let mut millis = Vec::with_capacity(NAIVE_SAMPLES);
+    for _ in 0..NAIVE_SAMPLES {
+        let started = Instant::now();
+        sqlx::query(
+            "select date_trunc('day', received_at at time zone 'Europe/Berlin'), count(*),
+                    count(*) filter (where status = 'DONE'),
+                    count(*) filter (where escalated_at is not null),
+                    percentile_cont(array[0.5, 0.9]) within group
+                      (order by extract(epoch from done_at - received_at))
+               from calls where received_at >= now() - interval '30 days'
+              group by 1",
+        )
+        .fetch_all(pool)
         .await?;
         millis.push(started.elapsed().as_secs_f64() * 1e3);
     }

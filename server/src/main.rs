@@ -149,6 +149,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     jobs.extend([
         Job::Sessions(settings.sessions().policy),
         Job::Escalation,
+        Job::Kpi,
         Job::Retention {
             at: settings.purge_at,
             import_dir: settings.import_dir.clone(),

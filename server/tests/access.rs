@@ -432,6 +432,7 @@ fn table() -> Vec<Case> {
         case(Method::GET, "/admin/masking", Browser, "", ADMIN_PAGE),
         case(Method::GET, "/admin/retention", Browser, "", ADMIN_PAGE),
         case(Method::GET, "/admin/rules", Browser, "", ADMIN_PAGE),
+        case(Method::GET, "/admin/report", Browser, "", ADMIN_PAGE),
         case(Method::GET, "/admin/compliance", Browser, "", ADMIN_PAGE),
         case(Method::GET, "/admin/llm", Browser, "", ADMIN_PAGE),
         case(Method::GET, "/admin/audit", Browser, "", ADMIN_PAGE),
@@ -574,6 +575,13 @@ fn table() -> Vec<Case> {
             "/api/admin/save_escalation_settings",
             ServerFn,
             r#"{"settings": {"after_minutes": 15, "on_duty": null}}"#,
+            ADMIN_ONLY,
+        ),
+        case(
+            Method::POST,
+            "/api/admin/report",
+            ServerFn,
+            "{}",
             ADMIN_ONLY,
         ),
         case(

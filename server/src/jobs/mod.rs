@@ -8,6 +8,7 @@
 pub mod backup;
 mod escalation;
 pub mod importing;
+mod kpi;
 pub mod retention;
 mod sessions;
 pub mod suggestions;
@@ -55,6 +56,8 @@ pub enum Job {
     /// Escalates open urgent calls that waited longer than the escalation time
     /// (`app::rules::escalation`), every half minute.
     Escalation,
+    /// Counts the recent days' calls for the evaluation (`app::kpi::report`), every ten minutes.
+    Kpi,
 }
 
 /// Why a job runs now.
@@ -95,6 +98,7 @@ impl Job {
             Self::RestoreDrill(_) => DRILL_JOB,
             Self::Suggestions(_) => "suggestions",
             Self::Escalation => "escalation",
+            Self::Kpi => app::kpi::report::KPI_JOB,
         }
     }
 
@@ -106,6 +110,7 @@ impl Job {
             Self::Suggestions(_) | Self::Escalation => {
                 Some(Schedule::Every(Duration::from_secs(30)))
             }
+            Self::Kpi => Some(Schedule::Every(Duration::from_secs(10 * 60))),
         }
     }
 
@@ -124,6 +129,7 @@ impl Job {
             Self::RestoreDrill(drill) => backup::drill(drill).await,
             Self::Suggestions(client) => suggestions::run(pool, client).await,
             Self::Escalation => escalation::run(pool).await,
+            Self::Kpi => kpi::run(pool).await,
         }
     }
 }

@@ -9,6 +9,7 @@ mod escalation;
 mod llm;
 mod masking;
 mod repeat;
+mod report;
 mod retention;
 mod rules;
 mod sessions;
@@ -26,6 +27,7 @@ pub use audit::AuditView;
 pub use compliance::ComplianceView;
 pub use llm::LlmView;
 pub use masking::MaskingView;
+pub use report::ReportView;
 pub use retention::RetentionView;
 pub use rules::RulesView;
 pub use sessions::SessionsView;
@@ -37,8 +39,8 @@ use crate::{
     api::{admin::ADMIN_PATH, auth::current_user},
     components::AccountMenu,
     i18n::{
-        LanguageSwitch, use_compliance_texts, use_llm_texts, use_retention_texts, use_rules_texts,
-        use_texts,
+        LanguageSwitch, use_compliance_texts, use_kpi_texts, use_llm_texts, use_retention_texts,
+        use_rules_texts, use_texts,
     },
 };
 
@@ -94,6 +96,7 @@ pub fn AdminLayout() -> impl IntoView {
         (format!("{ADMIN_PATH}/masking"), t.admin_masking),
         (format!("{ADMIN_PATH}/retention"), use_retention_texts().tab),
         (format!("{ADMIN_PATH}/rules"), use_rules_texts().tab),
+        (format!("{ADMIN_PATH}/report"), use_kpi_texts().report_tab),
         (
             format!("{ADMIN_PATH}/compliance"),
             use_compliance_texts().tab,
