@@ -4,14 +4,28 @@ import { collectErrors } from '../console';
 import { appendCall, uniqueWord } from '../practice';
 
 // A red-flag call from days ago that nobody took: it is pinned on top of the desk, escalated
-// once the (shortened) escalation time has passed, named in the banner, and a bulk „Erledigt“
-// that includes it asks first.
+// once the (shortened) escalation time has passed, named in the banner and in a browser
+// notification (allowed here) that names nobody, and a bulk „Erledigt“ that includes it asks
+// first.
 
-test.use({ storageState: ADMIN.state });
+test.use({ storageState: ADMIN.state, permissions: ['notifications'] });
+
+// Records every notification the page shows, before the browser shows it.
+function recordNotifications(): void {
+  const shown: { title: string; body: string }[] = [];
+  (window as unknown as { notified: typeof shown }).notified = shown;
+  window.Notification = class extends window.Notification {
+    constructor(title: string, options?: NotificationOptions) {
+      shown.push({ title, body: options?.body ?? '' });
+      super(title, options);
+    }
+  };
+}
 
 test('a forgotten red-flag call is pinned, escalated, and not marked done by accident', async ({ page }) => {
   test.setTimeout(120_000);
   const errors = collectErrors(page);
+  await page.addInitScript(recordNotifications);
   await page.goto('/admin/rules');
   await page.locator('body[data-hydrated]').waitFor();
   const settings = page.locator('form.admin-form', { has: page.getByLabel('Eskalieren nach (Minuten)') });
@@ -44,6 +58,14 @@ test('a forgotten red-flag call is pinned, escalated, and not marked done by acc
   await expect(row.locator('.badge-escalated')).toHaveText('Eskaliert', { timeout: 75_000 });
   const banner = page.locator('.escalation-banner');
   await expect(banner).toContainText('seit über einer Minute');
+  const notified = () => page.evaluate(() => (window as unknown as { notified: { title: string; body: string }[] }).notified);
+  await expect.poll(async () => (await notified()).length).toBeGreaterThan(0);
+  for (const { title, body } of await notified()) {
+    expect(title).toBe('Anrufe: dringender Anruf wartet');
+    for (const personal of [stamp, 'Vergessen', 'Atemnot', '5550123']) {
+      expect(`${title} ${body}`).not.toContain(personal);
+    }
+  }
 
   // Marking it done with others asks first; „Abbrechen“ leaves it open.
   await row.getByRole('checkbox').check();
