@@ -79,7 +79,7 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let started = Instant::now();
-    let counted = report::recount(&pool, Utc::now()).await?;
+    let counted = report::recount(&pool, Utc::now(), report::ALL_DAYS).await?;
     println!(
         "recount by the kpi job: {:.0} ms ({counted:?})",
         started.elapsed().as_secs_f64() * 1e3

@@ -75,7 +75,9 @@ async fn the_report_counts_by_day_hour_source_and_category(pool: PgPool) {
 
     let runtime = common::runtime(&pool);
     let now = Utc::now();
-    let counted = report::recount(&runtime, now).await.expect("recount");
+    let counted = report::recount(&runtime, now, report::ALL_DAYS)
+        .await
+        .expect("recount");
     assert_eq!(counted.calls, 4, "the call of 40 days ago is not counted");
     let mut conn = runtime.acquire().await.expect("connection");
     let report = report::read(&mut conn, now).await.expect("report");

@@ -19,6 +19,7 @@ pub struct KpiTexts {
     /// When the figures were counted.
     pub counted_at: fn(&str) -> String,
     pub not_counted: &'static str,
+    pub no_calls: &'static str,
     pub per_day: &'static str,
     pub per_day_label: fn(i64, i64) -> String,
     pub by_hour: &'static str,
@@ -77,7 +78,8 @@ const DE: KpiTexts = KpiTexts {
     report_tab: "Auswertung",
     report_intro: "Die Anrufe der letzten 30 Tage nach ihrem Eingang: wie viele kamen, wie viele \
                    davon erledigt sind und wie schnell. Zeiten bis erledigt in Stufen.",
-    counted_at: |at| format!("Stand: {at} (alle 10 Minuten neu gezählt)"),
+    counted_at: |at| format!("Stand: {at} (jede Minute neu gezählt, frühere Tage alle 10 Minuten)"),
+    no_calls: "In diesen 30 Tagen sind keine Anrufe eingegangen.",
     not_counted: "Noch nicht gezählt: Die Zahlen erscheinen wenige Minuten nach dem Start des Servers.",
     per_day: "Anrufe pro Tag",
     per_day_label: |calls, done| format!("Anrufe pro Tag, zusammen {calls}, davon {done} erledigt"),
@@ -127,7 +129,8 @@ const EN: KpiTexts = KpiTexts {
     report_tab: "Evaluation",
     report_intro: "The calls of the last 30 days by when they came: how many, how many of them are \
                    done, and how fast. Times to done in steps.",
-    counted_at: |at| format!("As of {at} (counted every 10 minutes)"),
+    counted_at: |at| format!("As of {at} (counted every minute, earlier days every 10 minutes)"),
+    no_calls: "No calls came in these 30 days.",
     not_counted: "Not counted yet: the figures appear a few minutes after the server starts.",
     per_day: "Calls per day",
     per_day_label: |calls, done| format!("Calls per day, {calls} in all, {done} of them done"),

@@ -1,5 +1,6 @@
 //! The admins' evaluation („Auswertung“). [`recount`] counts the calls of the recent days into
-//! hourly rows (`kpi_hours`, `kpi_done_times`; the server's `kpi` job does, every ten minutes);
+//! hourly rows (`kpi_hours`, `kpi_done_times`; the server's `kpi` job does: the last two days
+//! every minute, all of the report's every ten minutes, for calls done late);
 //! [`read`] turns the rows of the last [`REPORT_DAYS`] days into the [`Report`], by day and hour
 //! in Berlin — a few thousand rows however many calls there are.
 
@@ -14,8 +15,11 @@ use crate::domain::{BERLIN, TimeRange};
 /// The job that keeps the counts, as `job_runs` names it.
 pub const KPI_JOB: &str = "kpi";
 
-/// Days [`recount`] counts again: the report's and one more, for calls done since.
-const RECOUNT_DAYS: i64 = REPORT_DAYS as i64 + 1;
+/// Days a full recount covers: the report's and one more.
+pub const ALL_DAYS: i64 = REPORT_DAYS as i64 + 1;
+
+/// Days the frequent recount covers: today's and yesterday's calls, which change most.
+pub const RECENT_DAYS: i64 = 2;
 
 /// What a recount did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -26,15 +30,15 @@ pub struct Recounted {
     pub calls: i64,
 }
 
-/// Counts the calls that came in the last [`RECOUNT_DAYS`] days before `now` (within the
-/// retention period) again, in one transaction: how many came per hour, source and category,
-/// how many of them are done and escalated, and how long the done ones took.
-pub async fn recount(pool: &PgPool, now: DateTime<Utc>) -> sqlx::Result<Recounted> {
+/// Counts the calls that came in the `days` days before `now` (within the retention period)
+/// again, in one transaction: how many came per hour, source and category, how many of them are
+/// done and escalated, and how long the done ones took.
+pub async fn recount(pool: &PgPool, now: DateTime<Utc>, days: i64) -> sqlx::Result<Recounted> {
     let mut tx = pool.begin().await?;
     let since = sqlx::query_scalar!(
         r#"select greatest(date_trunc('hour', $1::timestamptz, 'UTC'),
                            date_trunc('hour', call_retention_cutoff(), 'UTC')) as "since!""#,
-        now - Duration::days(RECOUNT_DAYS),
+        now - Duration::days(days),
     )
     .fetch_one(&mut *tx)
     .await?;

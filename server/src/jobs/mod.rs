@@ -56,7 +56,7 @@ pub enum Job {
     /// Escalates open urgent calls that waited longer than the escalation time
     /// (`app::rules::escalation`), every half minute.
     Escalation,
-    /// Counts the recent days' calls for the evaluation (`app::kpi::report`), every ten minutes.
+    /// Counts the recent days' calls for the evaluation (`app::kpi::report`), every minute.
     Kpi,
 }
 
@@ -110,7 +110,7 @@ impl Job {
             Self::Suggestions(_) | Self::Escalation => {
                 Some(Schedule::Every(Duration::from_secs(30)))
             }
-            Self::Kpi => Some(Schedule::Every(Duration::from_secs(10 * 60))),
+            Self::Kpi => Some(Schedule::Every(Duration::from_secs(60))),
         }
     }
 
@@ -129,7 +129,7 @@ impl Job {
             Self::RestoreDrill(drill) => backup::drill(drill).await,
             Self::Suggestions(client) => suggestions::run(pool, client).await,
             Self::Escalation => escalation::run(pool).await,
-            Self::Kpi => kpi::run(pool).await,
+            Self::Kpi => kpi::run(pool, why).await,
         }
     }
 }

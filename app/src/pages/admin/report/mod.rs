@@ -51,6 +51,7 @@ fn ReportBody(report: Report) -> impl IntoView {
             Some(at) => view! { <p class="muted">{(k.counted_at)(&format_berlin(at))}</p> }.into_any(),
             None => view! { <p class="state">{k.not_counted}</p> }.into_any(),
         }}
+        {(totals.calls == 0).then(|| view! { <p class="state">{k.no_calls}</p> })}
         <h3>{k.per_day}</h3>
         <DaysChart days totals />
         <p class="chart-legend">
