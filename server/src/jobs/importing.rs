@@ -7,10 +7,12 @@
 use std::{
     sync::{
         Arc,
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicI64, Ordering},
     },
     time::Duration,
 };
+
+use chrono::{DateTime, Utc};
 
 use importer::{Heartbeat, Importer};
 use sqlx::{Connection, PgConnection, PgPool};
@@ -29,17 +31,27 @@ const LOCK_KEY: &str = "anrufe-importer";
 #[derive(Clone, Debug)]
 pub struct ImportState {
     pub heartbeat: Heartbeat,
-    leading: Arc<AtomicBool>,
+    /// Unix seconds since this instance holds the lock; 0 while it stands by.
+    leading_since: Arc<AtomicI64>,
 }
 
 impl ImportState {
     /// Whether this instance holds the lock and imports.
     pub fn leading(&self) -> bool {
-        self.leading.load(Ordering::Relaxed)
+        self.leading_since().is_some()
+    }
+
+    /// Since when this instance holds the lock and imports; `None` while it stands by.
+    pub fn leading_since(&self) -> Option<DateTime<Utc>> {
+        match self.leading_since.load(Ordering::Relaxed) {
+            0 => None,
+            seconds => DateTime::from_timestamp(seconds, 0),
+        }
     }
 
     fn set_leading(&self, leading: bool) {
-        self.leading.store(leading, Ordering::Relaxed);
+        let since = if leading { Utc::now().timestamp() } else { 0 };
+        self.leading_since.store(since, Ordering::Relaxed);
         metrics::gauge!("anrufe_import_leader").set(if leading { 1.0 } else { 0.0 });
     }
 }
@@ -48,7 +60,7 @@ impl ImportState {
 pub fn spawn(pool: PgPool, importer: Importer) -> (JoinHandle<()>, ImportState) {
     let state = ImportState {
         heartbeat: importer.heartbeat(),
-        leading: Arc::default(),
+        leading_since: Arc::default(),
     };
     state.set_leading(false);
     let shared = state.clone();

@@ -2,8 +2,8 @@
 //!
 //! `/healthz` says the process answers. `/readyz` says this instance can serve the practice: it
 //! is not stopping, the database answers, its schema has every migration this version knows, the
-//! importer (where this instance holds the importer's lock) has shown it works in the last minute, and the live listener receives
-//! PostgreSQL's notifications. 200 when all hold, else 503 naming what does not.
+//! importer (where this instance holds the importer's lock) has shown it works, or taken the
+//! lead, in the last minute, and the live listener receives PostgreSQL's notifications. 200 when all hold, else 503 naming what does not.
 
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::PgPool;
 
@@ -173,17 +173,65 @@ fn importing(importer: Option<&ImportState>) -> Check {
     let Some(importer) = importer else {
         return Check::new(true, "this instance does not import");
     };
-    if !importer.leading() {
-        return Check::new(true, "standing by: another instance imports");
+    match importer.leading_since() {
+        None => Check::new(true, "standing by: another instance imports"),
+        Some(since) => leader(since, importer.heartbeat.last(), Utc::now()),
     }
-    match importer.heartbeat.last() {
-        None => Check::new(false, "has not finished a pass yet"),
-        Some(last) => {
-            let ago = (Utc::now() - last).num_seconds();
+}
+
+/// A leader is ready while its last pass or batch, or its taking the lead, is recent: one that
+/// has just taken over from a stopping instance is ready before its first pass ends, so that a
+/// rolling restart never leaves the load balancer without a ready instance.
+fn leader(since: DateTime<Utc>, beat: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Check {
+    match beat.filter(|beat| *beat >= since) {
+        Some(beat) => {
+            let ago = (now - beat).num_seconds();
             Check::new(
                 ago <= IMPORT_STALE_SECONDS,
                 format!("last pass or batch {ago} s ago"),
             )
         }
+        None => {
+            let ago = (now - since).num_seconds();
+            Check::new(
+                ago <= IMPORT_STALE_SECONDS,
+                format!("took the lead {ago} s ago, no pass finished since"),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeDelta;
+
+    use super::*;
+
+    #[test]
+    fn a_leader_is_ready_for_a_minute_after_its_last_pass_or_taking_the_lead() {
+        let now = Utc::now();
+        let ago = |seconds| now - TimeDelta::seconds(seconds);
+        let check = |since, beat: Option<DateTime<Utc>>| {
+            let check = leader(since, beat, now);
+            (check.ok, check.detail)
+        };
+        assert_eq!(
+            check(ago(2), None),
+            (true, "took the lead 2 s ago, no pass finished since".into())
+        );
+        assert_eq!(
+            check(ago(61), None),
+            (false, "took the lead 61 s ago, no pass finished since".into())
+        );
+        // A pass of an earlier time as leader does not count for this one.
+        assert_eq!(check(ago(61), Some(ago(600))).0, false);
+        assert_eq!(
+            check(ago(600), Some(ago(1))),
+            (true, "last pass or batch 1 s ago".into())
+        );
+        assert_eq!(
+            check(ago(600), Some(ago(61))),
+            (false, "last pass or batch 61 s ago".into())
+        );
     }
 }
