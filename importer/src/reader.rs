@@ -338,7 +338,7 @@ impl Committer {
         let (name, identity) = (name.to_owned(), identity.clone());
         self.in_flight = Some(tokio::spawn(async move {
             let counts =
-                store::commit_batch(&pool, &key, &name, &identity, position, batch).await?;
+                store::commit_batch(&pool, &key, &name, &identity, position, &batch).await?;
             Ok((report, counts))
         }));
         Ok(())

@@ -94,7 +94,7 @@ pub async fn replay(
                 }
             }
         }
-        let counts = store::store_events(&mut tx, key, events).await?;
+        let counts = store::store_events(&mut tx, key, &events).await?;
         sqlx::query!("delete from dead_letters where id = any($1)", &passed)
             .execute(&mut *tx)
             .await?;

@@ -205,6 +205,56 @@ async fn an_unreadable_call_file_does_not_stop_the_others(pool: PgPool) {
 /// Files are imported two at a time; when they repeat each other's event ids (a re-sent
 /// backlog), each id is still stored once and every line counts exactly once: new, an
 /// audited edit, or unchanged.
+/// Another transaction holds the older call of the caller, which the batch's fold must change,
+/// and then waits for the batch, as an erasure does: PostgreSQL ends the batch to break the
+/// deadlock, and the importer tries it again.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_batch_ended_for_a_deadlock_is_tried_again(pool: PgPool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    append(dir.path(), FILE, &line("first", "Rezept"));
+    import(&pool, dir.path()).await;
+    append(
+        dir.path(),
+        FILE,
+        &line("second", "Noch einmal wegen des Rezepts"),
+    );
+
+    let mut other = pool.begin().await.expect("a transaction");
+    // Only the batch looks for the deadlock within the test's time, so it is the one ended.
+    for statement in [
+        "set local deadlock_timeout = '60s'",
+        "select id from calls where event_id = 'first' for update",
+    ] {
+        sqlx::query(statement)
+            .execute(&mut *other)
+            .await
+            .expect(statement);
+    }
+    let importing = tokio::spawn({
+        let (pool, dir) = (pool.clone(), dir.path().to_owned());
+        async move { import(&pool, &dir).await }
+    });
+    let started = std::time::Instant::now();
+    while count(&pool, "pg_locks where not granted").await == 0 {
+        assert!(started.elapsed().as_secs() < 10, "the batch never waited");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    sqlx::query("select pg_advisory_xact_lock(hashtext('anrufe-erasure'))")
+        .execute(&mut *other)
+        .await
+        .expect("the lock, once the batch has been ended");
+    other.rollback().await.expect("rollback");
+
+    let summary = importing.await.expect("the import task");
+    assert_eq!(summary.new, 1, "{summary}");
+    let repeats: Vec<(String, i32)> =
+        sqlx::query_as("select event_id, repeats from calls order by event_id")
+            .fetch_all(&pool)
+            .await
+            .expect("calls");
+    assert_eq!(repeats, [("first".into(), 1), ("second".into(), 2)]);
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn files_imported_side_by_side_that_share_event_ids_store_each_once(pool: PgPool) {
     const IDS: usize = 2_500;

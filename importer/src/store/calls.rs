@@ -21,7 +21,7 @@ use crate::validate::CallEvent;
 pub async fn store_events(
     tx: &mut PgConnection,
     key: &ErasureKey,
-    events: Vec<CallEvent>,
+    events: &[CallEvent],
 ) -> sqlx::Result<BatchCounts> {
     let mut counts = BatchCounts::default();
     tombstones::hold_off_erasures(tx).await?;
@@ -36,7 +36,7 @@ pub async fn store_events(
     let erased = tombstones::erased(tx, key, &incoming).await?;
     counts.erased = erased.len() as u64;
     let events = events
-        .into_iter()
+        .iter()
         .enumerate()
         .filter(|(i, _)| !erased.contains(i))
         .map(|(_, event)| event);
@@ -51,13 +51,15 @@ pub async fn store_events(
 
 /// Splits events so that no run holds one `event_id` twice: a later line with the same id
 /// then updates what the earlier one inserted, in file order.
-fn runs_of_distinct_event_ids(events: impl IntoIterator<Item = CallEvent>) -> Vec<Vec<CallEvent>> {
-    let mut runs: Vec<Vec<CallEvent>> = vec![Vec::new()];
+fn runs_of_distinct_event_ids<'a>(
+    events: impl IntoIterator<Item = &'a CallEvent>,
+) -> Vec<Vec<&'a CallEvent>> {
+    let mut runs: Vec<Vec<&CallEvent>> = vec![Vec::new()];
     let mut seen = HashSet::new();
     for event in events {
-        if !seen.insert(event.event_id.clone()) {
+        if !seen.insert(event.event_id.as_str()) {
             seen.clear();
-            seen.insert(event.event_id.clone());
+            seen.insert(event.event_id.as_str());
             runs.push(Vec::new());
         }
         if let Some(run) = runs.last_mut() {
@@ -96,14 +98,16 @@ impl From<&CallEvent> for DataFields {
 /// Inserts the events whose `event_id` is new first, then compares the others with what is
 /// stored. Inserting first keeps concurrent batches (other files) correct: a batch that meets
 /// an id another one is inserting waits on the unique index until that commits, then finds
-/// the id taken and treats the event as an existing one.
-async fn upsert_calls(tx: &mut PgConnection, events: Vec<CallEvent>) -> sqlx::Result<BatchCounts> {
+/// the id taken and treats the event as an existing one. The audit rows come last, after every
+/// row is locked, as on the service's path: the audit chain's lock is the last a transaction
+/// takes.
+async fn upsert_calls(tx: &mut PgConnection, events: Vec<&CallEvent>) -> sqlx::Result<BatchCounts> {
     let mut counts = BatchCounts::default();
     let mut pending = events;
     while !pending.is_empty() {
         let inserted = insert_new_calls(tx, &pending).await?;
         counts.new += inserted.len() as u64;
-        let existing: Vec<CallEvent> = pending
+        let existing: Vec<&CallEvent> = pending
             .into_iter()
             .filter(|event| !inserted.contains(&event.event_id))
             .collect();
@@ -133,9 +137,10 @@ async fn upsert_calls(tx: &mut PgConnection, events: Vec<CallEvent>) -> sqlx::Re
             }
         }
         counts.updated += changed.len() as u64;
-        // The audit reads the old values, so it runs before they are overwritten.
-        audit_edits(tx, &changed).await?;
+        // The diffs read the old values, so they are made before those are overwritten.
+        let diffs = edit_diffs(tx, &changed).await?;
         update_calls(tx, &changed).await?;
+        audit_edits(tx, &changed, &diffs).await?;
     }
     Ok(counts)
 }
@@ -190,9 +195,9 @@ impl Columns {
 /// returns those ids.
 async fn insert_new_calls(
     tx: &mut PgConnection,
-    events: &[CallEvent],
+    events: &[&CallEvent],
 ) -> sqlx::Result<HashSet<String>> {
-    let c = Columns::sealed(events)?;
+    let c = Columns::sealed(events.iter().copied())?;
     sqlx::query_scalar!(
         "insert into calls (event_id, received_at, caller_number, caller_name, date_of_birth_sealed,
                             topic, priority, event_priority, priority_rule_id, source, warnings,
@@ -230,12 +235,12 @@ async fn insert_new_calls(
 
 /// Overwrites the data fields of changed calls (never status, assignee or notes) and bumps
 /// their version.
-async fn update_calls(tx: &mut PgConnection, changed: &[(i64, CallEvent)]) -> sqlx::Result<()> {
+async fn update_calls(tx: &mut PgConnection, changed: &[(i64, &CallEvent)]) -> sqlx::Result<()> {
     if changed.is_empty() {
         return Ok(());
     }
     let ids: Vec<i64> = changed.iter().map(|(id, _)| *id).collect();
-    let c = Columns::sealed(changed.iter().map(|(_, event)| event))?;
+    let c = Columns::sealed(changed.iter().map(|(_, event)| *event))?;
     sqlx::query!(
         "update calls set
              received_at = u.received_at, caller_number = u.caller_number,
@@ -274,11 +279,14 @@ async fn update_calls(tx: &mut PgConnection, changed: &[(i64, CallEvent)]) -> sq
     Ok(())
 }
 
-/// Audits each changed call (by id) as an `edit` by the importer, with the fields that
-/// change. Only these rows have their old values read.
-async fn audit_edits(tx: &mut PgConnection, changed: &[(i64, CallEvent)]) -> sqlx::Result<()> {
+/// What changes of each changed call, as its `edit` audit row says it. Only these rows have
+/// their old values read.
+async fn edit_diffs(
+    tx: &mut PgConnection,
+    changed: &[(i64, &CallEvent)],
+) -> sqlx::Result<Vec<Value>> {
     if changed.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let call_ids: Vec<i64> = changed.iter().map(|(id, _)| *id).collect();
     let old: HashMap<i64, Value> = sqlx::query!(
@@ -304,12 +312,23 @@ async fn audit_edits(tx: &mut PgConnection, changed: &[(i64, CallEvent)]) -> sql
         Ok((row.id, json!(fields)))
     })
     .collect::<Result<_, SealError>>()?;
-    let diffs: Vec<Value> = changed
+    Ok(changed
         .iter()
-        .map(|(id, new)| diff(old.get(id), &json!(DataFields::from(new))))
-        .collect();
-    audit::record_each(tx, Actor::Importer, AuditAction::Edit, &call_ids, &diffs).await?;
-    Ok(())
+        .map(|(id, new)| diff(old.get(id), &json!(DataFields::from(*new))))
+        .collect())
+}
+
+/// Audits each changed call as an `edit` by the importer, with its diff.
+async fn audit_edits(
+    tx: &mut PgConnection,
+    changed: &[(i64, &CallEvent)],
+    diffs: &[Value],
+) -> sqlx::Result<()> {
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let call_ids: Vec<i64> = changed.iter().map(|(id, _)| *id).collect();
+    audit::record_each(tx, Actor::Importer, AuditAction::Edit, &call_ids, diffs).await
 }
 
 /// `{field: {"old": …, "new": …}}` for each field that differs; with no old object, every field.

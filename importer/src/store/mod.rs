@@ -127,17 +127,54 @@ pub async fn load_offset(
     }))
 }
 
-/// Commits `batch` and the file position after it in one transaction.
+/// How often a batch is tried when PostgreSQL ends its transaction to break a deadlock.
+const ATTEMPTS: u32 = 3;
+
+/// Commits `batch` and the file position after it in one transaction. Batches of files imported
+/// side by side can lock the same calls in different orders (an event id both hold, the runs
+/// of a repeat caller both refold); PostgreSQL then ends one of them with a deadlock, which
+/// undoes all of it, and that one is tried again.
 pub async fn commit_batch(
     pool: &PgPool,
     key: &ErasureKey,
     file_name: &str,
     identity: &FileIdentity,
     position: Position,
-    batch: Batch,
+    batch: &Batch,
+) -> sqlx::Result<BatchCounts> {
+    let mut attempt = 1;
+    loop {
+        match try_commit(pool, key, file_name, identity, position, batch).await {
+            Err(error) if attempt < ATTEMPTS && is_deadlock(&error) => {
+                tracing::warn!(
+                    file_name,
+                    attempt,
+                    "a batch met a deadlock; trying it again"
+                );
+                attempt += 1;
+            }
+            done => return done,
+        }
+    }
+}
+
+fn is_deadlock(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|error| error.code())
+        .is_some_and(|code| code == "40P01")
+}
+
+async fn try_commit(
+    pool: &PgPool,
+    key: &ErasureKey,
+    file_name: &str,
+    identity: &FileIdentity,
+    position: Position,
+    batch: &Batch,
 ) -> sqlx::Result<BatchCounts> {
     let mut tx = pool.begin().await?;
-    let counts = store_events(&mut tx, key, batch.calls).await?;
+    let counts = store_events(&mut tx, key, &batch.calls).await?;
     insert_dead_letters(&mut tx, file_name, &batch.dead_letters).await?;
     sqlx::query!(
         "insert into import_offsets
