@@ -26,12 +26,14 @@ create index calls_fold_marked_idx on calls (caller_number)
     where folded_into is not null or repeats <> 1;
 
 -- Folds again the calls of the given numbers (each with the source at the same place): the open
--- ones into runs, the others out of any; answers how many calls it changed.
+-- ones into runs, the others out of any; answers how many calls it changed. While it runs,
+-- the setting `anrufe.refolding` tells the trigger below that these updates are the fold's own.
 create function refold_calls(numbers text[], sources text[]) returns integer
 language plpgsql as $$
 declare
     changed integer;
 begin
+    perform set_config('anrufe.refolding', 'on', true);
     with keys as (
         select distinct k.n, k.s from unnest(numbers, sources) as k(n, s) where k.n is not null
     ),
@@ -78,19 +80,20 @@ begin
         returning 1
     )
     select (select count(*) from unfolded) + (select count(*) from folded) into changed;
+    perform set_config('anrufe.refolding', '', true);
     return changed;
 end
 $$;
 
 -- Refolds the numbers of the calls a statement inserted, changed or deleted, once per
--- statement. The fold's own update runs inside this trigger and is left alone (a trigger
--- depth above 1), which is also what ends the recursion.
+-- statement. The fold's own updates are left alone, whether this trigger or anyone else called
+-- it, which is also what ends the recursion.
 create function calls_refold() returns trigger language plpgsql as $$
 declare
     numbers text[];
     sources text[];
 begin
-    if pg_trigger_depth() > 1 then
+    if current_setting('anrufe.refolding', true) = 'on' then
         return null;
     end if;
     if tg_op = 'INSERT' then
