@@ -43,13 +43,14 @@ const HIDDEN_FROM_AGENTS: &str = " and c.restricted_at is null and c.source in (
 /// How many calls one page shows unless the caller asks for another size.
 pub const PAGE_SIZE: usize = 50;
 
-const SELECT_ITEMS: &str = "select c.id, c.received_at, c.caller_name, c.caller_number, c.topic, \
+const SELECT_COLUMNS: &str = "select c.id, c.received_at, c.caller_name, c.caller_number, c.topic, \
      c.date_of_birth_sealed, c.source, coalesce(s.name, c.source) as source_name, c.priority, c.status, \
      c.assignee_id, u.name as assignee_name, c.updated_at, c.version, \
      c.restricted_at is not null as restricted, c.category, \
      coalesce(c.priority = 'urgent' and r.kind <> 'vip_number', false) as red_flag, \
-     c.escalated_at is not null as escalated, c.repeats \
-     from calls c left join users u on u.id = c.assignee_id \
+     c.escalated_at is not null as escalated, ";
+
+const FROM_CALLS: &str = " from calls c left join users u on u.id = c.assignee_id \
      left join policy_sources s on s.source = c.source \
      left join priority_rules r on r.id = c.priority_rule_id \
      where c.received_at >= call_retention_cutoff()";
@@ -111,6 +112,18 @@ impl TryFrom<ItemRow> for StoredCall {
     }
 }
 
+/// The row columns of a call and its joins, up to the retention filter: `folding` says whether
+/// a run's row counts its calls or each call counts once.
+fn select_items<'args>(folding: Folding) -> QueryBuilder<'args, Postgres> {
+    let mut sql = QueryBuilder::new(SELECT_COLUMNS);
+    sql.push(match folding {
+        Folding::Runs => "c.repeats",
+        Folding::Each => "1 as repeats",
+    });
+    sql.push(FROM_CALLS);
+    sql
+}
+
 /// How one list request reads the calls: who reads, and whether runs of repeat calls fold.
 #[derive(Clone, Copy, Debug)]
 pub struct Reader<'a> {
@@ -136,7 +149,7 @@ pub async fn list(
     );
     let backwards = matches!(at, PageAt::Before(_) | PageAt::Last);
     let filters = Filters::new(query, reader, now);
-    let mut sql = QueryBuilder::new(SELECT_ITEMS);
+    let mut sql = select_items(reader.folding);
     filters.push(&mut sql);
     match at {
         PageAt::After(cursor) => push_keyset(&mut sql, query.sort, cursor, false),
@@ -156,9 +169,6 @@ pub async fn list(
         .into_iter()
         .map(StoredCall::try_from)
         .collect::<Result<Vec<_>, _>>()?;
-    if reader.folding == Folding::Each {
-        items.iter_mut().for_each(|call| call.repeats = 1);
-    }
     let mut conn = pool.acquire().await?;
     with_hints(&mut conn, &mut items).await?;
     let first = items.first().map(cursor_of);
@@ -186,7 +196,7 @@ pub async fn item(
     id: i64,
     restricted: Restricted,
 ) -> sqlx::Result<Option<StoredCall>> {
-    let mut sql = QueryBuilder::new(SELECT_ITEMS);
+    let mut sql = select_items(Folding::Runs);
     sql.push(" and c.id = ").push_bind(id);
     if restricted == Restricted::Hidden {
         sql.push(HIDDEN_FROM_AGENTS);
@@ -210,7 +220,7 @@ pub async fn red_flags(
     conn: &mut PgConnection,
     restricted: Restricted,
 ) -> sqlx::Result<Vec<StoredCall>> {
-    let mut sql = QueryBuilder::new(SELECT_ITEMS);
+    let mut sql = select_items(Folding::Runs);
     sql.push(
         " and c.status <> 'DONE' and c.assignee_id is null and c.restricted_at is null \
          and c.priority = 'urgent' and r.kind <> 'vip_number'",

@@ -41,7 +41,9 @@ pub use invalid::{Invalid, limits};
 pub use masking::Mask;
 pub use masking::{MASK, MaskLevel, MaskedValue, MaskingPolicy, MaskingSettings, PiiField, Shown};
 pub use phone::PhoneNumber;
-pub use query::{CallPage, CallQuery, CallSort, Cursor, OPEN_STATUSES, PageAt, TimeRange, Total};
+pub use query::{
+    CallPage, CallQuery, CallSort, Cursor, OPEN_STATUSES, PageAt, TimeRange, Total, start_of_day,
+};
 pub use retention::{
     PurgeCounts, PurgeOutcome, PurgeRun, PurgeTrigger, Retention, RetentionError, RetentionOverview,
 };

@@ -63,7 +63,7 @@ impl TimeRange {
 
 /// Midnight in Berlin as a UTC instant. Berlin changes its clocks at 02:00 and 03:00,
 /// never at midnight, so midnight always exists exactly once.
-fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
+pub fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
     let midnight = day.and_time(NaiveTime::MIN);
     BERLIN
         .from_local_datetime(&midnight)

@@ -10,7 +10,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use sqlx::{PgConnection, PgPool};
 
 use super::{DONE_WITHIN_MINUTES, DayFigures, Figures, REPORT_DAYS, Report, Share, Within};
-use crate::domain::{BERLIN, TimeRange};
+use crate::domain::{BERLIN, start_of_day};
 
 /// The job that keeps the counts, as `job_runs` names it.
 pub const KPI_JOB: &str = "kpi";
@@ -24,6 +24,8 @@ pub const RECENT_DAYS: i64 = 2;
 /// What a recount did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Recounted {
+    /// Days counted again.
+    pub days: i64,
     /// Rows of hours written.
     pub hours: u64,
     /// Calls counted.
@@ -79,14 +81,14 @@ pub async fn recount(pool: &PgPool, now: DateTime<Utc>, days: i64) -> sqlx::Resu
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Recounted { hours, calls })
+    Ok(Recounted { days, hours, calls })
 }
 
 /// The report of the [`REPORT_DAYS`] days up to `now`'s, from the counts.
 pub async fn read(conn: &mut PgConnection, now: DateTime<Utc>) -> sqlx::Result<Report> {
     let today = now.with_timezone(&BERLIN).date_naive();
     let first = today - Duration::days(REPORT_DAYS as i64 - 1);
-    let since = midnight(first, now);
+    let since = start_of_day(first);
     let hours = sqlx::query!(
         r#"select h.hour, coalesce(s.name, h.source) as "source!", h.category, h.calls, h.done,
                   h.escalated
@@ -126,14 +128,6 @@ pub async fn read(conn: &mut PgConnection, now: DateTime<Utc>) -> sqlx::Result<R
         tally.add_done_times(row.hour, row.bucket, row.calls.into());
     }
     Ok(tally.report(since, counted_at))
-}
-
-fn midnight(day: NaiveDate, now: DateTime<Utc>) -> DateTime<Utc> {
-    let range = TimeRange::Days {
-        from: Some(day),
-        to: None,
-    };
-    range.bounds(now).0.unwrap_or(now)
 }
 
 #[derive(Clone, Copy, Default)]

@@ -16,6 +16,7 @@ pub async fn run(pool: &PgPool, why: Why) -> anyhow::Result<Value> {
     } else {
         RECENT_DAYS
     };
-    let recounted = report::recount(pool, now, days).await?;
-    Ok(serde_json::json!({ "days": days, "hours": recounted.hours, "calls": recounted.calls }))
+    Ok(serde_json::to_value(
+        report::recount(pool, now, days).await?,
+    )?)
 }

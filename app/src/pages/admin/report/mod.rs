@@ -4,6 +4,7 @@
 mod charts;
 
 use leptos::prelude::*;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 use self::charts::{DaysChart, Heatmap, HoursChart};
 use super::{AdminTable, LoadFailed};
@@ -44,8 +45,8 @@ fn ReportBody(report: Report) -> impl IntoView {
         by_category,
         ..
     } = report;
-    let csv = csv_href(k, &days_rows(k, &days, totals));
     let rows = days_rows(k, &days, totals);
+    let csv = csv_href(k, &rows);
     view! {
         {match counted_at {
             Some(at) => view! { <p class="muted">{(k.counted_at)(&format_berlin(at))}</p> }.into_any(),
@@ -135,13 +136,8 @@ fn csv_href(k: &KpiTexts, rows: &[Vec<String>]) -> String {
         text.push_str(&line);
         text.push_str("\r\n");
     }
-    let mut href = String::from("data:text/csv;charset=utf-8,");
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            href.push(char::from(byte));
-        } else {
-            href.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    href
+    format!(
+        "data:text/csv;charset=utf-8,{}",
+        utf8_percent_encode(&text, NON_ALPHANUMERIC)
+    )
 }
