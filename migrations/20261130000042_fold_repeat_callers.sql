@@ -25,25 +25,25 @@ create index calls_open_number_idx on calls (caller_number, source, received_at)
 create index calls_fold_marked_idx on calls (caller_number)
     where folded_into is not null or repeats <> 1;
 
--- Folds again the calls of the given numbers (each with the source at the same place): the open
--- ones into runs, the others out of any; answers how many calls it changed. While it runs,
--- the setting `anrufe.refolding` tells the trigger below that these updates are the fold's own.
-create function refold_calls(numbers text[], sources text[]) returns integer
+-- Folds again the calls of the given numbers, from every source: the open ones into runs, the
+-- others out of any; answers how many calls it changed. While it runs, the setting
+-- `anrufe.refolding` tells the trigger below that these updates are the fold's own. The
+-- numbers are matched with `= any`, never joined: a join with a few numbers estimated where a
+-- large update brought 920 000 became a nested loop that ran for many minutes.
+create function refold_calls(numbers text[]) returns integer
 language plpgsql as $$
 declare
     changed integer;
 begin
     perform set_config('anrufe.refolding', 'on', true);
-    with keys as (
-        select distinct k.n, k.s from unnest(numbers, sources) as k(n, s) where k.n is not null
-    ),
-    open_calls as (
+    with open_calls as (
         select c.id, c.caller_number, c.source, c.received_at,
                c.received_at - lag(c.received_at) over (
                    partition by c.caller_number, c.source order by c.received_at, c.id
                ) as gap
-          from calls c join keys on c.caller_number = keys.n and c.source = keys.s
-         where c.status <> 'DONE' and c.restricted_at is null
+          from calls c
+         where c.caller_number = any(numbers)
+           and c.status <> 'DONE' and c.restricted_at is null
            and c.received_at >= call_retention_cutoff()
     ),
     starts as (
@@ -62,8 +62,7 @@ begin
     ),
     unfolded as (
         update calls c set folded_into = null, repeats = 1
-          from keys
-         where c.caller_number = keys.n and c.source = keys.s
+         where c.caller_number = any(numbers)
            and (c.folded_into is not null or c.repeats <> 1)
            and not (c.status <> 'DONE' and c.restricted_at is null
                     and c.received_at >= call_retention_cutoff())
@@ -91,26 +90,25 @@ $$;
 create function calls_refold() returns trigger language plpgsql as $$
 declare
     numbers text[];
-    sources text[];
 begin
     if current_setting('anrufe.refolding', true) = 'on' then
         return null;
     end if;
     if tg_op = 'INSERT' then
-        select array_agg(caller_number), array_agg(source) into numbers, sources
+        select array_agg(distinct caller_number) into numbers
           from new_calls where caller_number is not null;
     elsif tg_op = 'DELETE' then
-        select array_agg(caller_number), array_agg(source) into numbers, sources
+        select array_agg(distinct caller_number) into numbers
           from old_calls where caller_number is not null;
     else
-        select array_agg(k.caller_number), array_agg(k.source) into numbers, sources
-          from (select caller_number, source from old_calls
+        select array_agg(k.caller_number) into numbers
+          from (select caller_number from old_calls
                 union
-                select caller_number, source from new_calls) k
+                select caller_number from new_calls) k
          where k.caller_number is not null;
     end if;
     if numbers is not null then
-        perform refold_calls(numbers, sources);
+        perform refold_calls(numbers);
     end if;
     return null;
 end
@@ -124,6 +122,5 @@ create trigger calls_refold_update after update on calls
 create trigger calls_refold_delete after delete on calls
     referencing old table as old_calls for each statement execute function calls_refold();
 
-select refold_calls(array_agg(caller_number), array_agg(source))
-  from (select distinct caller_number, source from calls
-         where status <> 'DONE' and caller_number is not null) k;
+select refold_calls(array_agg(distinct caller_number))
+  from calls where status <> 'DONE' and caller_number is not null;

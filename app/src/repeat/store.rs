@@ -59,10 +59,10 @@ pub async fn save(
     .fetch_one(&mut *tx)
     .await?;
     let refolded = sqlx::query_scalar!(
-        r#"select refold_calls(array_agg(caller_number), array_agg(source)) as "refolded!"
-             from (select distinct caller_number, source from calls
-                    where caller_number is not null
-                      and (status <> 'DONE' or folded_into is not null or repeats <> 1)) k"#
+        r#"select refold_calls(array_agg(distinct caller_number)) as "refolded!"
+             from calls
+            where caller_number is not null
+              and (status <> 'DONE' or folded_into is not null or repeats <> 1)"#
     )
     .fetch_one(&mut *tx)
     .await?;
