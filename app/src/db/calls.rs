@@ -158,7 +158,10 @@ pub async fn list(
     }
     push_order(&mut sql, query.sort, backwards);
     sql.push(" limit ").push_bind((page_size + 1) as i64);
-    let mut rows: Vec<ItemRow> = sql.build_query_as().fetch_all(pool).await?;
+    // The page and the total on two connections at once: a request takes as long as the
+    // slower of the two, not their sum.
+    let (mut rows, total): (Vec<ItemRow>, Total) =
+        tokio::try_join!(sql.build_query_as().fetch_all(pool), count(pool, &filters))?;
 
     let more = rows.len() > page_size;
     rows.truncate(page_size);
@@ -179,7 +182,6 @@ pub async fn list(
         PageAt::Before(_) => (first.filter(|_| more), last),
         PageAt::Last => (first.filter(|_| more), None),
     };
-    let total = count(pool, &filters).await?;
     Ok(CallPage {
         items,
         total,
@@ -275,9 +277,10 @@ pub fn cursor_of(call: &StoredCall) -> Cursor {
 }
 
 /// Counts exactly up to [`Total::EXACT_LIMIT`]; beyond that the planner's estimate is close
-/// enough for „about 120 000“. The estimate comes first and is instant: when it is far above
-/// the limit, the capped count (which must find 10 001 matches, costly for a broad search over
-/// a million calls) is skipped.
+/// enough for „about 12 000“. The estimate comes first and is instant: when it is well above
+/// the limit, the capped count is skipped. The capped count finds at most 1 001 matches, as
+/// many as a selective search's page reads anyway; finding 10 001 (the limit before) took
+/// 150 ms for a number's first five digits at 1 M calls, against 2.5 ms for its page.
 async fn count(pool: &PgPool, filters: &Filters<'_>) -> sqlx::Result<Total> {
     /// How far above the limit an estimate must be to be trusted without counting.
     const TRUSTED_ABOVE: i64 = 3 * Total::EXACT_LIMIT;

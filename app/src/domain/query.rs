@@ -217,7 +217,7 @@ pub struct Total {
 }
 
 impl Total {
-    pub const EXACT_LIMIT: i64 = 10_000;
+    pub const EXACT_LIMIT: i64 = 1_000;
 }
 
 /// One page of calls with the positions of its neighbours (`None`: there is no such page).

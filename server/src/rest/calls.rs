@@ -68,7 +68,7 @@ pub struct ListParams {
 #[derive(Serialize, ToSchema)]
 pub struct CallList {
     pub items: Vec<CallListItem>,
-    /// How many calls match; exact up to 10 000, above that an estimate.
+    /// How many calls match; exact up to 1 000, above that an estimate.
     pub total: i64,
     pub total_exact: bool,
     /// The token of this page.
