@@ -141,8 +141,12 @@ async fn scenarios(pool: &PgPool) -> anyhow::Result<Vec<Scenario>> {
     )
     .fetch_one(pool)
     .await?;
-    // The national form a person would type: +49 30 1234567 → 0301234.
-    let fragment: String = format!("0{}", &number[3..]).chars().take(7).collect();
+    // The national form a person would type: +49 30 1234567 → 0301234; its first five digits
+    // match a few thousand numbers at 1 M, its last three one in a thousand.
+    let national = format!("0{}", &number[3..]);
+    let fragment: String = national.chars().take(7).collect();
+    let area: String = national.chars().take(5).collect();
+    let last = &number[number.len() - 3..];
     let search = |name, text: &str| Scenario {
         name,
         params: format!(
@@ -182,6 +186,8 @@ async fn scenarios(pool: &PgPool) -> anyhow::Result<Vec<Scenario>> {
             at: PageAt::Last,
         },
         search("search: number fragment", &fragment),
+        search("search: number, first 5 digits", &area),
+        search("search: number, last 3 digits", last),
         search("search: name fragment „müll“", "müll"),
         search("search: concern keyword „Rezept“", "Rezept"),
     ])
