@@ -144,7 +144,17 @@ pub async fn commit_batch(
 ) -> sqlx::Result<BatchCounts> {
     let mut attempt = 1;
     loop {
-        match try_commit(pool, key, file_name, identity, position, batch).await {
+        let tried = async {
+            let mut tx = pool.begin().await?;
+            let counts = store_events(&mut tx, key, &batch.calls).await?;
+            insert_dead_letters(&mut tx, file_name, &batch.dead_letters).await?;
+            save_offset(&mut tx, file_name, identity, position).await?;
+            notify(&mut tx, counts).await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(counts)
+        }
+        .await;
+        match tried {
             Err(error) if attempt < ATTEMPTS && is_deadlock(&error) => {
                 tracing::warn!(
                     file_name,
@@ -165,17 +175,13 @@ fn is_deadlock(error: &sqlx::Error) -> bool {
         .is_some_and(|code| code == "40P01")
 }
 
-async fn try_commit(
-    pool: &PgPool,
-    key: &ErasureKey,
+/// Where the next batch of `file_name` starts.
+async fn save_offset(
+    tx: &mut PgConnection,
     file_name: &str,
     identity: &FileIdentity,
     position: Position,
-    batch: &Batch,
-) -> sqlx::Result<BatchCounts> {
-    let mut tx = pool.begin().await?;
-    let counts = store_events(&mut tx, key, &batch.calls).await?;
-    insert_dead_letters(&mut tx, file_name, &batch.dead_letters).await?;
+) -> sqlx::Result<()> {
     sqlx::query!(
         "insert into import_offsets
              (file_name, device, inode, fingerprint, fingerprint_len, byte_offset, line_number)
@@ -192,11 +198,9 @@ async fn try_commit(
         position.byte_offset,
         position.line_number,
     )
-    .execute(&mut *tx)
+    .execute(tx)
     .await?;
-    notify(&mut tx, counts).await?;
-    tx.commit().await?;
-    Ok(counts)
+    Ok(())
 }
 
 /// Queues the one notification of a transaction that changed calls; PostgreSQL delivers it
