@@ -61,16 +61,7 @@ async fn main() -> anyhow::Result<()> {
                 millis.push(started.elapsed().as_secs_f64() * 1e3);
             }
         }
-        let at = figures(millis);
-        let verdict = if at.p95 <= TARGET_MS {
-            "within"
-        } else {
-            "OVER"
-        };
-        println!(
-            "{label:<32} {:>9.2} {:>9.2}   {verdict} the {TARGET_MS} ms target",
-            at.p50, at.p95
-        );
+        print_against_target(label, millis);
     }
     let at = figures(naive(&pool).await?);
     println!(
@@ -92,16 +83,7 @@ async fn main() -> anyhow::Result<()> {
             millis.push(started.elapsed().as_secs_f64() * 1e3);
         }
     }
-    let at = figures(millis);
-    let verdict = if at.p95 <= TARGET_MS {
-        "within"
-    } else {
-        "OVER"
-    };
-    println!(
-        "{:<32} {:>9.2} {:>9.2}   {verdict} the {TARGET_MS} ms target",
-        "evaluation, 30 days", at.p50, at.p95
-    );
+    print_against_target("evaluation, 30 days", millis);
     let at = figures(naive_report(&pool).await?);
     println!(
         "{:<32} {:>9.2} {:>9.2}",
@@ -183,4 +165,18 @@ async fn naive_report(pool: &PgPool) -> anyhow::Result<Vec<f64>> {
         millis.push(started.elapsed().as_secs_f64() * 1e3);
     }
     Ok(millis)
+}
+
+/// One line: p50 and p95 of `millis`, and whether the p95 is within the target.
+fn print_against_target(label: &str, millis: Vec<f64>) {
+    let at = figures(millis);
+    let verdict = if at.p95 <= TARGET_MS {
+        "within"
+    } else {
+        "OVER"
+    };
+    println!(
+        "{label:<32} {:>9.2} {:>9.2}   {verdict} the {TARGET_MS} ms target",
+        at.p50, at.p95
+    );
 }
