@@ -70,6 +70,9 @@ test('a line appended to the import file appears in the open page without reload
   delays.sort((a, b) => a - b);
   const at = (q: number) => Math.round(delays[Math.ceil(q * delays.length) - 1]);
   console.log(`append → visible in the browser over ${delays.length} lines: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms`);
+  // A later change (here a call from an hour ago, which sorts below) keeps the new call's mark.
+  appendCall({ received_at: new Date(Date.now() - 3_600_000).toISOString(), caller_name: 'Nachgereicht', caller_number: '030 5550999', topic: 'Nachtrag' });
+  await expect(page.locator('table.calls tbody')).toContainText('Nachgereicht');
   // The newest call comes first after the pinned red flags (of the demo data).
   const newest = page.locator('table.calls tbody tr:not(.pinned)').first();
   await expect(newest).toHaveClass(/fresh/);

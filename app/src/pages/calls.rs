@@ -158,7 +158,8 @@ fn pinned_first(pinned: Vec<CallListItem>, items: Vec<CallListItem>) -> Vec<Call
     pinned.into_iter().chain(rest).collect()
 }
 
-/// Keeps the desk's rows in step with the list and marks calls that arrived live.
+/// Keeps the desk's rows in step with the list and marks calls that arrived live, until the
+/// view changes.
 fn track_rows(desk: Desk, query: Memo<CallQuery>, rows: Signal<Option<Vec<CallListItem>>>) {
     Effect::new(move |previous: Option<CallQuery>| {
         let current = query.get();
@@ -167,11 +168,14 @@ fn track_rows(desk: Desk, query: Memo<CallQuery>, rows: Signal<Option<Vec<CallLi
                 .rows
                 .with_untracked(|rows| rows.iter().map(|c| c.id).collect());
             let same_view = previous.as_ref() == Some(&current) && !before.is_empty();
+            // New since the last refresh, or marked before and still shown: a later change
+            // (another call, an escalation) must not take a new call's mark away.
             let fresh = if same_view {
+                let marked = desk.fresh.get_untracked();
                 items
                     .iter()
                     .map(|c| c.id)
-                    .filter(|id| !before.contains(id))
+                    .filter(|id| !before.contains(id) || marked.contains(id))
                     .collect()
             } else {
                 HashSet::new()
