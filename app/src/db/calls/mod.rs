@@ -12,10 +12,14 @@ use crate::{
     at_rest::{SealError, open_date},
     domain::{
         CallPage, CallQuery, CallSort, CallStatus, Cursor, MaskingPolicy, PageAt, PhoneNumber,
-        Priority, Role, SearchField, SearchTerm, StoredCall, Total, limits,
+        Priority, Role, StoredCall, Total, limits,
     },
     repeat::store::Folding,
 };
+
+mod filters;
+
+use filters::{Filters, HIDDEN_FROM_AGENTS};
 
 /// Whether a reader sees restricted calls (Sperrvermerk) and calls of sources the source policy
 /// does not let agents look up: admins do (restricted ones greyed); agents never do, in no list,
@@ -35,10 +39,6 @@ impl Restricted {
         }
     }
 }
-
-/// The calls agents do not see: restricted ones, and those of sources the active source policy
-/// does not allow them to look up (`policy_sources`, kept by `compliance::store::publish`).
-const HIDDEN_FROM_AGENTS: &str = " and c.restricted_at is null and c.source in (select source from policy_sources where agents_see)";
 
 /// How many calls one page shows unless the caller asks for another size.
 pub const PAGE_SIZE: usize = 50;
@@ -317,116 +317,6 @@ async fn count(pool: &PgPool, filters: &Filters<'_>) -> sqlx::Result<Total> {
     })
 }
 
-/// The `where` conditions of one request: its query, with the search narrowed to the fields
-/// the viewer may search.
-struct Filters<'a> {
-    query: &'a CallQuery,
-    search: Option<(SearchTerm, Vec<SearchField>)>,
-    restricted: Restricted,
-    folding: Folding,
-    now: DateTime<Utc>,
-}
-
-impl<'a> Filters<'a> {
-    fn new(query: &'a CallQuery, reader: Reader<'_>, now: DateTime<Utc>) -> Self {
-        let search = query
-            .search
-            .as_deref()
-            .and_then(SearchTerm::parse)
-            .map(|term| {
-                let fields = term.fields(reader.policy);
-                (term, fields)
-            });
-        Self {
-            query,
-            search,
-            restricted: reader.restricted,
-            folding: reader.folding,
-            now,
-        }
-    }
-
-    fn searched(&self) -> Vec<SearchField> {
-        self.search
-            .as_ref()
-            .map(|(_, fields)| fields.clone())
-            .unwrap_or_default()
-    }
-
-    fn push(&self, sql: &mut QueryBuilder<'_, Postgres>) {
-        let query = self.query;
-        if self.restricted == Restricted::Hidden {
-            sql.push(HIDDEN_FROM_AGENTS);
-        }
-        if self.folding == Folding::Runs {
-            sql.push(" and c.folded_into is null");
-        }
-        if !query.statuses.is_empty() {
-            let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();
-            sql.push(" and c.status = any(")
-                .push_bind(statuses)
-                .push("::text[]::call_state[])");
-        }
-        if let Some((start, end)) = query.range.map(|range| range.bounds(self.now)) {
-            if let Some(start) = start {
-                sql.push(" and c.received_at >= ").push_bind(start);
-            }
-            if let Some(end) = end {
-                sql.push(" and c.received_at < ").push_bind(end);
-            }
-        }
-        if let Some(assignee) = query.assignee {
-            sql.push(" and c.assignee_id = ").push_bind(assignee);
-        }
-        if let Some((term, fields)) = &self.search {
-            push_search(sql, term, fields);
-        }
-    }
-}
-
-/// `and (…)`: the term in any of `fields`; with no field, nothing matches.
-fn push_search(sql: &mut QueryBuilder<'_, Postgres>, term: &SearchTerm, fields: &[SearchField]) {
-    sql.push(" and (false");
-    for field in fields {
-        match (term, field) {
-            (SearchTerm::Number { fragments }, SearchField::Number) => {
-                for fragment in fragments {
-                    sql.push(" or c.caller_number like ")
-                        .push_bind(format!("%{fragment}%"));
-                }
-            }
-            (SearchTerm::Text(text), SearchField::Name) => {
-                sql.push(" or c.caller_name ilike ")
-                    .push_bind(format!("%{}%", escape_like(text)));
-            }
-            (SearchTerm::Text(text), SearchField::Concern) => {
-                sql.push(" or c.topic_tsv @@ websearch_to_tsquery('german', ")
-                    .push_bind(text.clone())
-                    .push(")");
-            }
-            (SearchTerm::Text(text), SearchField::Notes) => {
-                sql.push(" or c.notes_tsv @@ websearch_to_tsquery('german', ")
-                    .push_bind(text.clone())
-                    .push(")");
-            }
-            _ => {}
-        }
-    }
-    sql.push(")");
-}
-
-/// Makes `%`, `_` and `\` in typed text match themselves in a LIKE pattern.
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
-}
-
 /// The sort key columns of an order, and whether it runs descending.
 fn key(sort: CallSort) -> (&'static str, bool) {
     match sort {
@@ -464,14 +354,4 @@ fn push_order(sql: &mut QueryBuilder<'_, Postgres>, sort: CallSort, reversed: bo
         .map(|column| format!("{column}{direction}"))
         .collect();
     sql.push(ordered.join(", "));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_like;
-
-    #[test]
-    fn like_metacharacters_in_typed_text_match_literally() {
-        assert_eq!(escape_like(r"50%_a\b"), r"50\%\_a\\b");
-    }
 }
