@@ -15,26 +15,22 @@
 
 use std::{
     io::Write,
-    process::{Child, Command},
     time::{Duration, Instant},
 };
 
 use anyhow::Context;
 use app::{
-    audit::Actor,
-    auth::{
-        SessionSettings,
-        accounts::{self, NewLogin, NewUser},
-        sessions, tokens,
-    },
-    domain::{CallQuery, CallStatus, MaskingPolicy, PageAt, Role, TimeRange, TokenScope},
+    auth::{SessionSettings, sessions},
+    domain::{CallQuery, CallStatus, MaskingPolicy, PageAt, TimeRange},
 };
 use chrono::{Days, Utc};
 use futures_util::StreamExt;
+use served::{Login, ServerProcess};
 use sqlx::PgPool;
 use support::{Figures, figures};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
+mod served;
 mod support;
 
 const DATABASE: &str = "anrufe_bench_dashboard";
@@ -369,16 +365,17 @@ async fn live_connections(app: &ServerProcess, pool: &PgPool) -> anyhow::Result<
     let per_user = server::live::CONNECTIONS_PER_USER;
     let mut colleagues = Vec::new();
     for n in 1..=LIVE_CLIENTS.div_ceil(per_user) {
-        colleagues.push(Login::create(pool, n).await?);
+        let login = Login::create(pool, n).await?;
+        colleagues.push(session_cookie(pool, login.user_id).await?);
     }
     let before = app.memory_mb("VmRSS:");
     let mut clients = Vec::with_capacity(LIVE_CLIENTS);
     for client in 0..LIVE_CLIENTS {
-        let login = &colleagues[client / per_user];
+        let cookie = &colleagues[client / per_user];
         let mut request = url.as_str().into_client_request()?;
         request
             .headers_mut()
-            .insert(http::header::COOKIE, login.cookie.parse()?);
+            .insert(http::header::COOKIE, cookie.parse()?);
         let (socket, _) = tokio_tungstenite::connect_async(request).await?;
         clients.push(socket);
     }
@@ -410,98 +407,12 @@ async fn live_connections(app: &ServerProcess, pool: &PgPool) -> anyhow::Result<
     Ok(())
 }
 
-/// An admin's API token and browser session, as the dashboard and integrations use them.
-struct Login {
-    token: String,
-    cookie: String,
-}
-
-impl Login {
-    /// The login of the `n`th bench user.
-    async fn create(pool: &PgPool, n: usize) -> anyhow::Result<Self> {
-        let email = format!("bench-{n}@praxis.example");
-        let new = NewUser {
-            email: &email,
-            name: "Bench",
-            role: Role::Admin,
-            login: NewLogin::Provider,
-        };
-        let id = accounts::add_user(pool, Actor::System, new).await?;
-        let request = tokens::TokenRequest {
-            user_id: id,
-            scope: TokenScope::Api,
-            name: "bench",
-        };
-        let token = tokens::create(pool, Actor::User(id), request).await?.secret;
-        let settings = SessionSettings::default();
-        let mut conn = pool.acquire().await?;
-        let session = sessions::create(&mut conn, id, "bench", settings.policy).await?;
-        Ok(Self {
-            token,
-            cookie: format!("{}={session}", settings.cookie_name()),
-        })
-    }
-}
-
-/// The `server` binary, built with the bench's profile, serving one database on a free local
-/// port; killed when dropped.
-struct ServerProcess {
-    child: Child,
-    base: String,
-}
-
-impl ServerProcess {
-    async fn start(database_url: &str, keys_file: &std::path::Path) -> anyhow::Result<Self> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_server"))
-            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-            .env_remove("IMPORT_DIR")
-            .env_remove("DEMO_CALLS")
-            .env("DATABASE_URL", database_url)
-            .env("DATA_KEYS_FILE", keys_file)
-            .env("LEPTOS_OUTPUT_NAME", "anrufe")
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("RUST_LOG", "warn")
-            // The bench sends thousands of requests a minute on purpose.
-            .env("API_REQUESTS_PER_MINUTE", "1000000")
-            .spawn()
-            .context("could not start the server binary")?;
-        let server = Self {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        };
-        let client = reqwest::Client::new();
-        for _ in 0..300 {
-            if client.get(&server.base).send().await.is_ok() {
-                return Ok(server);
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        anyhow::bail!("the server did not answer at {} within 30 s", server.base)
-    }
-
-    /// A memory figure of the server process from `/proc/<pid>/status`, in MB.
-    fn memory_mb(&self, field: &str) -> f64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .ok()
-            .and_then(|status| {
-                status
-                    .lines()
-                    .find_map(|l| l.strip_prefix(field))
-                    .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<f64>().ok())
-            })
-            .map_or(0.0, |kb| kb / 1024.0)
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        // The process may have exited already; then there is nothing to stop.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A browser session of a bench admin, as the `Cookie` header the dashboard sends.
+async fn session_cookie(pool: &PgPool, user_id: i64) -> anyhow::Result<String> {
+    let settings = SessionSettings::default();
+    let mut conn = pool.acquire().await?;
+    let session = sessions::create(&mut conn, user_id, "bench", settings.policy).await?;
+    Ok(format!("{}={session}", settings.cookie_name()))
 }
 
 /// Imports `calls` demo calls, spread evenly over the [`DAYS`] before today (each day's over
