@@ -81,7 +81,11 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
     let r = use_repeat_texts();
     let id = call.id;
     let urgent = call.priority == Priority::Urgent;
-    let done = call.status == CallStatus::Done;
+    // A status asked for shows at once, until the reload brings the row as the server has it.
+    let (version, own_status) = (call.version, call.status);
+    let asked = move || desk.asked_status(id, version);
+    let status = move || asked().unwrap_or(own_status);
+    let done = move || status() == CallStatus::Done;
     let now = chrono::Utc::now();
     let relative = |at| format_berlin_relative(at, now, t.today_at, t.yesterday_at);
     let name = match call.mask_of(PiiField::CallerName) {
@@ -135,7 +139,8 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
             class:focused=move || desk.focused.get() == Some(id)
             class:selected=selected
             class:restricted=call.restricted
-            data-status=call.status.as_str()
+            class:asked=move || asked().is_some()
+            data-status=move || status().as_str()
             data-id=id
             tabindex="-1"
             on:focus=move |_| desk.focused.set(Some(id))
@@ -176,13 +181,13 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
                 })}
             </td>
             <td>
-                <span class=format!("badge status-{}", call.status.as_str().to_lowercase())>
-                    {t.status(call.status)}
+                <span class=move || format!("badge status-{}", status().as_str().to_lowercase())>
+                    {move || t.status(status())}
                 </span>
                 {call.restricted.then(|| view! {
                     <span class="badge badge-restricted">{use_rights_texts().badge}</span>
                 })}
-                {(call.escalated && !done).then(|| view! {
+                {move || (call.escalated && !done()).then(|| view! {
                     <span class="badge badge-escalated">{e.escalated}</span>
                 })}
             </td>
@@ -194,7 +199,7 @@ fn CallRow(call: CallListItem, on_open: Callback<i64>) -> impl IntoView {
                 <button
                     type="button"
                     class="button-small"
-                    disabled=done || call.restricted
+                    disabled=move || done() || call.restricted
                     title=t.mark_done_hint
                     on:click=move |_| desk.set_status(&done_call, CallStatus::Done)
                 >

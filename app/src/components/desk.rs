@@ -1,8 +1,12 @@
 //! The state the calls page shares with its parts: selection, keyboard focus, the toast, and
-//! the actions that change calls. Every action reloads what is shown afterwards, so the table
-//! never shows a state the server does not have.
+//! the actions that change calls. A status asked for shows on its row at once, marked as
+//! pending; every action reloads what is shown afterwards, so the row then shows what the
+//! server has, and a refused change puts the row back.
 
-use std::{collections::HashSet, time::Duration};
+use std::{
+    collections::{HashMap, HashSet},
+    time::Duration,
+};
 
 use leptos::{prelude::*, task::spawn_local};
 
@@ -35,6 +39,11 @@ pub struct Desk {
     /// The id of an element of the drawer to focus once it is shown (`a`, `n` keys).
     pub pending_focus: RwSignal<Option<&'static str>>,
     pub toast: RwSignal<Option<Toast>>,
+    /// How many toasts were shown, to number them.
+    toasts_shown: StoredValue<u64>,
+    /// Statuses asked for whose row has not been reloaded yet: per call, the version it was
+    /// asked on and the status.
+    asked: RwSignal<HashMap<i64, (i32, CallStatus)>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -59,7 +68,43 @@ impl Desk {
             focused: RwSignal::new(None),
             pending_focus: RwSignal::new(None),
             toast: RwSignal::new(None),
+            toasts_shown: StoredValue::new(0),
+            asked: RwSignal::new(HashMap::new()),
         }
+    }
+
+    /// The status asked for on this version of a call, while the server has not answered.
+    pub fn asked_status(self, id: i64, version: i32) -> Option<CallStatus> {
+        self.asked.with(|asked| {
+            asked
+                .get(&id)
+                .filter(|(on, _)| *on == version)
+                .map(|(_, status)| *status)
+        })
+    }
+
+    /// Forgets what was asked of calls whose rows are now shown at another version or not at
+    /// all: the reload shows the answer.
+    pub fn forget_answered(self, rows: &[CallListItem]) {
+        self.asked.update(|asked| {
+            asked.retain(|id, (version, _)| {
+                rows.iter()
+                    .any(|call| call.id == *id && call.version == *version)
+            });
+        });
+    }
+
+    fn ask(self, call: &CallListItem, status: CallStatus) {
+        self.asked.update(|asked| {
+            asked.insert(call.id, (call.version, status));
+        });
+    }
+
+    fn refused(self, id: i64, error: &AppError) {
+        self.asked.update(|asked| {
+            asked.remove(&id);
+        });
+        self.fail(error);
     }
 
     pub fn refresh(self) {
@@ -77,10 +122,10 @@ impl Desk {
     }
 
     fn show(self, message: String, error: bool, undo: Option<Vec<StatusBefore>>) {
-        let serial = self
-            .toast
-            .with_untracked(|t| t.as_ref().map_or(0, |t| t.serial))
-            + 1;
+        // Counted on across toasts: a dismissed toast must not restart the count, or the timer
+        // of an earlier toast would take away a later one with the same number.
+        self.toasts_shown.update_value(|n| *n += 1);
+        let serial = self.toasts_shown.get_value();
         self.toast.set(Some(Toast {
             serial,
             message,
@@ -106,6 +151,7 @@ impl Desk {
         }
         let (id, version, before) = (call.id, call.version, call.status);
         let t = self.t;
+        self.ask(call, status);
         spawn_local(async move {
             match set_call_status(id, version, status, None).await {
                 Ok(updated) if updated.version == version => {
@@ -119,7 +165,7 @@ impl Desk {
                     };
                     self.notify((t.status_set)(t.status(status)), Some(vec![undo]));
                 }
-                Err(error) => self.fail(&error),
+                Err(error) => self.refused(id, &error),
             }
             self.refresh();
         });
@@ -127,6 +173,7 @@ impl Desk {
 
     fn close_repeats(self, call: &CallListItem) {
         let (id, version) = (call.id, call.version);
+        self.ask(call, CallStatus::Done);
         spawn_local(async move {
             match close_repeats(id, version).await {
                 Ok(done) => {
@@ -134,7 +181,7 @@ impl Desk {
                     let undo = (!done.closed.is_empty()).then_some(done.closed);
                     self.notify(message, undo);
                 }
-                Err(error) => self.fail(&error),
+                Err(error) => self.refused(id, &error),
             }
             self.refresh();
         });

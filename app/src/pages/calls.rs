@@ -181,6 +181,7 @@ fn track_rows(desk: Desk, query: Memo<CallQuery>, rows: Signal<Option<Vec<CallLi
                 HashSet::new()
             };
             desk.fresh.set(fresh);
+            desk.forget_answered(&items);
             desk.rows.set(items);
         }
         current
