@@ -50,7 +50,7 @@ async fn main() -> anyhow::Result<()> {
     );
     import_pool.close().await;
 
-    let copy_pool = fresh_database(&server, "anrufe_bench_copy").await?;
+    let copy_pool = plain_database(&server, "anrufe_bench_copy").await?;
     sqlx::query("create table raw_lines (line text not null)")
         .execute(&copy_pool)
         .await?;
@@ -91,7 +91,24 @@ fn write_lines(dir: &Path, lines: usize) -> anyhow::Result<u64> {
     Ok(bytes)
 }
 
+/// A migrated database `name`, with a pool on it as the runtime role.
 async fn fresh_database(server: &str, name: &str) -> anyhow::Result<PgPool> {
+    let url = empty_database(server, name).await?;
+    app::db::migrate(&url).await?;
+    // The importer runs as the runtime role, as in production.
+    let url = format!("{url}?options=-c%20role%3D{}", app::db::RUNTIME_ROLE);
+    Ok(app::db::connect(&url, 4, app::domain::Retention::MAX).await?)
+}
+
+/// An empty database `name` for the COPY reference, with a pool on it as the server's user
+/// (the runtime role may not create tables).
+async fn plain_database(server: &str, name: &str) -> anyhow::Result<PgPool> {
+    let url = empty_database(server, name).await?;
+    Ok(PgPool::connect(&url).await?)
+}
+
+/// Creates database `name` on `server` anew; its URL as the server's user.
+async fn empty_database(server: &str, name: &str) -> anyhow::Result<String> {
     let mut admin = PgConnection::connect(server).await?;
     sqlx::query(&format!("drop database if exists {name} with (force)"))
         .execute(&mut admin)
@@ -99,14 +116,10 @@ async fn fresh_database(server: &str, name: &str) -> anyhow::Result<PgPool> {
     sqlx::query(&format!("create database {name}"))
         .execute(&mut admin)
         .await?;
-    let url = format!(
+    Ok(format!(
         "{}/{name}",
         server.rsplit_once('/').map_or(server, |(base, _)| base)
-    );
-    app::db::migrate(&url).await?;
-    // The importer runs as the runtime role, as in production.
-    let url = format!("{url}?options=-c%20role%3D{}", app::db::RUNTIME_ROLE);
-    Ok(app::db::connect(&url, 4, app::domain::Retention::MAX).await?)
+    ))
 }
 
 async fn drop_databases(server: &str) -> anyhow::Result<()> {
