@@ -17,7 +17,7 @@ use std::{collections::HashMap, io::Write, time::Instant};
 use anyhow::Context;
 use app::domain::CallStatus;
 use rand::{Rng, SeedableRng, seq::IndexedRandom};
-use served::{Login, ServerProcess};
+use served::{Login, RunKeys, ServerProcess};
 use sqlx::PgPool;
 use support::figures;
 
@@ -32,13 +32,8 @@ const STATUSES: [CallStatus; 3] = [CallStatus::New, CallStatus::InProgress, Call
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let keys_dir = tempfile::tempdir()?;
-    let keys_file = keys_dir.path().join("data-keys.json");
-    let keys = app::at_rest::Keyring::generate();
-    keys.write(&keys_file)?;
-    keys.install()?;
-    let server = std::env::var("DATABASE_URL")
-        .context("DATABASE_URL must name a server the bench may create databases on")?;
+    let keys = RunKeys::install()?;
+    let server = served::database_server()?;
     let (pool, url) = support::fresh_database(&server, DATABASE).await?;
     let start = fill(&pool).await?;
     let mut logins = Vec::with_capacity(CLIENTS);
@@ -50,7 +45,9 @@ async fn main() -> anyhow::Result<()> {
         .enumerate()
         .map(|(n, login)| (login.user_id, n))
         .collect();
-    let app = ServerProcess::start(&url, &keys_file).await?;
+    let app = ServerProcess::start(&url, &keys).await?;
+    app.settled(&support::database_url(&server, DATABASE))
+        .await?;
 
     let started = Instant::now();
     let clients = logins.into_iter().enumerate().map(|(n, login)| {

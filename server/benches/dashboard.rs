@@ -25,7 +25,7 @@ use app::{
 };
 use chrono::{Days, Utc};
 use futures_util::StreamExt;
-use served::{Login, ServerProcess};
+use served::{Login, RunKeys, ServerProcess};
 use sqlx::PgPool;
 use support::{Figures, figures};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -43,15 +43,8 @@ const LIVE_CLIENTS: usize = 500;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // The dates of birth are sealed as in production, under a key of this run, which the
-    // server binary reads from its file.
-    let keys_dir = tempfile::tempdir()?;
-    let keys_file = keys_dir.path().join("data-keys.json");
-    let keys = app::at_rest::Keyring::generate();
-    keys.write(&keys_file)?;
-    keys.install()?;
-    let server = std::env::var("DATABASE_URL")
-        .context("DATABASE_URL must name a server the bench may create databases on")?;
+    let keys = RunKeys::install()?;
+    let server = served::database_server()?;
     let sizes: Vec<usize> = std::env::var("BENCH_CALLS")
         .unwrap_or_else(|_| "100000,1000000".to_owned())
         .split(',')
@@ -66,7 +59,9 @@ async fn main() -> anyhow::Result<()> {
         let (pool, url) = support::fresh_database(&server, DATABASE).await?;
         fill(&pool, calls).await?;
         let login = Login::create(&pool, 0).await?;
-        let app = ServerProcess::start(&url, &keys_file).await?;
+        let app = ServerProcess::start(&url, &keys).await?;
+        app.settled(&support::database_url(&server, DATABASE))
+            .await?;
         let base = &app.base;
         println!(
             "\n{calls} calls (p50 / p95 in ms over {SAMPLES} requests; naive over {NAIVE_SAMPLES})"

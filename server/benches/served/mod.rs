@@ -1,6 +1,7 @@
 //! The `server` binary and its logins, for the benches that measure it through HTTP.
 
 use std::{
+    path::PathBuf,
     process::{Child, Command},
     time::Duration,
 };
@@ -14,7 +15,35 @@ use app::{
     },
     domain::{Role, TokenScope},
 };
-use sqlx::PgPool;
+use sqlx::{Connection, PgConnection, PgPool};
+
+/// The server named by `DATABASE_URL`, on which a bench creates its database.
+pub fn database_server() -> anyhow::Result<String> {
+    std::env::var("DATABASE_URL")
+        .context("DATABASE_URL must name a server the bench may create databases on")
+}
+
+/// The data keys of a run: dates of birth are sealed as in production, under a key of this
+/// run, installed in the bench's process and written to a file the server binary reads.
+pub struct RunKeys {
+    dir: tempfile::TempDir,
+}
+
+impl RunKeys {
+    pub fn install() -> anyhow::Result<Self> {
+        let keys = Self {
+            dir: tempfile::tempdir()?,
+        };
+        let keyring = app::at_rest::Keyring::generate();
+        keyring.write(&keys.file())?;
+        keyring.install()?;
+        Ok(keys)
+    }
+
+    fn file(&self) -> PathBuf {
+        self.dir.path().join("data-keys.json")
+    }
+}
 
 /// A bench admin and their API token, as integrations use it.
 pub struct Login {
@@ -51,7 +80,7 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    pub async fn start(database_url: &str, keys_file: &std::path::Path) -> anyhow::Result<Self> {
+    pub async fn start(database_url: &str, keys: &RunKeys) -> anyhow::Result<Self> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
@@ -60,7 +89,7 @@ impl ServerProcess {
             .env_remove("IMPORT_DIR")
             .env_remove("DEMO_CALLS")
             .env("DATABASE_URL", database_url)
-            .env("DATA_KEYS_FILE", keys_file)
+            .env("DATA_KEYS_FILE", keys.file())
             .env("LEPTOS_OUTPUT_NAME", "anrufe")
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
@@ -80,6 +109,30 @@ impl ServerProcess {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         anyhow::bail!("the server did not answer at {} within 30 s", server.base)
+    }
+
+    /// Waits until nothing else works on the bench's database: the jobs the server runs at its
+    /// start (the kpi recount, statistics after the purge) and autovacuum after the fill took
+    /// up to a minute and doubled the first figures of a run.
+    /// `superuser` is the database's URL as a user who sees every session's state.
+    pub async fn settled(&self, superuser: &str) -> anyhow::Result<()> {
+        let mut conn = PgConnection::connect(superuser).await?;
+        let mut quiet = 0;
+        for _ in 0..600 {
+            let busy: i64 = sqlx::query_scalar(
+                "select count(*) from pg_stat_activity
+                  where datname = current_database() and state = 'active'
+                    and pid <> pg_backend_pid()",
+            )
+            .fetch_one(&mut conn)
+            .await?;
+            quiet = if busy == 0 { quiet + 1 } else { 0 };
+            if quiet == 3 {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        anyhow::bail!("the bench's database was still busy after ten minutes")
     }
 
     /// A memory figure of the server process from `/proc/<pid>/status`, in MB.
