@@ -82,10 +82,18 @@ impl LiveHub {
         }
     }
 
-    /// Closes every live connection with [`CLOSE_RESTARTING`]; returns how many were open.
-    pub fn close_all(&self) -> usize {
+    /// Closes every live connection with [`CLOSE_RESTARTING`] and waits, at most `within`,
+    /// until each has sent its close frame; returns how many were open. Without the wait the
+    /// process could end before a connection's task had sent its frame, and the browser saw a
+    /// dropped connection instead of "restarting".
+    pub async fn close_all(&self, within: Duration) -> usize {
+        let open = self.clients();
         self.closing.send_replace(true);
-        self.clients()
+        let deadline = tokio::time::Instant::now() + within;
+        while self.clients() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        open
     }
 
     /// Whether the listener receives PostgreSQL's notifications right now.

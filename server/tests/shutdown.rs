@@ -45,8 +45,10 @@ async fn on_sigterm_the_server_drains_closes_live_connections_and_exits(pool: Pg
         .await
         .expect("a live connection");
 
-    server.terminate();
+    // Taken before the signal is sent: the grace period cannot start earlier, however late this
+    // process runs again after sending it.
     let signalled = Instant::now();
+    server.terminate();
 
     // Draining: not ready, still serving, no new live connections.
     let mut draining = None;

@@ -33,6 +33,9 @@ impl Draining {
     }
 }
 
+/// How long the live connections get to send their close frames before the server stops.
+const CLOSING_TIME: Duration = Duration::from_secs(2);
+
 /// Resolves when the server should stop accepting: at once after SIGINT, `grace` after SIGTERM
 /// (draining meanwhile). Then closes the live connections.
 pub async fn signalled(draining: Draining, live: LiveHub, grace: Duration) {
@@ -46,7 +49,7 @@ pub async fn signalled(draining: Draining, live: LiveHub, grace: Duration) {
     } else {
         draining.begin();
     }
-    let closed = live.close_all();
+    let closed = live.close_all(CLOSING_TIME).await;
     tracing::info!(
         live_connections = closed,
         "stopping: finishing the requests in flight"
