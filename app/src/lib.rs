@@ -41,7 +41,7 @@ pub mod service;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    Lazy, StaticSegment,
     components::{ParentRoute, Route, Router, Routes},
 };
 
@@ -90,16 +90,16 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=pages::CallsPage />
                     <Route path=StaticSegment("login") view=pages::LoginPage />
                     <ParentRoute path=StaticSegment("admin") view=admin::AdminLayout>
-                        <Route path=StaticSegment("") view=admin::UsersView />
-                        <Route path=StaticSegment("sessions") view=admin::SessionsView />
-                        <Route path=StaticSegment("tokens") view=admin::TokensView />
-                        <Route path=StaticSegment("masking") view=admin::MaskingView />
-                        <Route path=StaticSegment("retention") view=admin::RetentionView />
-                        <Route path=StaticSegment("rules") view=admin::RulesView />
-                        <Route path=StaticSegment("report") view=admin::ReportView />
-                        <Route path=StaticSegment("compliance") view=admin::ComplianceView />
-                        <Route path=StaticSegment("llm") view=admin::LlmView />
-                        <Route path=StaticSegment("audit") view=admin::AuditView />
+                        <Route path=StaticSegment("") view={Lazy::<admin::UsersTab>::new()} />
+                        <Route path=StaticSegment("sessions") view={Lazy::<admin::SessionsTab>::new()} />
+                        <Route path=StaticSegment("tokens") view={Lazy::<admin::TokensTab>::new()} />
+                        <Route path=StaticSegment("masking") view={Lazy::<admin::MaskingTab>::new()} />
+                        <Route path=StaticSegment("retention") view={Lazy::<admin::RetentionTab>::new()} />
+                        <Route path=StaticSegment("rules") view={Lazy::<admin::RulesTab>::new()} />
+                        <Route path=StaticSegment("report") view={Lazy::<admin::ReportTab>::new()} />
+                        <Route path=StaticSegment("compliance") view={Lazy::<admin::ComplianceTab>::new()} />
+                        <Route path=StaticSegment("llm") view={Lazy::<admin::LlmTab>::new()} />
+                        <Route path=StaticSegment("audit") view={Lazy::<admin::AuditTab>::new()} />
                     </ParentRoute>
                 </Routes>
             </main>

@@ -13,6 +13,7 @@ mod report;
 mod retention;
 mod rules;
 mod sessions;
+mod tabs;
 mod tokens;
 mod users;
 
@@ -23,16 +24,21 @@ use leptos_router::{
     hooks::use_location,
 };
 
-pub use audit::AuditView;
-pub use compliance::ComplianceView;
-pub use llm::LlmView;
-pub use masking::MaskingView;
-pub use report::ReportView;
-pub use retention::RetentionView;
-pub use rules::RulesView;
-pub use sessions::SessionsView;
-pub use tokens::TokensView;
-pub use users::UsersView;
+use audit::AuditView;
+use compliance::ComplianceView;
+use llm::LlmView;
+use masking::MaskingView;
+use report::ReportView;
+use retention::RetentionView;
+use rules::RulesView;
+use sessions::SessionsView;
+use tokens::TokensView;
+use users::UsersView;
+
+pub use tabs::{
+    AuditTab, ComplianceTab, LlmTab, MaskingTab, ReportTab, RetentionTab, RulesTab, SessionsTab,
+    TokensTab, UsersTab,
+};
 
 use crate::{
     AppError,
