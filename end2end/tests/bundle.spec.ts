@@ -3,9 +3,10 @@ import { ADMIN, AGENT } from '../accounts';
 import { collectErrors } from '../console';
 
 // What a browser loads first, and how soon the page answers: the front desk's call list must
-// not fetch the admin area's code (its tabs are lazy routes, split into WASM chunks of their own
-// by `cargo leptos build --split`), and an admin tab must fetch its chunk and work, whether it is
-// the first page loaded or reached by a click. Prints the WASM bytes over the wire and the time
+// not fetch the drawer's or the admin area's code (the drawer is a lazy function, the admin tabs
+// are lazy routes, each split into WASM chunks of their own by `cargo leptos build --split`); a
+// call opened by its link and an admin tab must fetch their chunk and work, whether loaded first
+// or reached by a click. Prints the WASM bytes over the wire and the time
 // from the page's arrival to hydration (a fresh browser profile each time, so nothing comes from
 // cache), here and over a practice's DSL line (16 Mbit/s, 20 ms, as Chromium emulates it).
 
@@ -92,6 +93,27 @@ test('the call list loads only the main bundle and hydrates soon', async ({ brow
       `hydrated ${percentiles(loads.map((load) => load.hydratedAfter))}, over DSL ` +
       percentiles(overDsl.map((load) => load.hydratedAfter)),
   );
+});
+
+test('a call opened by its link fetches the drawer chunk, and the drawer works', async ({ browser }) => {
+  const context = await browser.newContext({ storageState: AGENT.state });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto('/');
+  const id = await page.locator('table.calls tbody tr').first().getAttribute('data-id');
+  await page.goto(`/?call=${id}`);
+  await page.locator('body[data-hydrated]').waitFor();
+  const drawer = page.getByRole('dialog');
+  await expect(drawer.getByRole('heading', { name: `Anruf ${id}` })).toBeVisible();
+  const fetched = await page.evaluate(() =>
+    performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname),
+  );
+  expect(fetched.filter((path) => path.includes('lazy_drawer'))).toHaveLength(1);
+  await drawer.getByRole('button', { name: 'Schließen (Esc)' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page).not.toHaveURL(/call=/);
+  expect(errors).toEqual([]);
+  await context.close();
 });
 
 test('an admin tab fetches its own chunk, loaded first or reached by a click', async ({ browser }) => {

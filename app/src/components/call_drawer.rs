@@ -31,9 +31,32 @@ pub struct Fresh(pub Memo<(u64, u64)>);
 pub const ASSIGN_SELECT_ID: &str = "drawer-assign";
 pub const NOTE_INPUT_ID: &str = "drawer-note";
 
+/// What the page hands the drawer; see [`CallDrawer`].
+pub struct DrawerProps {
+    pub id: i64,
+    pub users: Signal<Vec<UserSummary>>,
+    pub is_admin: Signal<bool>,
+    pub on_open: Callback<i64>,
+    pub on_close: Callback<()>,
+}
+
+/// The drawer, with its code in a WASM chunk of its own (`cargo leptos build --split`): the
+/// browser fetches it when the first call is opened, so the call list comes up without it.
+#[lazy]
+pub fn lazy_drawer(props: DrawerProps) -> AnyView {
+    let DrawerProps {
+        id,
+        users,
+        is_admin,
+        on_open,
+        on_close,
+    } = props;
+    view! { <CallDrawer id users is_admin on_open on_close /> }.into_any()
+}
+
 /// `users` are the choices of the assignee picker, loaded once by the page.
 #[component]
-pub fn CallDrawer(
+fn CallDrawer(
     id: i64,
     users: Signal<Vec<UserSummary>>,
     /// Whether the viewer is an admin, who may also export and erase the call.

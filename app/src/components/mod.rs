@@ -19,7 +19,7 @@ mod toast;
 pub use account::{AccountMenu, go_to};
 pub use alerts::EscalationBanner;
 pub use bulk_bar::BulkBar;
-pub use call_drawer::{ASSIGN_SELECT_ID, CallDrawer, NOTE_INPUT_ID};
+pub use call_drawer::{ASSIGN_SELECT_ID, DrawerProps, NOTE_INPUT_ID, lazy_drawer};
 pub use calls_table::CallsTable;
 pub use desk::Desk;
 pub use filter_bar::{FilterBar, SEARCH_INPUT_ID};

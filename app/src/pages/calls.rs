@@ -19,8 +19,8 @@ use crate::{
         users::assignable_users,
     },
     components::{
-        AccountMenu, BulkBar, CallDrawer, CallsTable, Desk, DeskTilesRow, EscalationBanner,
-        FilterBar, Pager, ToastArea, go_to, use_shortcuts,
+        AccountMenu, BulkBar, CallsTable, Desk, DeskTilesRow, DrawerProps, EscalationBanner,
+        FilterBar, Pager, ToastArea, go_to, lazy_drawer, use_shortcuts,
     },
     domain::{CallListItem, CallPage, CallQuery, PageAt, Role, SearchField, Total},
     i18n::{LanguageSwitch, Texts, use_texts},
@@ -106,6 +106,10 @@ pub fn CallsPage() -> impl IntoView {
     });
     let close = Callback::new(move |()| show_call(None));
     Effect::new(move |_| use_shortcuts(desk, open, close));
+    // The drawer is drawn in the browser only, once the page is hydrated: its code is a chunk
+    // fetched then, and a page that opens with `?call=` shows it a moment later.
+    let drawer_shown = RwSignal::new(false);
+    Effect::new(move |_| drawer_shown.set(true));
 
     view! {
         <header class="page-header">
@@ -134,7 +138,15 @@ pub fn CallsPage() -> impl IntoView {
                 view! { <Pager query=query.get_untracked() page /> }
             })}
         </Transition>
-        {move || open_call.get().map(|id| view! { <CallDrawer id users is_admin on_open=open on_close=close /> })}
+        <Suspense>
+            {move || drawer_shown.get().then(|| open_call.get()).flatten().map(|id| Suspend::new(lazy_drawer(DrawerProps {
+                id,
+                users,
+                is_admin,
+                on_open: open,
+                on_close: close,
+            })))}
+        </Suspense>
         <ToastArea />
     }
 }
