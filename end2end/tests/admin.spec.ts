@@ -56,7 +56,9 @@ test.describe('as the admin', () => {
     await expect(page.getByText('Verbindung mit dem Praxis-Konto für 24 Stunden erlaubt.')).toBeVisible();
     await expect(adminRow).toContainText('Praxis-Konto erlaubt bis');
 
+    // A tab's code is fetched when it is opened; until then the last tab stays on the page.
     await page.getByRole('link', { name: 'API-Tokens' }).click();
+    await expect(page.getByRole('heading', { name: 'API-Tokens', level: 2 })).toBeVisible();
     await page.getByLabel('Name').fill('Praxissoftware E2E');
     // A token acts as its maker or a service account (the demo has none), never as a colleague.
     const actsAs = page.getByLabel('Handelt als');
@@ -76,6 +78,7 @@ test.describe('as the admin', () => {
     await expect(tokenRow).toContainText('widerrufen');
 
     await page.getByRole('link', { name: 'Audit-Protokoll' }).click();
+    await expect(page.getByRole('heading', { name: 'Audit-Protokoll', level: 2 })).toBeVisible();
     await page.getByLabel('Aktion').selectOption({ label: 'Token widerrufen' });
     await page.getByRole('button', { name: 'Anwenden' }).click();
     await expect(page).toHaveURL(/action=token_revoked/);
