@@ -185,32 +185,29 @@ async fn lock_waits(
 /// number a statement wrote, and ten million at once would need gigabytes.
 async fn fill(admin: &mut PgConnection, young: usize, old: usize) -> anyhow::Result<()> {
     let started = Instant::now();
-    for (kind, count, name, number, topic, span) in [
+    // Each kind's calls spread evenly over `span`, the newest `age` old.
+    for (kind, count, name, number, topic, age, span) in [
         (
             "young",
             young,
             "Anna Beispiel",
             "+4930",
             "Rezept",
-            "now() - (n::float / {count}) * interval '25 days'",
+            "0 days",
+            "25 days",
         ),
         (
-            "old",
-            old,
-            "Otto Alt",
-            "+4989",
-            "Termin",
-            "now() - interval '31 days' - (n::float / {count}) * interval '1 day'",
+            "old", old, "Otto Alt", "+4989", "Termin", "31 days", "1 day",
         ),
     ] {
-        let received_at = span.replace("{count}", &count.to_string());
         for first in (1..=count).step_by(FILL_BATCH) {
             let last = (first + FILL_BATCH - 1).min(count);
             sqlx::raw_sql(&format!(
                 "insert into calls (event_id, received_at, caller_name, caller_number, topic,
                                     status, raw_payload, content_hash)
-                 select '{kind}-' || n, {received_at}, '{name}', '{number}' || (1000000 + n),
-                        '{topic}', case when n % 3 = 0 then 'DONE' else 'NEW' end::call_state,
+                 select '{kind}-' || n,
+                        now() - interval '{age}' - (n::float / {count}) * interval '{span}',
+                        '{name}', '{number}' || (1000000 + n), '{topic}', case when n % 3 = 0 then 'DONE' else 'NEW' end::call_state,
                         '{{}}', '\\x00'
                  from generate_series({first}, {last}) n"
             ))

@@ -139,7 +139,7 @@ pub fn CallsPage() -> impl IntoView {
             })}
         </Transition>
         <Suspense>
-            {move || drawer_shown.get().then(|| open_call.get()).flatten().map(|id| Suspend::new(lazy_drawer(DrawerProps {
+            {move || open_call.get().filter(|_| drawer_shown.get()).map(|id| Suspend::new(lazy_drawer(DrawerProps {
                 id,
                 users,
                 is_admin,

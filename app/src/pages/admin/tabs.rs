@@ -3,7 +3,8 @@
 //! an admin opens the tab: the front desk's first load carries none of the admin area.
 //!
 //! A tab loads its data when its view runs, once its chunk is there; on a page load the server
-//! has rendered both already, and hydration waits for the chunk (`hydrate_lazy`).
+//! has rendered both already, and hydration waits for the chunk (`frontend`'s
+//! `hydrate_from_async`).
 
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
