@@ -202,6 +202,7 @@ async fn fill(admin: &mut PgConnection, young: usize, old: usize) -> anyhow::Res
     ] {
         for first in (1..=count).step_by(FILL_BATCH) {
             let last = (first + FILL_BATCH - 1).min(count);
+            let batch = Instant::now();
             sqlx::raw_sql(&format!(
                 "insert into calls (event_id, received_at, caller_name, caller_number, topic,
                                     status, raw_payload, content_hash)
@@ -216,6 +217,12 @@ async fn fill(admin: &mut PgConnection, young: usize, old: usize) -> anyhow::Res
             // As autovacuum would: the fold's trigger finds its numbers by index only when
             // the planner knows the table has grown.
             sqlx::query("analyze calls").execute(&mut *admin).await?;
+            // How inserting slows as the table and its indexes grow.
+            eprintln!(
+                "{last} {kind} calls: the last {} at {:.0} calls/s",
+                last + 1 - first,
+                (last + 1 - first) as f64 / batch.elapsed().as_secs_f64()
+            );
         }
     }
     sqlx::raw_sql(
