@@ -3,7 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 // What the front desk feels, measured in the browser and printed: how soon a search shows its
 // rows after Enter, how soon „Erledigt“ shows on its row, and how soon the server confirms it.
 // The figures are those of the server under test (scripts/test: the demo practice; README,
-// "Speed", for running this file against the bench's million calls). The test fails only when
+// "Benchmarks", for running this file against a million calls). The test fails only when
 // the page does not do what is measured, or takes far longer than the goals (100 ms for a
 // search, the same frame for „Erledigt“, 50 ms for its confirmation), which a slow CI machine
 // must not trip over.
