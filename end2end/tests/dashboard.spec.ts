@@ -12,6 +12,10 @@ const rows = (page: Page) => page.locator('table.calls tbody tr');
 
 test('search, quick filters and sorting narrow the table and live in the URL', async ({ page }) => {
   await openDashboard(page);
+  const firstRow = await rows(page).first().getAttribute('data-id');
+  await page.getByRole('link', { name: 'Weiter ›' }).click();
+  await expect(rows(page).first()).not.toHaveAttribute('data-id', firstRow ?? '');
+  await expect(page.locator('table.calls tbody tr.fresh')).toHaveCount(0);
 
   await page.getByRole('searchbox').fill('Rezept');
   await page.getByRole('searchbox').press('Enter');
@@ -21,6 +25,9 @@ test('search, quick filters and sorting narrow the table and live in the URL', a
   const topics = () => page.locator('table.calls tbody td.topic').allTextContents();
   await expect.poll(async () => (await topics()).length).toBeGreaterThan(0);
   await expect.poll(async () => (await topics()).filter((topic) => !topic.includes('Rezept'))).toEqual([]);
+  // The rows of a search, like those of the next page, are what was asked for: none is marked
+  // as a call that just arrived.
+  await expect(page.locator('table.calls tbody tr.fresh')).toHaveCount(0);
 
   await page.getByRole('link', { name: 'Offen' }).click();
   await expect(page).toHaveURL(/status=NEW%2CIN_PROGRESS/);

@@ -8,6 +8,7 @@ use leptos_router::{
     NavigateOptions,
     hooks::{use_navigate, use_query_map},
 };
+use serde::{Deserialize, Serialize};
 
 use crate::{
     AppError,
@@ -39,9 +40,14 @@ pub fn CallsPage() -> impl IntoView {
     let desk = Desk::new(t);
     provide_context(desk);
 
+    // Each page comes with the view it was asked for: while a new view loads, the URL already
+    // names it but the table still shows the last one.
     let calls = Resource::new(
         move || (query.get(), at.get(), live.tick.get(), desk.reload.get()),
-        |(query, at, _, _)| list_calls(query, at),
+        |(query, at, _, _)| async move {
+            let page = list_calls(query.clone(), at).await?;
+            Ok::<_, AppError>((ListView { query, at }, page))
+        },
     );
     let alerts = Resource::new(
         move || (live.tick.get(), desk.reload.get()),
@@ -65,17 +71,18 @@ pub fn CallsPage() -> impl IntoView {
     // The rows once the page is loaded: on the first page of the unfiltered or „Offen“ view,
     // the red-flag calls nobody has taken come first.
     let rows = Signal::derive(move || {
-        let page = calls.get()?.ok()?;
+        let (view, page) = calls.get()?.ok()?;
         let pinned = match alerts.get() {
-            Some(alerts) if at.get() == PageAt::First && query.with(CallQuery::is_everyday) => {
-                alerts.pinned
-            }
+            Some(alerts) if view.at == PageAt::First && view.query.is_everyday() => alerts.pinned,
             _ => Vec::new(),
         };
-        Some(pinned_first(pinned, page.items))
+        Some((view, pinned_first(pinned, page.items)))
     });
-    let items = Signal::derive(move || rows.get().unwrap_or_default());
-    track_rows(desk, query, rows);
+    let items = Signal::derive(move || {
+        rows.with(|rows| rows.as_ref().map(|(_, items)| items.clone()))
+            .unwrap_or_default()
+    });
+    track_rows(desk, rows);
     Effect::new(move |_| {
         if let Some(Err(AppError::Unauthenticated)) = calls.get() {
             login_again();
@@ -128,14 +135,14 @@ pub fn CallsPage() -> impl IntoView {
         <BulkBar users />
         <Transition fallback=move || view! { <p class="state">{t.loading_calls}</p> }>
             {move || calls.get().map(|result| match result {
-                Ok(page) => view! { <ListState page query=query.get_untracked() /> }.into_any(),
+                Ok((view, page)) => view! { <ListState page query=view.query /> }.into_any(),
                 Err(error) => view! { <LoadError error /> }.into_any(),
             })}
             <div hidden=move || items.with(Vec::is_empty)>
                 <CallsTable items on_open=open />
             </div>
-            {move || calls.get().and_then(Result::ok).map(|page| {
-                view! { <Pager query=query.get_untracked() page /> }
+            {move || calls.get().and_then(Result::ok).map(|(view, page)| {
+                view! { <Pager query=view.query page /> }
             })}
         </Transition>
         <Suspense>
@@ -170,33 +177,42 @@ fn pinned_first(pinned: Vec<CallListItem>, items: Vec<CallListItem>) -> Vec<Call
     pinned.into_iter().chain(rest).collect()
 }
 
-/// Keeps the desk's rows in step with the list and marks calls that arrived live, until the
-/// view changes.
-fn track_rows(desk: Desk, query: Memo<CallQuery>, rows: Signal<Option<Vec<CallListItem>>>) {
-    Effect::new(move |previous: Option<CallQuery>| {
-        let current = query.get();
-        if let Some(items) = rows.get() {
-            let before: HashSet<i64> = desk
-                .rows
-                .with_untracked(|rows| rows.iter().map(|c| c.id).collect());
-            let same_view = previous.as_ref() == Some(&current) && !before.is_empty();
-            // New since the last refresh, or marked before and still shown: a later change
-            // (another call, an escalation) must not take a new call's mark away.
-            let fresh = if same_view {
-                let marked = desk.fresh.get_untracked();
-                items
-                    .iter()
-                    .map(|c| c.id)
-                    .filter(|id| !before.contains(id) || marked.contains(id))
-                    .collect()
-            } else {
-                HashSet::new()
-            };
-            desk.fresh.set(fresh);
-            desk.forget_answered(&items);
-            desk.rows.set(items);
-        }
-        current
+/// The view a page of calls was asked for: its filters and its position.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct ListView {
+    query: CallQuery,
+    at: PageAt,
+}
+
+/// Keeps the desk's rows in step with the list and marks calls that arrived live. Only a
+/// reload of the same view marks: the rows of a new search, filter or page are what was asked
+/// for, not new arrivals.
+fn track_rows(desk: Desk, rows: Signal<Option<(ListView, Vec<CallListItem>)>>) {
+    Effect::new(move |previous: Option<Option<ListView>>| {
+        let previous = previous.flatten();
+        let Some((view, items)) = rows.get() else {
+            return previous;
+        };
+        let before: HashSet<i64> = desk
+            .rows
+            .with_untracked(|rows| rows.iter().map(|c| c.id).collect());
+        let same_view = previous.as_ref() == Some(&view) && !before.is_empty();
+        // New since the last refresh, or marked before and still shown: a later change
+        // (another call, an escalation) must not take a new call's mark away.
+        let fresh = if same_view {
+            let marked = desk.fresh.get_untracked();
+            items
+                .iter()
+                .map(|c| c.id)
+                .filter(|id| !before.contains(id) || marked.contains(id))
+                .collect()
+        } else {
+            HashSet::new()
+        };
+        desk.fresh.set(fresh);
+        desk.forget_answered(&items);
+        desk.rows.set(items);
+        Some(view)
     });
 }
 
