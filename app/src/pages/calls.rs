@@ -45,8 +45,11 @@ pub fn CallsPage() -> impl IntoView {
     let calls = Resource::new(
         move || (query.get(), at.get(), live.tick.get(), desk.reload.get()),
         |(query, at, _, _)| async move {
-            let page = list_calls(query.clone(), at).await?;
-            Ok::<_, AppError>((ListView { query, at }, page))
+            let view = ListView {
+                href: query.page_href(at),
+                pins: at == PageAt::First && query.is_everyday(),
+            };
+            Ok::<_, AppError>((view, list_calls(query, at).await?))
         },
     );
     let alerts = Resource::new(
@@ -73,7 +76,7 @@ pub fn CallsPage() -> impl IntoView {
     let rows = Signal::derive(move || {
         let (view, page) = calls.get()?.ok()?;
         let pinned = match alerts.get() {
-            Some(alerts) if view.at == PageAt::First && view.query.is_everyday() => alerts.pinned,
+            Some(alerts) if view.pins => alerts.pinned,
             _ => Vec::new(),
         };
         Some((view, pinned_first(pinned, page.items)))
@@ -135,14 +138,14 @@ pub fn CallsPage() -> impl IntoView {
         <BulkBar users />
         <Transition fallback=move || view! { <p class="state">{t.loading_calls}</p> }>
             {move || calls.get().map(|result| match result {
-                Ok((view, page)) => view! { <ListState page query=view.query /> }.into_any(),
+                Ok((_, page)) => view! { <ListState page query=query.get_untracked() /> }.into_any(),
                 Err(error) => view! { <LoadError error /> }.into_any(),
             })}
             <div hidden=move || items.with(Vec::is_empty)>
                 <CallsTable items on_open=open />
             </div>
-            {move || calls.get().and_then(Result::ok).map(|(view, page)| {
-                view! { <Pager query=view.query page /> }
+            {move || calls.get().and_then(Result::ok).map(|(_, page)| {
+                view! { <Pager query=query.get_untracked() page /> }
             })}
         </Transition>
         <Suspense>
@@ -177,11 +180,15 @@ fn pinned_first(pinned: Vec<CallListItem>, items: Vec<CallListItem>) -> Vec<Call
     pinned.into_iter().chain(rest).collect()
 }
 
-/// The view a page of calls was asked for: its filters and its position.
+/// The view a page of calls was asked for, as much of it as the table needs. (Not the
+/// `CallQuery` itself: decoding that in the browser adds about 10 KB to the bundle.)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct ListView {
-    query: CallQuery,
-    at: PageAt,
+    /// The view's address: the same for every reload of the view, another for any other view.
+    href: String,
+    /// Whether the red-flag calls nobody has taken come first: on the first page of an
+    /// everyday view ([`CallQuery::is_everyday`]).
+    pins: bool,
 }
 
 /// Keeps the desk's rows in step with the list and marks calls that arrived live. Only a
