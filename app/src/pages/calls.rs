@@ -72,9 +72,8 @@ pub fn CallsPage() -> impl IntoView {
     let users = LocalResource::new(assignable_users);
     let users = Signal::derive(move || users.get().and_then(Result::ok).unwrap_or_default());
     // The rows once the page is loaded: on the first page of the unfiltered or „Offen“ view,
-    // the red-flag calls nobody has taken come first. Memos, so that a live reload bringing
-    // the same page changes nothing downstream.
-    let rows = Memo::new(move |_| {
+    // the red-flag calls nobody has taken come first.
+    let rows = Signal::derive(move || {
         let (view, page) = calls.get()?.ok()?;
         let pinned = match alerts.get() {
             Some(alerts) if view.pins => alerts.pinned,
@@ -82,7 +81,7 @@ pub fn CallsPage() -> impl IntoView {
         };
         Some((view, pinned_first(pinned, page.items)))
     });
-    let items = Memo::new(move |_| {
+    let items = Signal::derive(move || {
         rows.with(|rows| rows.as_ref().map(|(_, items)| items.clone()))
             .unwrap_or_default()
     });
@@ -195,7 +194,7 @@ struct ListView {
 /// Keeps the desk's rows in step with the list and marks calls that arrived live. Only a
 /// reload of the same view marks: the rows of a new search, filter or page are what was asked
 /// for, not new arrivals.
-fn track_rows(desk: Desk, rows: Memo<Option<(ListView, Vec<CallListItem>)>>) {
+fn track_rows(desk: Desk, rows: Signal<Option<(ListView, Vec<CallListItem>)>>) {
     Effect::new(move |previous: Option<Option<ListView>>| {
         let previous = previous.flatten();
         let Some((view, items)) = rows.get() else {
