@@ -137,7 +137,8 @@ test('„Erledigt“ shows on its row in the same frame, and the server confirms
       `before the next frame ${inSameFrame} times of ${SAMPLES}`,
   );
   console.log(`„Erledigt“, click to the server's confirmation: ${percentiles(confirmedAfter)}`);
-  // Shown without waiting for the server: long before its answer could arrive on a slow machine.
-  expect(Math.max(...shownAfter)).toBeLessThan(50);
+  // Shown without waiting for the server: in the frame of the click, every time. The figures
+  // above are the benchmark; a limit in milliseconds would fail on a busy machine, not on a bug.
+  expect(inSameFrame).toBe(SAMPLES);
   expect(Math.max(...confirmedAfter)).toBeLessThan(2_000);
 });
