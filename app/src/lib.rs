@@ -48,6 +48,9 @@ use leptos_router::{
 pub use error::AppError;
 use pages::admin;
 
+/// The site's icon, a static file the same for everyone.
+pub const ICON_PATH: &str = "/favicon.svg";
+
 /// The HTML document around the app, rendered by the server in the request's language.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = i18n::Lang::current();
@@ -66,7 +69,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="icon" href=ICON_PATH type="image/svg+xml" />
                 <MetaTags />
             </head>
             <body>

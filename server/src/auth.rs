@@ -88,7 +88,7 @@ impl Area {
             crate::ops::health::HEALTH_PATH | crate::ops::health::READY_PATH => Self::Health,
             LOGIN_PATH | LOGIN_FN_PATH | LOGIN_OPTIONS_FN_PATH | OIDC_LOGIN_PATH => Self::Login,
             crate::oidc::CALLBACK_PATH => Self::Login,
-            "/favicon.svg" => Self::Static,
+            app::ICON_PATH => Self::Static,
             "/api/v1/openapi.json" => Self::ApiDescription,
             "/metrics" => Self::Metrics,
             app::live::LIVE_PATH => Self::Live,

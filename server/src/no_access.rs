@@ -22,7 +22,7 @@ pub fn page(headers: &HeaderMap) -> Response {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · Anrufe</title>
-<link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<link rel="icon" href="{icon}" type="image/svg+xml">
 <link rel="stylesheet" href="/pkg/anrufe.css">
 </head>
 <body>
@@ -37,6 +37,7 @@ pub fn page(headers: &HeaderMap) -> Response {
 </html>
 "#,
         code = lang.code(),
+        icon = app::ICON_PATH,
         title = t.no_access,
         reason = t.error(&AppError::Forbidden),
         back = t.to_call_list,

@@ -1,5 +1,6 @@
 //! Security headers on every response.
 
+use crate::auth::Area;
 use axum::{
     extract::{Request, State},
     http::{HeaderName, HeaderValue, header},
@@ -9,10 +10,9 @@ use axum::{
 
 /// Adds the headers that tell browsers to be strict with this site. Pages set their own
 /// Content Security Policy (with the nonce of their inline script); every other response gets
-/// the strictest one. Responses are not cached unless they are the static bundle, since pages
-/// and answers hold personal data. `secure` (served over TLS) adds HSTS.
+/// the strictest one. `secure` (served over TLS) adds HSTS.
 pub async fn headers(State(secure): State<bool>, request: Request, next: Next) -> Response {
-    let cacheable = request.uri().path().starts_with("/pkg/");
+    let cache_control = cache_control(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let mut set = |name: HeaderName, value: &'static str| {
@@ -39,8 +39,8 @@ pub async fn headers(State(secure): State<bool>, request: Request, next: Next) -
             "max-age=31536000; includeSubDomains",
         );
     }
-    if !cacheable {
-        set(header::CACHE_CONTROL, "no-store");
+    if let Some(value) = cache_control {
+        set(header::CACHE_CONTROL, value);
     }
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
         && let Ok(value) = HeaderValue::from_str(&app::csp::content_security_policy(None))
@@ -48,4 +48,17 @@ pub async fn headers(State(secure): State<bool>, request: Request, next: Next) -
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     response
+}
+
+/// How long browsers may keep a response. Pages and answers hold personal data: not at all. The
+/// icon is the same for everyone: a day, so that it is not fetched again on every navigation.
+/// The bundle: as the file server says, since its names stay the same when a release changes it.
+fn cache_control(path: &str) -> Option<&'static str> {
+    if path == app::ICON_PATH {
+        Some("max-age=86400")
+    } else if Area::of(path) == Area::Static {
+        None
+    } else {
+        Some("no-store")
+    }
 }

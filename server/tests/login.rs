@@ -308,6 +308,14 @@ async fn pages_carry_a_nonce_csp_and_every_response_the_security_headers(pool: P
         .expect("CSP");
     assert!(csp.starts_with("default-src 'none'"), "{csp}");
     assert_eq!(json.headers()[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(json.headers()[header::CACHE_CONTROL], "no-store");
+
+    // The icon is the same for everyone and kept for a day, so that a search does not fetch it
+    // again; the bundle is left to the file server.
+    let icon = get(&app, app::ICON_PATH, "").await;
+    assert_eq!(icon.headers()[header::CACHE_CONTROL], "max-age=86400");
+    let bundle = get(&app, "/pkg/anrufe.wasm", "").await;
+    assert!(bundle.headers().get(header::CACHE_CONTROL).is_none());
 }
 
 #[sqlx::test(migrations = "../migrations")]
