@@ -12,7 +12,7 @@ use server::{
     jobs::Job,
     limits::Limits,
     live::LiveHub,
-    ops::shutdown::Draining,
+    ops::{health::HealthPool, shutdown::Draining},
     router::router,
     state::AppState,
 };
@@ -158,6 +158,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     server::jobs::spawn_all(&pool, jobs);
     anchors.spawn_hourly(pool.clone());
     let app = router(AppState {
+        health: HealthPool::beside(&pool),
         pool,
         leptos_options,
         metrics,

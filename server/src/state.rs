@@ -12,11 +12,18 @@ use app::{
     retention::PurgeTime,
 };
 
-use crate::{limits::Limits, live::LiveHub, oidc::Oidc, ops::shutdown::Draining};
+use crate::{
+    limits::Limits,
+    live::LiveHub,
+    oidc::Oidc,
+    ops::{health::HealthPool, shutdown::Draining},
+};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub pool: PgPool,
+    /// The database connection of `/readyz`, so that the check never waits behind requests.
+    pub health: HealthPool,
     pub leptos_options: LeptosOptions,
     /// Renders what was recorded through the `metrics` facade.
     pub metrics: PrometheusHandle,

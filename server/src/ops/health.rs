@@ -15,7 +15,7 @@ use axum::{
 };
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::PgPool;
+use sqlx::{PgPool, postgres::PgPoolOptions};
 
 use crate::{
     jobs::importing::ImportState, live::LiveHub, ops::shutdown::Draining, state::AppState,
@@ -30,6 +30,24 @@ const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long the importer may go without finishing a pass or committing a batch. It passes every
 /// second and commits a batch of a long pass every few.
 pub const IMPORT_STALE_SECONDS: i64 = 60;
+
+/// The connection `/readyz` asks the database on, apart from the pool that serves requests.
+/// The check asks whether the database answers. On the pool it would wait behind the requests
+/// of a busy instance until [`DATABASE_TIMEOUT`], and the load balancer would take out the very
+/// instance that is serving everyone.
+#[derive(Clone, Debug)]
+pub struct HealthPool(PgPool);
+
+impl HealthPool {
+    /// One connection with `pool`'s settings, opened at the first check and again after a loss.
+    pub fn beside(pool: &PgPool) -> Self {
+        Self(
+            PgPoolOptions::new()
+                .max_connections(1)
+                .connect_lazy_with((*pool.connect_options()).clone()),
+        )
+    }
+}
 
 /// `GET /healthz`: the process runs and answers.
 pub async fn healthz() -> Json<serde_json::Value> {
@@ -79,7 +97,7 @@ impl Check {
 /// `GET /readyz`.
 pub async fn readyz(State(state): State<AppState>) -> Response {
     let readiness = readiness(
-        &state.pool,
+        &state.health.0,
         state.importer.as_ref(),
         &state.live,
         &state.draining,

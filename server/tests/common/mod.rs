@@ -30,7 +30,9 @@ use axum::{Router, body::Body, http::Request, response::Response};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
-use server::{limits::Limits, live::LiveHub, router::router, state::AppState};
+use server::{
+    limits::Limits, live::LiveHub, ops::health::HealthPool, router::router, state::AppState,
+};
 use sqlx::{PgPool, postgres::PgPoolOptions};
 use tower::ServiceExt;
 
@@ -130,8 +132,10 @@ pub fn database_url(name: &str, role: &str) -> String {
 /// The server's state with the defaults of a test: the runtime role's pool, its own metrics
 /// recorder, limits no test reaches by accident, no identity provider.
 fn state(pool: PgPool) -> AppState {
+    let pool = runtime(&pool);
     AppState {
-        pool: runtime(&pool),
+        health: HealthPool::beside(&pool),
+        pool,
         leptos_options: LeptosOptions::builder().output_name("anrufe").build(),
         metrics: metrics_exporter_prometheus::PrometheusBuilder::new()
             .build_recorder()
