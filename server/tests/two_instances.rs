@@ -1,8 +1,8 @@
 //! Two `server` processes on one database behind a real load balancer (Debian's HAProxy with
-//! the configuration the README recommends, `ops/haproxy/anrufe.cfg`),
-//! restarted one at a time under load while calls keep coming: no request fails, the importer
-//! runs on one of them at a time and takes every call exactly once, and a live client that
-//! behaves like the dashboard (reconnect, then fetch again) misses no call.
+//! the configuration the README recommends, `ops/haproxy/anrufe.cfg`), restarted one at a time
+//! under load while calls keep coming: the other instance stays ready, no request fails, the
+//! importer runs on one of them at a time and takes every call exactly once, and a live client
+//! that behaves like the dashboard (reconnect, then fetch again) misses no call.
 
 mod common;
 
@@ -66,6 +66,63 @@ async fn wait_ready(instance: &Instance, client: &reqwest::Client, running: &Run
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Waits at most 30 s until the load balancer has `instance` up, as its statistics say.
+async fn wait_counted_in(instance: &Instance, client: &reqwest::Client, stats_port: u16) {
+    let url = format!("http://127.0.0.1:{stats_port}/stats;csv");
+    let started = Instant::now();
+    loop {
+        let csv = match client.get(&url).send().await {
+            Ok(response) => response.text().await.unwrap_or_default(),
+            Err(error) => error.to_string(),
+        };
+        let state = server_status(&csv, instance.name);
+        if state == Some("UP") {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the load balancer does not count {} in: {state:?}\n{csv}",
+            instance.name
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The status of the server `name` in HAProxy's statistics as CSV.
+fn server_status<'a>(csv: &'a str, name: &str) -> Option<&'a str> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next()?.trim_start_matches("# ").split(',').collect();
+    let column = |wanted: &str| header.iter().position(|field| *field == wanted);
+    let (proxy, server, status) = (column("pxname")?, column("svname")?, column("status")?);
+    lines
+        .map(|line| line.split(',').collect::<Vec<_>>())
+        .find(|fields| fields.get(proxy) == Some(&"servers") && fields.get(server) == Some(&name))
+        .and_then(|fields| fields.get(status).copied())
+}
+
+/// What `/readyz` of the instance at `port` answered other than 200, polled every 100 ms while
+/// `watching`, each with the second it came.
+async fn unready(port: u16, watching: Arc<AtomicBool>) -> Vec<String> {
+    let client = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{port}/readyz");
+    let started = Instant::now();
+    let mut answers = Vec::new();
+    while watching.load(Ordering::Relaxed) {
+        let at = started.elapsed().as_secs_f64();
+        match client.get(&url).send().await {
+            Ok(response) if response.status() == 200 => {}
+            Ok(response) => {
+                let status = response.status();
+                let body = response.text().await.unwrap_or_default();
+                answers.push(format!("{at:.1} s: {status} {body}"));
+            }
+            Err(error) => answers.push(format!("{at:.1} s: {error}")),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    answers
 }
 
 /// What a dashboard saw: the calls it was told of, or fetched after (re)connecting.
@@ -199,11 +256,23 @@ async fn restarting_each_of_two_instances_loses_no_request_and_no_call(pool: PgP
     }
     let lb_port = free_port();
     let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ops/haproxy/anrufe.cfg");
+    // The load balancer's statistics, for the test only: which servers it counts in.
+    let stats_port = free_port();
+    let stats = dir.path().join("stats.cfg");
+    std::fs::write(
+        &stats,
+        format!(
+            "frontend stats\n  bind 127.0.0.1:{stats_port}\n  stats enable\n  stats uri /stats\n"
+        ),
+    )
+    .expect("stats config");
     let haproxy = spawn(
         Command::new(HAPROXY)
             .arg("-db")
             .arg("-f")
             .arg(&config)
+            .arg("-f")
+            .arg(&stats)
             .env("ANRUFE_LISTEN", format!("127.0.0.1:{lb_port}"))
             .env(
                 "ANRUFE_SERVER_A",
@@ -284,8 +353,12 @@ async fn restarting_each_of_two_instances_loses_no_request_and_no_call(pool: PgP
     };
 
     // Each instance in turn: SIGTERM, wait for it to end, start it again, wait until ready.
+    // Meanwhile the other one must stay ready, or the load balancer has no server left.
     tokio::time::sleep(Duration::from_secs(1)).await;
     for (index, instance) in instances.iter().enumerate() {
+        let other = &instances[1 - index];
+        let watching = Arc::new(AtomicBool::new(true));
+        let watch = tokio::spawn(unready(other.port, watching.clone()));
         running[index].terminate();
         let exit = running[index].exit(Duration::from_secs(15)).await;
         assert!(
@@ -296,8 +369,18 @@ async fn restarting_each_of_two_instances_loses_no_request_and_no_call(pool: PgP
         );
         running[index] = instance.start(&env, dir.path());
         wait_ready(instance, &client, &running[index]).await;
-        // Long enough for the load balancer to count it in again.
-        tokio::time::sleep(Duration::from_secs(1)).await;
+        // As an operator would: the next stops only once the load balancer counts this one in.
+        // Its checks take longer under load, so no fixed wait is long enough.
+        wait_counted_in(instance, &client, stats_port).await;
+        watching.store(false, Ordering::Relaxed);
+        let unready = watch.await.expect("watch");
+        assert!(
+            unready.is_empty(),
+            "{} was not ready while {} restarted: {unready:#?}\n{}",
+            other.name,
+            instance.name,
+            running[1 - index].tail()
+        );
     }
 
     writer.await.expect("writer");
