@@ -104,8 +104,7 @@ fn server_status<'a>(csv: &'a str, name: &str) -> Option<&'a str> {
 
 /// What `/readyz` of the instance at `port` answered other than 200, polled every 100 ms while
 /// `watching`, each with the second it came.
-async fn unready(port: u16, watching: Arc<AtomicBool>) -> Vec<String> {
-    let client = reqwest::Client::new();
+async fn unready(client: reqwest::Client, port: u16, watching: Arc<AtomicBool>) -> Vec<String> {
     let url = format!("http://127.0.0.1:{port}/readyz");
     let started = Instant::now();
     let mut answers = Vec::new();
@@ -358,7 +357,7 @@ async fn restarting_each_of_two_instances_loses_no_request_and_no_call(pool: PgP
     for (index, instance) in instances.iter().enumerate() {
         let other = &instances[1 - index];
         let watching = Arc::new(AtomicBool::new(true));
-        let watch = tokio::spawn(unready(other.port, watching.clone()));
+        let watch = tokio::spawn(unready(client.clone(), other.port, watching.clone()));
         running[index].terminate();
         let exit = running[index].exit(Duration::from_secs(15)).await;
         assert!(
