@@ -1,7 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 
 // What the front desk feels, measured in the browser and printed: how soon a search shows its
-// rows after Enter, how soon „Erledigt“ shows on its row, and how soon the server confirms it.
+// first screenful of rows after Enter and then the rest of its page, how soon „Erledigt“ shows
+// on its row, and how soon the server confirms it.
 // The figures are those of the server under test (scripts/test: the demo practice; README,
 // "Benchmarks", for running this file against a million calls). The test fails only when
 // the page does not do what is measured, or takes far longer than the goals (100 ms for a
@@ -13,7 +14,7 @@ const TERMS = ['Rezept', 'Termin', 'Überweisung', 'Befund'];
 
 declare global {
   interface Window {
-    measured?: Promise<number>;
+    measured?: Promise<number> | Promise<[number, number]>;
     // Whether „Erledigt“ was on its row before the browser drew its next frame.
     beforeNextFrame?: boolean;
   }
@@ -35,28 +36,37 @@ test('a search shows its rows soon after Enter', async ({ page }) => {
   test.setTimeout(120_000);
   await openDashboard(page, '/');
   const box = page.getByRole('searchbox');
-  const timings: number[] = [];
+  // A screenful of rows comes in one frame, the rest of the page in the next: both are timed.
+  const firstRows: number[] = [];
+  const allRows: number[] = [];
   for (let round = 0; round < SAMPLES; round += 1) {
     const term = TERMS[round % TERMS.length];
     // Typed as a person types, so that Enter does not land in the frame still drawing the last
     // search's rows (a `fill` right after them measured that frame too: p50 139 against 85 ms).
     await box.clear();
     await box.pressSequentially(term, { delay: 20 });
-    // From the Enter key to the frame after the table holds only rows about the term.
+    // From the Enter key to the frame after the table holds only rows about the term, and to
+    // the frame after it holds as many as the count line above it says („50 von …“).
     await page.evaluate((term) => {
       const input = document.querySelector('input[type="search"]') as HTMLInputElement;
-      window.measured = new Promise<number>((resolve) => {
+      window.measured = new Promise<[number, number]>((resolve) => {
         input.addEventListener(
           'keydown',
           (pressed) => {
-            const shown = () => {
-              const topics = [...document.querySelectorAll('table.calls tbody td.topic')];
-              return topics.length > 0 && topics.every((cell) => cell.textContent?.includes(term));
-            };
+            let first: number | undefined;
+            const frameAfter = (then: (millis: number) => void) =>
+              requestAnimationFrame(() => then(performance.now() - pressed.timeStamp));
             const observer = new MutationObserver(() => {
-              if (!shown()) return;
+              const topics = [...document.querySelectorAll('table.calls tbody td.topic')];
+              if (topics.length === 0 || !topics.every((cell) => cell.textContent?.includes(term))) return;
+              if (first === undefined) {
+                first = NaN;
+                frameAfter((millis) => (first = millis));
+              }
+              const meta = document.querySelector('.table-meta')?.textContent ?? '';
+              if (topics.length < parseInt(meta, 10)) return;
               observer.disconnect();
-              requestAnimationFrame(() => resolve(performance.now() - pressed.timeStamp));
+              frameAfter((millis) => resolve([first as number, millis]));
             });
             observer.observe(document.body, { childList: true, subtree: true, characterData: true });
           },
@@ -65,10 +75,14 @@ test('a search shows its rows soon after Enter', async ({ page }) => {
       });
     }, term);
     await box.press('Enter');
-    timings.push(await page.evaluate(() => window.measured as Promise<number>));
+    const [first, all] = await page.evaluate(() => window.measured as Promise<[number, number]>);
+    firstRows.push(first);
+    allRows.push(all);
   }
-  console.log(`search, Enter to rows shown: ${percentiles(timings)}`);
-  expect(Math.max(...timings)).toBeLessThan(2_000);
+  console.log(`search, Enter to its first screenful of rows shown: ${percentiles(firstRows)}`);
+  console.log(`search, Enter to all rows of its page shown: ${percentiles(allRows)}`);
+  expect(firstRows.every((millis) => millis > 0)).toBe(true);
+  expect(Math.max(...allRows)).toBeLessThan(2_000);
 });
 
 test('„Erledigt“ shows on its row in the same frame, and the server confirms it soon', async ({ page }) => {

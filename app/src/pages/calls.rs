@@ -1,7 +1,7 @@
 //! The calls table: what the front desk looks at all day. The view (filters, page, open
 //! call) lives in the URL; the list follows live updates without a reload.
 
-use std::collections::HashSet;
+use std::{collections::HashSet, time::Duration};
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -81,10 +81,7 @@ pub fn CallsPage() -> impl IntoView {
         };
         Some((view, pinned_first(pinned, page.items)))
     });
-    let items = Signal::derive(move || {
-        rows.with(|rows| rows.as_ref().map(|(_, items)| items.clone()))
-            .unwrap_or_default()
-    });
+    let items = screenful_first(rows);
     track_rows(desk, rows);
     Effect::new(move |_| {
         if let Some(Err(AppError::Unauthenticated)) = calls.get() {
@@ -189,6 +186,44 @@ struct ListView {
     /// Whether the red-flag calls nobody has taken come first: on the first page of an
     /// everyday view ([`CallQuery::is_everyday`]).
     pins: bool,
+}
+
+/// Rows drawn in the frame a new view arrives: a screenful (rows are 52 px high; a 2560×1440
+/// screen shows 25 of them, a 1920×1080 one 18). Building and laying out the rows is most of
+/// what a search costs in the browser, so the rest of the page waits for the next frame.
+const FIRST_ROWS: usize = 25;
+
+/// The rows the table draws: all of them for the view drawn last (a live update or a reload
+/// changes a few rows at once), a screenful for another view and the rest of its page right
+/// after that frame is painted. The server draws a screenful too, so hydration matches.
+fn screenful_first(
+    rows: Signal<Option<(ListView, Vec<CallListItem>)>>,
+) -> Signal<Vec<CallListItem>> {
+    let drawn = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let Some(href) = rows.with(|rows| rows.as_ref().map(|(view, _)| view.href.clone())) else {
+            return;
+        };
+        if drawn.with_untracked(|drawn| drawn.as_ref() != Some(&href)) {
+            request_animation_frame(move || {
+                set_timeout(move || drawn.set(Some(href)), Duration::ZERO);
+            });
+        }
+    });
+    Signal::derive(move || {
+        rows.with(|rows| {
+            let Some((view, items)) = rows else {
+                return Vec::new();
+            };
+            let all = drawn.with(|drawn| drawn.as_ref() == Some(&view.href));
+            let shown = if all {
+                items.len()
+            } else {
+                FIRST_ROWS.min(items.len())
+            };
+            items[..shown].to_vec()
+        })
+    })
 }
 
 /// Keeps the desk's rows in step with the list and marks calls that arrived live. Only a
